@@ -1,0 +1,114 @@
+# gilviz — build, test, benchmark, install.
+#
+#   make            build ./gilviz
+#   make test       build and run every test (alias: make check)
+#   make bench      build optimised and print the benchmark table
+#   make asan       tests under AddressSanitizer + UBSan (separate build dir)
+#   make tsan       the threaded tests under ThreadSanitizer
+#   make install    PREFIX=/usr/local DESTDIR= ; make uninstall
+#
+#   make deps       install missing Debian/Ubuntu packages (apt-get, sudo if needed)
+#   make demo       build and run the default demo scene
+#
+# CFLAGS/LDFLAGS/CPPFLAGS from the environment are respected.  Warnings are
+# errors unless WERROR=0.  BUILD selects the object directory.
+
+VERSION   := 0.1.0
+PREFIX    ?= /usr/local
+BINDIR    ?= $(PREFIX)/bin
+DATADIR   ?= $(PREFIX)/share
+MANDIR    ?= $(DATADIR)/man
+PKGDATADIR = $(DATADIR)/gilviz
+
+CC        ?= cc
+PKG_CONFIG ?= pkg-config
+BUILD     ?= build
+CFLAGS    ?= -O2 -g
+WARN      := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla
+WERROR    ?= 1
+ifeq ($(WERROR),1)
+WARN      += -Werror
+endif
+
+CURSES_CFLAGS := $(shell $(PKG_CONFIG) --cflags ncursesw 2>/dev/null)
+CURSES_LIBS   := $(shell $(PKG_CONFIG) --libs ncursesw 2>/dev/null || echo -lncursesw)
+CMOCKA_CFLAGS := $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
+CMOCKA_LIBS   := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
+
+ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) $(CPPFLAGS) $(CFLAGS) \
+             -DGV_VERSION='"$(VERSION)"' -DGV_PKGDATADIR='"$(PKGDATADIR)"' -pthread -MMD -MP
+ALL_LDLIBS = $(LDFLAGS) -pthread -lm
+
+# Layers: scene -> sim -> timeline -> ui/out.  Only src/ui may use curses.
+LIB_SRC  := $(wildcard src/*.c src/scene/*.c src/sim/*.c src/timeline/*.c src/out/*.c)
+LIB_SRC  := $(filter-out src/main.c,$(LIB_SRC))
+UI_SRC   := $(wildcard src/ui/*.c)
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+UI_OBJ   := $(UI_SRC:%.c=$(BUILD)/%.o)
+MAIN_OBJ := $(BUILD)/src/main.o
+
+TEST_SRC := $(wildcard tests/test_*.c)
+TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+BENCH_SRC := $(wildcard tests/bench_*.c)
+BENCH_BIN := $(BENCH_SRC:tests/%.c=$(BUILD)/tests/%)
+
+.PHONY: all test check bench asan tsan install uninstall clean deps demo
+all: gilviz
+
+gilviz: $(BUILD)/gilviz
+	cp $< $@
+
+$(BUILD)/gilviz: $(MAIN_OBJ) $(BUILD)/libgilviz.a $(UI_OBJ)
+	$(CC) $(ALL_CFLAGS) -o $@ $(MAIN_OBJ) $(UI_OBJ) $(BUILD)/libgilviz.a $(CURSES_LIBS) $(ALL_LDLIBS)
+
+$(BUILD)/libgilviz.a: $(LIB_OBJ)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/src/ui/%.o: src/ui/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(CURSES_CFLAGS) -c -o $@ $<
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%: tests/%.c $(BUILD)/libgilviz.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) -Isrc -o $@ $< $(BUILD)/libgilviz.a $(CMOCKA_LIBS) $(ALL_LDLIBS)
+
+deps:
+	@sh .ci/deps
+
+demo: gilviz
+	./gilviz convoy
+
+test check: gilviz $(TEST_BIN)
+	@GILVIZ=./gilviz BUILD=$(BUILD) sh tests/run.sh $(TEST_BIN)
+
+bench:
+	@$(MAKE) --no-print-directory BUILD=build-bench CFLAGS="-O2 -g -DNDEBUG" build-bench/gilviz $(BENCH_SRC:tests/%.c=build-bench/tests/%)
+	@for b in $(BENCH_SRC:tests/%.c=build-bench/tests/%); do $$b || exit 1; done
+
+asan:
+	$(MAKE) --no-print-directory BUILD=build-asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" LDFLAGS="-fsanitize=address,undefined" test
+
+tsan:
+	$(MAKE) --no-print-directory BUILD=build-tsan CFLAGS="-O1 -g -fsanitize=thread" LDFLAGS="-fsanitize=thread" build-tsan/tests/test_threads
+	TSAN_OPTIONS=halt_on_error=1 build-tsan/tests/test_threads
+
+install: gilviz
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(PKGDATADIR)/scenes $(DESTDIR)$(MANDIR)/man1
+	install -m 755 gilviz $(DESTDIR)$(BINDIR)/gilviz
+	install -m 644 scenes/*.scene $(DESTDIR)$(PKGDATADIR)/scenes/
+	install -m 644 assets/gilviz.1 $(DESTDIR)$(MANDIR)/man1/gilviz.1
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/gilviz $(DESTDIR)$(MANDIR)/man1/gilviz.1
+	rm -f $(addprefix $(DESTDIR)$(PKGDATADIR)/scenes/,$(notdir $(wildcard scenes/*.scene)))
+	-rmdir $(DESTDIR)$(PKGDATADIR)/scenes $(DESTDIR)$(PKGDATADIR) 2>/dev/null
+
+clean:
+	rm -rf build build-bench build-asan build-tsan gilviz
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

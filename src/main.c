@@ -1,0 +1,317 @@
+/*
+ * main: the command line.  Turns arguments into one command (check, report,
+ * play, list) and maps every failure to a sysexits code:
+ *   64 usage, 65 bad scene, 66 missing input, 70 internal, 73/74 output.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "out/eventlog.h"
+#include "out/report.h"
+#include "scene/scene.h"
+#include "sim/engine.h"
+#include "timeline/timeline.h"
+#include "util.h"
+
+#ifndef GV_PKGDATADIR
+#define GV_PKGDATADIR "/usr/local/share/gilviz"
+#endif
+
+static const char usage_text[] =
+    "usage: gilviz [play] SCENE            simulate SCENE and show it (the player is coming;\n"
+    "                                     for now this prints the report)\n"
+    "       gilviz check SCENE...          validate scene files\n"
+    "       gilviz report [--json] [--set KEY=VALUE]... SCENE\n"
+    "                                     simulate and print a summary\n"
+    "       gilviz log [--from T] [--to T] SCENE\n"
+    "                                     simulate and print every event in words\n"
+    "       gilviz --help | --version\n"
+    "\n"
+    "SCENE is a path to a .scene file or the name of a built-in scene (convoy).\n"
+    "\n"
+    "options:\n"
+    "  --json                 report: one JSON object instead of the table\n"
+    "  --set KEY=VALUE        override a scene setting; repeatable.  Keys: cores, gil\n"
+    "                         (new|old|none), python (2.7, 3.11, 3.13t...), switch_interval,\n"
+    "                         check_interval, seed, bytecode, checkpoint, timeslice,\n"
+    "                         context_switch, wakeup_latency, signal_cost, nogil_overhead,\n"
+    "                         rmw_cost, horizon\n"
+    "  --max-events N         stop the simulation after N events (default 200000000)\n"
+    "\n"
+    "exit status: 0 ok, 64 usage, 65 bad scene, 66 missing file, 70 internal error\n";
+
+/* Print a usage error and exit 64. */
+static void __attribute__((noreturn)) usage_error(const char *fmt, const char *arg)
+{
+    fputs("gilviz: ", stderr);
+    fprintf(stderr, fmt, arg);
+    fputs("\nTry 'gilviz --help'.\n", stderr);
+    exit(EX_USAGE);
+}
+
+/* Directory holding the running executable, or "" if unknown. */
+static void exe_dir(char *buf, size_t size)
+{
+    ssize_t n = readlink("/proc/self/exe", buf, size - 1);
+    if (n <= 0) {
+        buf[0] = '\0';
+        return;
+    }
+    buf[n] = '\0';
+    char *slash = strrchr(buf, '/');
+    if (slash)
+        *slash = '\0';
+}
+
+/* Does the argument name a file rather than a built-in scene? */
+static int looks_like_path(const char *a)
+{
+    size_t n = strlen(a);
+    return strchr(a, '/') || (n > 6 && strcmp(a + n - 6, ".scene") == 0) || access(a, F_OK) == 0;
+}
+
+/* Resolve a built-in scene name to a path; returns 0 and fills buf. */
+static int find_builtin(const char *name, char *buf, size_t size)
+{
+    char dir[PATH_MAX];
+    const char *env = getenv("GILVIZ_SCENES");
+    const char *dirs[3];
+    int nd = 0;
+    if (env && *env)
+        dirs[nd++] = env;
+    exe_dir(dir, sizeof dir);
+    char local[PATH_MAX + 8];
+    if (dir[0]) {
+        snprintf(local, sizeof local, "%s/scenes", dir);
+        dirs[nd++] = local;
+    }
+    dirs[nd++] = GV_PKGDATADIR "/scenes";
+    for (int i = 0; i < nd; i++) {
+        snprintf(buf, size, "%s/%s.scene", dirs[i], name);
+        if (access(buf, R_OK) == 0)
+            return 0;
+    }
+    return -1;
+}
+
+/* Load and parse a scene; exits 65/66 on failure. */
+static struct scene *load_scene(const char *arg)
+{
+    char path[PATH_MAX + 64];
+    if (looks_like_path(arg)) {
+        snprintf(path, sizeof path, "%s", arg);
+    } else if (find_builtin(arg, path, sizeof path) != 0) {
+        fprintf(stderr, "gilviz: no scene file or built-in scene named '%s' (see 'gilviz list')\n", arg);
+        exit(EX_NOINPUT);
+    }
+    size_t len;
+    char *text = gv_read_file(path, &len);
+    if (!text) {
+        fprintf(stderr, "gilviz: %s: %s\n", path, strerror(errno));
+        exit(EX_NOINPUT);
+    }
+    struct scene_diags d = { 0 };
+    struct scene *sc = scene_parse(path, text, len, &d);
+    if (!sc) {
+        d.file = path;
+        scene_diags_print(&d, stderr);
+        scene_diags_free(&d);
+        free(text);
+        exit(EX_DATAERR);
+    }
+    scene_diags_free(&d);
+    free(text);
+    return sc;
+}
+
+/* check: validate every file named; 65 if any has an error. */
+static int cmd_check(int argc, char **argv)
+{
+    if (argc == 0)
+        usage_error("%s", "check needs at least one scene file");
+    int rc = 0;
+    for (int i = 0; i < argc; i++) {
+        if (argv[i][0] == '-')
+            usage_error("unknown option '%s' for check", argv[i]);
+        size_t len;
+        char *text = gv_read_file(argv[i], &len);
+        if (!text) {
+            fprintf(stderr, "gilviz: %s: %s\n", argv[i], strerror(errno));
+            if (rc == 0)
+                rc = EX_NOINPUT;
+            continue;
+        }
+        struct scene_diags d = { 0 };
+        struct scene *sc = scene_parse(argv[i], text, len, &d);
+        if (!sc) {
+            d.file = argv[i];
+            scene_diags_print(&d, stderr);
+            rc = EX_DATAERR;
+        } else {
+            printf("%s: ok (%d threads)\n", argv[i], (int)scene_total_threads(sc));
+        }
+        scene_free(sc);
+        scene_diags_free(&d);
+        free(text);
+    }
+    return rc;
+}
+
+struct run_opts {
+    int json;
+    gv_ns from, to;
+    uint64_t max_events;
+    const char *scene;
+    const char *sets[64];
+    int nsets;
+};
+
+/* Parse options shared by report and play. */
+static void parse_run_opts(int argc, char **argv, struct run_opts *o, const char *cmd)
+{
+    memset(o, 0, sizeof *o);
+    o->max_events = ENGINE_DEFAULT_MAX_EVENTS;
+    o->to = GV_NS_MAX;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        const char *val = NULL;
+        if (strncmp(a, "--set=", 6) == 0)
+            val = a + 6;
+        else if (strcmp(a, "--set") == 0) {
+            if (i + 1 >= argc)
+                usage_error("%s", "--set needs KEY=VALUE");
+            val = argv[++i];
+        }
+        if (val) {
+            if (o->nsets == (int)(sizeof o->sets / sizeof o->sets[0]))
+                usage_error("%s", "too many --set options");
+            o->sets[o->nsets++] = val;
+            continue;
+        }
+        if (strcmp(a, "--json") == 0 && strcmp(cmd, "report") == 0) {
+            o->json = 1;
+        } else if ((strcmp(a, "--from") == 0 || strcmp(a, "--to") == 0) && strcmp(cmd, "log") == 0) {
+            const char *why;
+            if (i + 1 >= argc)
+                usage_error("%s needs a time like 5ms", a);
+            if (gv_parse_duration(argv[i + 1], strlen(argv[i + 1]), a[2] == 'f' ? &o->from : &o->to, &why) != 0)
+                usage_error("bad time '%s': expected a time like 5ms", argv[i + 1]);
+            i++;
+        } else if (strcmp(a, "--max-events") == 0 || strncmp(a, "--max-events=", 13) == 0) {
+            const char *v = a[12] == '=' ? a + 13 : (i + 1 < argc ? argv[++i] : NULL);
+            char *end;
+            if (!v)
+                usage_error("%s", "--max-events needs a number");
+            errno = 0;
+            unsigned long long n = strtoull(v, &end, 10);
+            if (errno || *end || end == v || n == 0 || v[0] == '-')
+                usage_error("--max-events: '%s' is not a positive number", v);
+            o->max_events = n;
+        } else if (a[0] == '-' && a[1]) {
+            usage_error("unknown option '%s'", a);
+        } else if (!o->scene) {
+            o->scene = a;
+        } else {
+            usage_error("unexpected argument '%s' (one scene at a time)", a);
+        }
+    }
+    if (!o->scene)
+        usage_error("%s needs a scene", cmd);
+}
+
+/* Load, override, simulate; returns the scene, timeline and engine. */
+static int simulate(const struct run_opts *o, struct scene **psc, struct timeline **ptl,
+                    struct engine **pe)
+{
+    struct scene *sc = load_scene(o->scene);
+    for (int i = 0; i < o->nsets; i++) {
+        char err[256];
+        if (scene_set(sc, o->sets[i], err, sizeof err) != 0) {
+            fprintf(stderr, "gilviz: --set %s: %s\n", o->sets[i], err);
+            scene_free(sc);
+            exit(EX_USAGE);
+        }
+    }
+    struct timeline *tl = timeline_new();
+    char err[512];
+    struct engine *e = engine_new(sc, tl, err, sizeof err);
+    if (!e) {
+        fprintf(stderr, "gilviz: %s\n", err);
+        timeline_free(tl);
+        scene_free(sc);
+        exit(EX_DATAERR);
+    }
+    engine_set_max_events(e, o->max_events);
+    int rc = engine_run(e, err, sizeof err);
+    *psc = sc;
+    *ptl = tl;
+    *pe = e;
+    if (rc != 0) {
+        fprintf(stderr, "%s\n", err);
+        return EX_DATAERR;
+    }
+    return 0;
+}
+
+/* report: simulate and print the summary. */
+static int cmd_report(int argc, char **argv, const char *cmd)
+{
+    struct run_opts o;
+    parse_run_opts(argc, argv, &o, cmd);
+    struct scene *sc;
+    struct timeline *tl;
+    struct engine *e;
+    int rc = simulate(&o, &sc, &tl, &e);
+    if (rc == 0) {
+        const struct sim_stats *st = engine_stats(e);
+        if (strcmp(cmd, "log") == 0)
+            eventlog_print(stdout, tl, sc, o.from, o.to, SCENE_LANG_EN);
+        else if (o.json)
+            report_json(stdout, sc, st);
+        else
+            report_text(stdout, sc, st);
+        if (st->event_cap_hit)
+            fprintf(stderr, "gilviz: stopped after %" PRIu64 " events; raise --max-events to go on\n", st->events);
+    }
+    engine_free(e);
+    timeline_free(tl);
+    scene_free(sc);
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "gilviz: writing the report failed: %s\n", strerror(errno));
+        return EX_IOERR;
+    }
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs(usage_text, stderr);
+        return EX_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        fputs(usage_text, stdout);
+        return 0;
+    }
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0) {
+        printf("gilviz %s\n", GV_VERSION);
+        return 0;
+    }
+    if (strcmp(cmd, "check") == 0)
+        return cmd_check(argc - 2, argv + 2);
+    if (strcmp(cmd, "report") == 0)
+        return cmd_report(argc - 2, argv + 2, "report");
+    if (strcmp(cmd, "log") == 0)
+        return cmd_report(argc - 2, argv + 2, "log");
+    if (strcmp(cmd, "play") == 0)
+        return cmd_report(argc - 2, argv + 2, "play");
+    if (cmd[0] == '-')
+        usage_error("unknown option '%s'", cmd);
+    return cmd_report(argc - 1, argv + 1, "play");
+}

@@ -1,0 +1,160 @@
+/*
+ * eventlog: see eventlog.h.  One sentence per record; the wording names the
+ * cause of every wait, because "why is this thread not running?" is the
+ * question the log exists to answer.
+ */
+#include "eventlog.h"
+
+#include <inttypes.h>
+
+#include "../timeline/codes.h"
+
+/* Name of lane `l`, or "?" */
+static const char *lane_name(const struct timeline *tl, int l)
+{
+    if (l < 0 || l >= timeline_nlanes(tl))
+        return "?";
+    return timeline_lane(tl, l)->name;
+}
+
+/* Name of thread index `i` (thread lanes come first in every timeline). */
+static const char *thread_name(const struct timeline *tl, int32_t i)
+{
+    if (i < 0 || i >= timeline_nlanes(tl) || timeline_lane(tl, i)->kind != LANE_THREAD)
+        return "nobody";
+    return timeline_lane(tl, i)->name;
+}
+
+static const char *label(const struct scene *sc, int32_t i)
+{
+    return sc && i >= 0 && i < sc->nlabels ? sc->labels[i] : NULL;
+}
+
+/* Sentence for a thread STATE record. */
+static void thread_state(const struct timeline *tl, const struct scene *sc, const struct tl_rec *r,
+                         char *buf, size_t size)
+{
+    const char *who = lane_name(tl, r->lane);
+    int core = (int)(r->flags & TL_FLAG_CORE_MASK) - 1;
+    const char *gil = (r->flags & TL_FLAG_GIL) ? ", holding the GIL" : "";
+    const char *lbl;
+    switch (r->code) {
+    case TS_NEW: snprintf(buf, size, "%s has not started", who); break;
+    case TS_READY:
+        snprintf(buf, size, "%s is ready and waits for a core%s%s", who,
+                 r->arg == READY_GIL ? " (to try for the GIL)" : "", gil);
+        break;
+    case TS_PYTHON: snprintf(buf, size, "%s runs Python on core %d", who, core); break;
+    case TS_CCALL: snprintf(buf, size, "%s runs C code holding the GIL on core %d", who, core); break;
+    case TS_NOGIL: snprintf(buf, size, "%s runs C code with the GIL released on core %d", who, core); break;
+    case TS_GIL_WAIT:
+        if (r->arg >= 0)
+            snprintf(buf, size, "%s waits for the GIL held by %s", who, thread_name(tl, r->arg));
+        else
+            snprintf(buf, size, "%s waits for the GIL", who);
+        break;
+    case TS_SWITCH_WAIT:
+        snprintf(buf, size, "%s dropped the GIL on request and waits until another thread takes it", who);
+        break;
+    case TS_IO:
+        lbl = label(sc, r->arg);
+        snprintf(buf, size, "%s blocks in I/O%s%s%s (GIL released)", who, lbl ? " \"" : "", lbl ? lbl : "",
+                 lbl ? "\"" : "");
+        break;
+    case TS_SLEEP: snprintf(buf, size, "%s sleeps (GIL released)", who); break;
+    case TS_LOCK_WAIT:
+        snprintf(buf, size, "%s waits for lock %s", who,
+                 sc && r->arg >= 0 && r->arg < sc->nlocks ? sc->locks[r->arg].name : "?");
+        break;
+    case TS_JOIN_WAIT: snprintf(buf, size, "%s waits in join() for %s", who, thread_name(tl, r->arg)); break;
+    case TS_OS: snprintf(buf, size, "%s is in the kernel on core %d (switch or wake-up)%s", who, core, gil); break;
+    case TS_DONE: snprintf(buf, size, "%s has finished", who); break;
+    default: snprintf(buf, size, "%s: state %d", who, r->code); break;
+    }
+}
+
+void eventlog_describe(const struct timeline *tl, const struct scene *sc, uint64_t i, int lang, char *buf,
+                       size_t size)
+{
+    const struct tl_rec *r = timeline_get(tl, i);
+    const struct tl_lane *l = timeline_lane(tl, r->lane);
+    const char *who = l->name;
+    if (r->kind == TL_STATE) {
+        switch (l->kind) {
+        case LANE_THREAD: thread_state(tl, sc, r, buf, size); return;
+        case LANE_GIL:
+            if (r->code == GIL_HELD)
+                snprintf(buf, size, "GIL of %s: taken by %s", who, thread_name(tl, r->arg));
+            else if (r->code == GIL_FREE)
+                snprintf(buf, size, "GIL of %s: free", who);
+            else
+                snprintf(buf, size, "%s has no GIL (free-threaded)", who);
+            return;
+        case LANE_LOCK:
+            if (r->code == LOCK_HELD)
+                snprintf(buf, size, "lock %s: held by %s", who, thread_name(tl, r->arg));
+            else
+                snprintf(buf, size, "lock %s: free", who);
+            return;
+        default: snprintf(buf, size, "%s: state %d", who, r->code); return;
+        }
+    }
+    if (r->kind == TL_COUNTER) {
+        snprintf(buf, size, "%s = %" PRId32, who, r->arg);
+        return;
+    }
+    switch (r->code) {
+    case EV_NOTE:
+        if (sc && r->arg >= 0 && r->arg < sc->nnotes)
+            snprintf(buf, size, "note: %s", scene_text_get(&sc->notes[r->arg].text, lang));
+        else
+            snprintf(buf, size, "note %d", r->arg);
+        break;
+    case EV_DROP_REQUEST:
+        snprintf(buf, size, "%s waited a whole switch interval: it sets drop_request", thread_name(tl, r->arg));
+        break;
+    case EV_SWITCH: snprintf(buf, size, "GIL switch to %s", thread_name(tl, r->arg)); break;
+    case EV_FORCED_SWITCH: snprintf(buf, size, "forced GIL switch to %s", thread_name(tl, r->arg)); break;
+    case EV_FAILED_WAKEUP:
+        snprintf(buf, size, "%s woke up for the GIL, but %s had it again: failed wake-up", who,
+                 thread_name(tl, r->arg));
+        break;
+    case EV_GIL_RELEASE_CHECK:
+        snprintf(buf, size, "%s releases the GIL after its check interval and takes it back", thread_name(tl, r->arg));
+        break;
+    case EV_THREAD_START:
+        if (r->arg >= 0)
+            snprintf(buf, size, "%s starts %s", thread_name(tl, r->arg), who);
+        else
+            snprintf(buf, size, "%s starts", who);
+        break;
+    case EV_THREAD_END: snprintf(buf, size, "%s ends", who); break;
+    case EV_IO_DONE: {
+        const char *lbl = label(sc, r->arg);
+        snprintf(buf, size, "%s: I/O%s%s%s completed", who, lbl ? " \"" : "", lbl ? lbl : "", lbl ? "\"" : "");
+        break;
+    }
+    case EV_LOST_UPDATE:
+        snprintf(buf, size, "%s writes %s from a stale read: an update is lost", thread_name(tl, r->arg), who);
+        break;
+    case EV_DEADLOCK: snprintf(buf, size, "deadlock: threads wait for each other forever"); break;
+    case EV_HORIZON: snprintf(buf, size, "the simulation stops at its horizon"); break;
+    case EV_PREEMPT: snprintf(buf, size, "the OS preempts %s: its time slice on core %d is over", who, r->arg); break;
+    case EV_LOCK_ACQUIRED: snprintf(buf, size, "%s acquires lock %s", thread_name(tl, r->arg), who); break;
+    default: snprintf(buf, size, "%s: event %d", who, r->code); break;
+    }
+}
+
+void eventlog_print(FILE *f, const struct timeline *tl, const struct scene *sc, gv_ns from, gv_ns to, int lang)
+{
+    uint64_t n = timeline_count(tl);
+    uint64_t i = from > 0 ? timeline_upper(tl, from - 1) : 0;
+    char text[512];
+    for (; i < n; i++) {
+        const struct tl_rec *r = timeline_get(tl, i);
+        if (r->t > to)
+            break;
+        eventlog_describe(tl, sc, i, lang, text, sizeof text);
+        fprintf(f, "%14.3f us  %s\n", (double)r->t / 1e3, text);
+    }
+}

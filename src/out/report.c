@@ -1,0 +1,181 @@
+/*
+ * report: text and JSON summaries of a run.  The JSON keys are a contract
+ * (tests and scripts read them); add keys, do not rename them.
+ */
+#include "report.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+#include "../timeline/codes.h"
+
+/* Write s as a JSON string literal. */
+static void json_str(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+        switch (*p) {
+        case '"': fputs("\\\"", f); break;
+        case '\\': fputs("\\\\", f); break;
+        case '\n': fputs("\\n", f); break;
+        case '\t': fputs("\\t", f); break;
+        case '\r': fputs("\\r", f); break;
+        default:
+            if (*p < 0x20)
+                fprintf(f, "\\u%04x", *p);
+            else
+                fputc(*p, f);
+        }
+    }
+    fputc('"', f);
+}
+
+static const char *gil_name(enum gil_model g)
+{
+    return g == GIL_NEW ? "new" : g == GIL_OLD ? "old" : "none";
+}
+
+void report_model(const struct scene *sc, char *buf, size_t size)
+{
+    const struct scene_settings *s = &sc->set;
+    char d[32], ver[16] = "";
+    if (s->py_major)
+        snprintf(ver, sizeof ver, "%d.%d%s", s->py_major, s->py_minor, s->gil == GIL_NONE ? "t" : "");
+    if (s->gil == GIL_NEW)
+        snprintf(buf, size, "CPython %s · GIL %s", ver[0] ? ver : "3.x",
+                 gv_fmt_duration(s->switch_interval, d, sizeof d));
+    else if (s->gil == GIL_OLD)
+        snprintf(buf, size, "CPython %s · old GIL, every %" PRId64 " ticks", ver[0] ? ver : "2.x",
+                 s->check_interval);
+    else
+        snprintf(buf, size, "CPython %s · free-threaded, no GIL", ver[0] ? ver : "3.13t");
+}
+
+static double pct(gv_ns part, gv_ns whole)
+{
+    return whole > 0 ? 100.0 * (double)part / (double)whole : 0.0;
+}
+
+static gv_ns cpu_of(const struct thread_stats *t)
+{
+    return t->python_ns + t->ccall_ns + t->nogil_ns;
+}
+
+void report_text(FILE *f, const struct scene *sc, const struct sim_stats *st)
+{
+    char a[32], b[32], c[32], d[32], e[32], g[32], model[96];
+    report_model(sc, model, sizeof model);
+    fprintf(f, "%s\n", scene_text_get(&sc->title, SCENE_LANG_EN) ? scene_text_get(&sc->title, SCENE_LANG_EN) : sc->file);
+    fprintf(f, "%s, %d core%s, seed %" PRIu64 "\n", model, sc->set.cores, sc->set.cores == 1 ? "" : "s",
+            sc->set.seed);
+    fprintf(f, "wall time %s, %" PRIu64 " events%s%s\n\n", gv_fmt_duration(st->wall_ns, a, sizeof a),
+            st->events, st->horizon_hit ? " (stopped at the horizon)" : "",
+            st->event_cap_hit ? " (stopped at the event cap)" : "");
+
+    int w = 6;
+    for (int32_t i = 0; i < st->nthreads; i++) {
+        int l = (int)strlen(st->threads[i].name);
+        if (l > w)
+            w = l < 24 ? l : 24;
+    }
+    fprintf(f, "%-*s  %10s %10s %10s %10s %10s %10s\n", w, "thread", "cpu", "gil wait", "io",
+            "ready", "lock wait", "ended");
+    for (int32_t i = 0; i < st->nthreads; i++) {
+        const struct thread_stats *t = &st->threads[i];
+        fprintf(f, "%-*.*s  %10s %10s %10s %10s %10s %10s\n", w, w, t->name,
+                gv_fmt_duration(cpu_of(t), a, sizeof a), gv_fmt_duration(t->gil_wait_ns, b, sizeof b),
+                gv_fmt_duration(t->io_ns, c, sizeof c), gv_fmt_duration(t->ready_ns, d, sizeof d),
+                gv_fmt_duration(t->lock_wait_ns, e, sizeof e),
+                t->end >= 0 ? gv_fmt_duration(t->end, g, sizeof g) : "never");
+    }
+    fputc('\n', f);
+    if (sc->set.gil == GIL_NONE)
+        fprintf(f, "GIL      none (free-threaded)\n");
+    else
+        fprintf(f, "GIL      %" PRIu64 " switches (%" PRIu64 " forced), %" PRIu64 " drop requests, %" PRIu64
+                   " failed wake-ups\n",
+                st->switches, st->forced_switches, st->drop_requests, st->failed_wakeups);
+    fprintf(f, "cores   ");
+    for (int32_t i = 0; i < st->ncores; i++)
+        fprintf(f, " %d:%.0f%%", (int)i, pct(st->core_busy_ns[i], st->wall_ns));
+    fputc('\n', f);
+    if (st->io_ops)
+        fprintf(f, "I/O      %" PRIu64 " ops, latency mean %s, p50 %s, p99 %s, max %s\n", st->io_ops,
+                gv_fmt_duration(st->io_mean_ns, a, sizeof a), gv_fmt_duration(st->io_p50_ns, b, sizeof b),
+                gv_fmt_duration(st->io_p99_ns, c, sizeof c), gv_fmt_duration(st->io_max_ns, d, sizeof d));
+    for (int32_t i = 0; i < st->nshared; i++) {
+        const struct shared_stats *s = &st->shared[i];
+        fprintf(f, "shared   %s = %" PRId64 " (expected %" PRId64 "%s", s->name, s->final, s->expected,
+                s->final == s->expected ? ")\n" : "");
+        if (s->final != s->expected)
+            fprintf(f, ": %" PRIu64 " updates lost in %" PRIu64 " writes from a stale read)\n", s->lost_updates,
+                    s->stale_writes);
+    }
+    if (st->deadlock)
+        fprintf(f, "DEADLOCK %s\n", st->deadlock_desc);
+}
+
+void report_json(FILE *f, const struct scene *sc, const struct sim_stats *st)
+{
+    const struct scene_settings *s = &sc->set;
+    fputs("{\"scene\":", f);
+    json_str(f, scene_text_get(&sc->title, SCENE_LANG_EN));
+    fprintf(f, ",\"model\":{\"gil\":\"%s\",\"python\":\"%d.%d%s\",\"cores\":%d,\"switch_interval_ns\":%" PRId64
+               ",\"check_interval\":%" PRId64 ",\"seed\":%" PRIu64 "}",
+            gil_name(s->gil), s->py_major, s->py_minor, s->gil == GIL_NONE ? "t" : "", s->cores,
+            s->switch_interval, s->check_interval, s->seed);
+    fprintf(f, ",\"wall_ns\":%" PRId64 ",\"events\":%" PRIu64 ",\"horizon_hit\":%s,\"event_cap_hit\":%s",
+            st->wall_ns, st->events, st->horizon_hit ? "true" : "false", st->event_cap_hit ? "true" : "false");
+    fputs(",\"threads\":[", f);
+    for (int32_t i = 0; i < st->nthreads; i++) {
+        const struct thread_stats *t = &st->threads[i];
+        fputs(i ? ",{\"name\":" : "{\"name\":", f);
+        json_str(f, t->name);
+        fprintf(f, ",\"process\":%d,\"start_ns\":%" PRId64 ",\"end_ns\":%" PRId64 ",\"cpu_ns\":%" PRId64
+                   ",\"python_ns\":%" PRId64 ",\"ccall_ns\":%" PRId64 ",\"nogil_ns\":%" PRId64
+                   ",\"os_ns\":%" PRId64 ",\"gil_wait_ns\":%" PRId64 ",\"io_ns\":%" PRId64 ",\"sleep_ns\":%" PRId64
+                   ",\"ready_ns\":%" PRId64 ",\"lock_wait_ns\":%" PRId64 ",\"join_wait_ns\":%" PRId64
+                   ",\"io_ops\":%" PRIu64 ",\"failed_wakeups\":%" PRIu64 "}",
+                (int)t->proc, t->start, t->end, cpu_of(t), t->python_ns, t->ccall_ns, t->nogil_ns, t->os_ns,
+                t->gil_wait_ns, t->io_ns, t->sleep_ns, t->ready_ns, t->lock_wait_ns, t->join_wait_ns,
+                t->io_ops, t->failed_wakeups);
+    }
+    fprintf(f, "],\"gil\":{\"switches\":%" PRIu64 ",\"forced_switches\":%" PRIu64 ",\"drop_requests\":%" PRIu64
+               ",\"failed_wakeups\":%" PRIu64 "}",
+            st->switches, st->forced_switches, st->drop_requests, st->failed_wakeups);
+    fputs(",\"processes\":[", f);
+    for (int32_t i = 0; i < st->nprocs; i++) {
+        const struct proc_stats *p = &st->procs[i];
+        gv_ns cpu = 0;
+        for (int32_t k = 0; k < st->nthreads; k++)
+            if (st->threads[k].proc == i)
+                cpu += cpu_of(&st->threads[k]);
+        fputs(i ? ",{\"name\":" : "{\"name\":", f);
+        json_str(f, p->name);
+        fprintf(f, ",\"cpu_ns\":%" PRId64 ",\"switches\":%" PRIu64 ",\"forced_switches\":%" PRIu64
+                   ",\"drop_requests\":%" PRIu64 ",\"failed_wakeups\":%" PRIu64 ",\"release_checks\":%" PRIu64 "}",
+                cpu, p->switches, p->forced_switches, p->drop_requests, p->failed_wakeups, p->release_checks);
+    }
+    fputs("],\"cores\":[", f);
+    for (int32_t i = 0; i < st->ncores; i++)
+        fprintf(f, "%s{\"busy_ns\":%" PRId64 "}", i ? "," : "", st->core_busy_ns[i]);
+    fprintf(f, "],\"io\":{\"ops\":%" PRIu64 ",\"latency_ns\":{\"mean\":%" PRId64 ",\"p50\":%" PRId64
+               ",\"p99\":%" PRId64 ",\"max\":%" PRId64 "}}",
+            st->io_ops, st->io_mean_ns, st->io_p50_ns, st->io_p99_ns, st->io_max_ns);
+    fputs(",\"shared\":{", f);
+    for (int32_t i = 0; i < st->nshared; i++) {
+        const struct shared_stats *v = &st->shared[i];
+        if (i)
+            fputc(',', f);
+        json_str(f, v->name);
+        fprintf(f, ":{\"final\":%" PRId64 ",\"expected\":%" PRId64 ",\"lost_updates\":%" PRIu64
+                   ",\"stale_writes\":%" PRIu64 "}",
+                v->final, v->expected, v->lost_updates, v->stale_writes);
+    }
+    fprintf(f, "},\"deadlock\":%s", st->deadlock ? "true" : "false");
+    if (st->deadlock) {
+        fputs(",\"deadlock_detail\":", f);
+        json_str(f, st->deadlock_desc);
+    }
+    fputs("}\n", f);
+}

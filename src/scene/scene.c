@@ -1,0 +1,145 @@
+/*
+ * scene: defaults, freeing, diagnostics printing and small queries on a
+ * parsed scene.  The parser and scene_set() are in parse.c.
+ *
+ * Diagnostics are printed like gcc's:
+ *
+ *   convoy.scene:4:9: error: a duration needs a unit (ns, us, ms, s)
+ *       4 |     cpu 2 seconds
+ *         |         ^
+ *
+ * Columns count UTF-8 characters and the stored source line has tabs
+ * turned into spaces, so the caret lines up under the offending token.
+ */
+#include "scene.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* CPython 3.12 on a 4-core machine (see docs/scene-language.md). */
+void scene_defaults(struct scene_settings *s)
+{
+    memset(s, 0, sizeof *s);
+    s->gil = GIL_NEW;
+    s->py_major = 3;
+    s->py_minor = 12;
+    s->per_bytecode_checks = 0;
+    s->cores = 4;
+    s->switch_interval = 5 * GV_NS_PER_MS;
+    s->check_interval = 100;
+    s->bytecode = 25;
+    s->checkpoint = 100;
+    s->timeslice = 4 * GV_NS_PER_MS;
+    s->context_switch = 2 * GV_NS_PER_US;
+    s->wakeup_latency = 5 * GV_NS_PER_US;
+    s->wakeup_jitter = 5 * GV_NS_PER_US;
+    s->signal_cost = 1 * GV_NS_PER_US;
+    s->nogil_overhead_pct = 0;
+    s->rmw_cost = 100;
+    s->horizon = 600 * GV_NS_PER_S;
+    s->seed = 1;
+    s->nogil_overhead_explicit = 0;
+}
+
+/* Free the strings of a translated text. */
+static void scene_text_free(struct scene_text *t)
+{
+    for (int i = 0; i < SCENE_NLANG; i++)
+        free(t->text[i]);
+}
+
+/* Free a scene and everything it owns; NULL is fine. */
+void scene_free(struct scene *s)
+{
+    if (!s)
+        return;
+    free(s->file);
+    scene_text_free(&s->title);
+    scene_text_free(&s->description);
+    for (int32_t i = 0; i < s->nprocs; i++)
+        free(s->procs[i].name);
+    free(s->procs);
+    for (int32_t i = 0; i < s->nthreads; i++) {
+        free(s->threads[i].name);
+        free(s->threads[i].steps);
+    }
+    free(s->threads);
+    for (int32_t i = 0; i < s->nlocks; i++)
+        free(s->locks[i].name);
+    free(s->locks);
+    for (int32_t i = 0; i < s->nshared; i++)
+        free(s->shared[i].name);
+    free(s->shared);
+    for (int32_t i = 0; i < s->nlabels; i++)
+        free(s->labels[i]);
+    free(s->labels);
+    for (int32_t i = 0; i < s->nnotes; i++)
+        scene_text_free(&s->notes[i].text);
+    free(s->notes);
+    free(s);
+}
+
+/* FILE:LINE:COL: error: MSG, then the source line and a caret. */
+void scene_diags_print(const struct scene_diags *d, FILE *f)
+{
+    const char *file = d->file && *d->file ? d->file : "<scene>";
+    for (int32_t i = 0; i < d->n; i++) {
+        const struct scene_diag *g = &d->v[i];
+        if (g->line == 0) {
+            fprintf(f, "%s: error: %s\n", file, g->msg);
+            continue;
+        }
+        fprintf(f, "%s:%u:%u: error: %s\n", file, (unsigned)g->line, (unsigned)g->col,
+                g->msg);
+        if (!g->source_line)
+            continue;
+        fprintf(f, "%5u | %s\n", (unsigned)g->line, g->source_line);
+        /* the caret, if the column is inside the kept part of the line */
+        uint32_t chars = 0;
+        for (const char *p = g->source_line; *p; p++)
+            chars += ((unsigned char)*p & 0xc0) != 0x80;
+        if (g->col >= 1 && g->col <= chars + 1) {
+            fputs("      | ", f);
+            for (uint32_t c = 1; c < g->col; c++)
+                fputc(' ', f);
+            fputs("^\n", f);
+        }
+    }
+}
+
+/* Free the diagnostics and empty the list (d->file is kept). */
+void scene_diags_free(struct scene_diags *d)
+{
+    if (!d)
+        return;
+    for (int32_t i = 0; i < d->n; i++) {
+        free(d->v[i].msg);
+        free(d->v[i].source_line);
+    }
+    free(d->v);
+    d->v = NULL;
+    d->n = 0;
+    d->cap = 0;
+}
+
+/* Sum of count x process count over the thread groups. */
+int32_t scene_total_threads(const struct scene *s)
+{
+    int64_t total = 0;
+    for (int32_t i = 0; i < s->nthreads; i++) {
+        const struct scene_thread *t = &s->threads[i];
+        int64_t pc = t->process >= 0 && t->process < s->nprocs ? s->procs[t->process].count : 1;
+        total += (int64_t)t->count * pc;
+        if (total > INT32_MAX)
+            return INT32_MAX;
+    }
+    return (int32_t)total;
+}
+
+/* Text in `lang`, else English, else "". */
+const char *scene_text_get(const struct scene_text *t, int lang)
+{
+    if (lang >= 0 && lang < SCENE_NLANG && t->text[lang])
+        return t->text[lang];
+    return t->text[SCENE_LANG_EN] ? t->text[SCENE_LANG_EN] : "";
+}

@@ -1,0 +1,182 @@
+/*
+ * scene: the plain data a scene file describes, and the parser that builds it.
+ *
+ * A scene is text written by a lecturer (see docs/scene-language.md).  The
+ * parser turns it into a `struct scene`: settings, processes, threads with
+ * flattened programs, locks, shared variables and captions.  The simulation
+ * engine reads this structure and never the text.  Nothing here knows about
+ * the simulation or the terminal.
+ *
+ * Ownership: scene_parse() returns a scene that owns every string and array
+ * in it; scene_free() releases all of it.  Errors are collected in a
+ * `struct scene_diag` list, each with file:line:col, so that a whole file's
+ * problems are reported in one pass.
+ */
+#ifndef GV_SCENE_H
+#define GV_SCENE_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../util.h"
+
+/* Limits checked by the validator (each has its own error message). */
+#define SCENE_MAX_THREADS   4096   /* threads after xN replication, all processes */
+#define SCENE_MAX_PROCESSES 256
+#define SCENE_MAX_CORES     128
+#define SCENE_MAX_DEPTH     16     /* nesting of repeat/with blocks */
+#define SCENE_MAX_REPEAT    1000000000
+#define SCENE_MAX_STEPS     100000 /* steps in one thread's program */
+#define SCENE_MAX_LOCKS     1024
+#define SCENE_MAX_SHARED    1024
+#define SCENE_MAX_NOTES     4096
+
+enum gil_model {
+    GIL_NEW,   /* CPython 3.2+: switch interval, drop_request, forced switching */
+    GIL_OLD,   /* CPython 2.x / 3.0 / 3.1: release and re-take every N ticks */
+    GIL_NONE,  /* free-threaded 3.13t / 3.14t */
+};
+
+enum step_op {
+    OP_CPU,      /* pure-Python bytecode: holds the GIL, interruptible at check points */
+    OP_CCALL,    /* C code that holds the GIL: not interruptible */
+    OP_NOGIL,    /* C code inside Py_BEGIN_ALLOW_THREADS: needs a core, not the GIL */
+    OP_IO,       /* blocking I/O: releases the GIL, occupies no core */
+    OP_SLEEP,    /* time.sleep: releases the GIL, occupies no core */
+    OP_ACQUIRE,  /* lock.acquire(): blocking, releases the GIL while blocked */
+    OP_RELEASE,  /* lock.release() */
+    OP_INCR,     /* x += 1 on a shared variable: read, modify, write */
+    OP_READ,     /* read a shared variable into the thread's register */
+    OP_WRITE,    /* write register + 1 back to the shared variable */
+    OP_START,    /* threading.Thread(...).start() of another thread (group) */
+    OP_JOIN,     /* thread.join() of another thread (group) */
+    OP_REPEAT,   /* repeat `count` times the next `body` steps */
+};
+
+/* One step of a thread's program.  Programs are flat arrays: a REPEAT step is
+ * followed by its body, `body` steps long (nested repeats included). */
+struct scene_step {
+    enum step_op op;
+    gv_ns dur;        /* CPU/NOGIL/CCALL/IO/SLEEP: duration; INCR/READ/WRITE: cost of the
+                         bytecode, or -1 for the default (set.rmw_cost for INCR,
+                         set.bytecode for READ/WRITE), resolved by the engine */
+    int32_t ref;      /* IO/CPU/NOGIL/CCALL: label index or -1; ACQUIRE/RELEASE: lock;
+                         INCR/READ/WRITE: shared variable; START/JOIN: thread group */
+    int64_t count;    /* REPEAT: iterations */
+    int32_t body;     /* REPEAT: number of steps in the body */
+    uint32_t line, col;
+};
+
+/* A caption; text[i] is the text in language i (see scene_lang_*), NULL if
+ * absent.  English is always present. */
+#define SCENE_NLANG 2
+enum { SCENE_LANG_EN = 0, SCENE_LANG_PT = 1 };
+
+struct scene_text {
+    char *text[SCENE_NLANG];
+};
+
+struct scene_note {
+    gv_ns at;
+    struct scene_text text;
+    uint32_t line;
+};
+
+/* A thread group as written (`thread net x3:`); replicated into `count`
+ * threads by the engine, named name1..nameN when count > 1. */
+struct scene_thread {
+    char *name;
+    int32_t process;    /* index into scene.procs */
+    int32_t count;      /* xN */
+    int deferred;       /* started by a `start` step rather than at time 0 */
+    struct scene_step *steps;
+    int32_t nsteps;
+    uint32_t line, col;
+};
+
+struct scene_process {
+    char *name;
+    int32_t count;      /* xN: replicated processes, each with its own GIL */
+    uint32_t line, col;
+};
+
+struct scene_named {
+    char *name;
+    int64_t init;       /* shared variables: initial value */
+    uint32_t line, col;
+};
+
+struct scene_settings {
+    enum gil_model gil;
+    int py_major, py_minor; /* python version named, or 0.0 if only `gil` was set */
+    int per_bytecode_checks; /* eval breaker checked at (almost) every bytecode: < 3.10 */
+    int cores;
+    gv_ns switch_interval;  /* new GIL: sys.setswitchinterval, default 5 ms */
+    int64_t check_interval; /* old GIL: ticks between releases, default 100 */
+    gv_ns bytecode;         /* time of one bytecode instruction (one tick) */
+    gv_ns checkpoint;       /* 3.10+: Python work between eval-breaker check points */
+    gv_ns timeslice;        /* OS scheduler time slice */
+    gv_ns context_switch;   /* OS cost of putting a thread on a core */
+    gv_ns wakeup_latency;   /* from a wake-up (signal, I/O done, timer) to runnable */
+    gv_ns wakeup_jitter;    /* each wake-up takes wakeup_latency + uniform [0, jitter] */
+    gv_ns signal_cost;      /* CPU the signalling thread spends waking a sleeper */
+    int nogil_overhead_pct; /* free-threaded single-thread slowdown, percent */
+    gv_ns rmw_cost;         /* default cost of `incr` (load, add, store bytecodes) */
+    gv_ns horizon;          /* simulation stops here at the latest */
+    uint64_t seed;
+    int nogil_overhead_explicit; /* nogil_overhead given (scene or --set): `python` keeps it */
+};
+
+struct scene {
+    char *file;                 /* as given on the command line */
+    struct scene_text title;
+    struct scene_text description;
+    struct scene_settings set;
+
+    struct scene_process *procs;  int32_t nprocs;   /* procs[0] is the implicit main process */
+    struct scene_thread *threads; int32_t nthreads; /* thread groups, in file order */
+    struct scene_named *locks;    int32_t nlocks;
+    struct scene_named *shared;   int32_t nshared;
+    char **labels;                int32_t nlabels;  /* I/O and work labels, deduplicated */
+    struct scene_note *notes;     int32_t nnotes;   /* sorted by time (stable) */
+};
+
+/* One diagnostic: "file:line:col: message" plus the offending source line. */
+struct scene_diag {
+    uint32_t line, col;
+    char *msg;
+    char *source_line;
+};
+
+struct scene_diags {
+    struct scene_diag *v;
+    int32_t n;
+    size_t cap;
+    const char *file;
+};
+
+/* Fill `s` with defaults (CPython 3.12-like: new GIL, 5 ms, 4 cores, ...). */
+void scene_defaults(struct scene_settings *s);
+
+/* Parse and validate `text` (len bytes, NUL-terminated).  Returns a scene, or
+ * NULL when any error was found (all of them are appended to `d`). */
+struct scene *scene_parse(const char *file, const char *text, size_t len,
+                          struct scene_diags *d);
+void scene_free(struct scene *s);
+
+/* Apply a `--set KEY=VALUE` override ("cores=4", "gil=old",
+ * "switch_interval=1ms", "check_interval=100", "seed=7", "python=2.7", ...).
+ * Returns 0, or -1 with a message in err. */
+int scene_set(struct scene *s, const char *kv, char *err, size_t errsize);
+
+/* Print all diagnostics gcc-style, with the source line and a caret. */
+void scene_diags_print(const struct scene_diags *d, FILE *f);
+void scene_diags_free(struct scene_diags *d);
+
+/* Number of threads after replication of threads and processes. */
+int32_t scene_total_threads(const struct scene *s);
+
+/* Text in language `lang`, falling back to English ("" when there is none). */
+const char *scene_text_get(const struct scene_text *t, int lang);
+
+#endif

@@ -1,0 +1,231 @@
+/*
+ * util: see util.h.  Nothing here knows about scenes or the terminal.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "util.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+static void oom(size_t n)
+{
+    fprintf(stderr, "gilviz: out of memory (asked for %zu bytes)\n", n);
+    abort();
+}
+
+void *gv_malloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p)
+        oom(n);
+    return p;
+}
+
+void *gv_calloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size ? size : 1);
+    if (!p)
+        oom(n * size);
+    return p;
+}
+
+void *gv_realloc(void *p, size_t n)
+{
+    void *q = realloc(p, n ? n : 1);
+    if (!q)
+        oom(n);
+    return q;
+}
+
+void *gv_grow(void *p, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap)
+        return p;
+    size_t c = *cap ? *cap : 8;
+    while (c < need) {
+        if (c > SIZE_MAX / 2 / size)
+            oom(SIZE_MAX);
+        c *= 2;
+    }
+    p = gv_realloc(p, c * size);
+    *cap = c;
+    return p;
+}
+
+char *gv_strdup(const char *s)
+{
+    return gv_strndup(s, strlen(s));
+}
+
+char *gv_strndup(const char *s, size_t n)
+{
+    char *d = gv_malloc(n + 1);
+    memcpy(d, s, n);
+    d[n] = '\0';
+    return d;
+}
+
+void gv_fatal(int code, const char *fmt, ...)
+{
+    va_list ap;
+    fputs("gilviz: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    exit(code);
+}
+
+int gv_parse_duration(const char *s, size_t len, gv_ns *out, const char **why)
+{
+    size_t i = 0;
+    int64_t whole = 0, frac = 0, fscale = 1;
+    int digits = 0;
+
+    if (len > 0 && s[0] == '-') {
+        *why = "a duration cannot be negative";
+        return -1;
+    }
+    while (i < len && s[i] >= '0' && s[i] <= '9') {
+        if (whole > INT64_MAX / 10 - 10) {
+            *why = "duration is too large (at most 1 day)";
+            return -1;
+        }
+        whole = whole * 10 + (s[i++] - '0');
+        digits++;
+    }
+    if (i < len && s[i] == '.') {
+        i++;
+        while (i < len && s[i] >= '0' && s[i] <= '9') {
+            if (fscale < INT64_C(1000000000)) {
+                frac = frac * 10 + (s[i] - '0');
+                fscale *= 10;
+            }
+            i++;
+            digits++;
+        }
+    }
+    if (digits == 0) {
+        *why = "expected a duration like 5ms";
+        return -1;
+    }
+    const char *u = s + i;
+    size_t ulen = len - i;
+    int64_t mult;
+    if (ulen == 2 && memcmp(u, "ns", 2) == 0)
+        mult = 1;
+    else if (ulen == 2 && (memcmp(u, "us", 2) == 0))
+        mult = GV_NS_PER_US;
+    else if (ulen == 3 && memcmp(u, "\xc2\xb5s", 3) == 0) /* µs */
+        mult = GV_NS_PER_US;
+    else if (ulen == 2 && memcmp(u, "ms", 2) == 0)
+        mult = GV_NS_PER_MS;
+    else if (ulen == 1 && u[0] == 's')
+        mult = GV_NS_PER_S;
+    else if (ulen == 3 && memcmp(u, "min", 3) == 0)
+        mult = 60 * GV_NS_PER_S;
+    else {
+        *why = ulen == 0 ? "a duration needs a unit (ns, us, ms, s)"
+                         : "unknown time unit (use ns, us, ms, s)";
+        return -1;
+    }
+    if (whole > GV_NS_MAX / mult) {
+        *why = "duration is too large (at most 1 day)";
+        return -1;
+    }
+    /* frac/fscale of one unit, rounded to the nearest nanosecond */
+    int64_t fr = (int64_t)(((__int128)frac * mult + fscale / 2) / fscale);
+    int64_t v = whole * mult + fr;
+    if (v > GV_NS_MAX) {
+        *why = "duration is too large (at most 1 day)";
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+char *gv_fmt_duration(gv_ns ns, char *buf, size_t size)
+{
+    const char *sign = "";
+    uint64_t a;
+    if (ns < 0) {
+        sign = "-";
+        a = (uint64_t)(-(ns + 1)) + 1;
+    } else {
+        a = (uint64_t)ns;
+    }
+    static const struct { uint64_t div; const char *unit; } units[] = {
+        { 1000000000u, "s" }, { 1000000u, "ms" }, { 1000u, "us" }, { 1u, "ns" },
+    };
+    size_t k = 3;
+    for (size_t j = 0; j < 3; j++)
+        if (a >= units[j].div) {
+            k = j;
+            break;
+        }
+    if (units[k].div == 1 || a % units[k].div == 0) {
+        snprintf(buf, size, "%s%" PRIu64 " %s", sign, a / units[k].div, units[k].unit);
+        return buf;
+    }
+    double v = (double)a / (double)units[k].div;
+    int prec = v >= 100 ? 1 : v >= 10 ? 2 : 3;
+    snprintf(buf, size, "%s%.*f %s", sign, prec, v, units[k].unit);
+    /* trim trailing zeros of the fraction: "1.500 ms" -> "1.5 ms" */
+    char *sp = strchr(buf, ' ');
+    char *dot = strchr(buf, '.');
+    if (sp && dot && dot < sp) {
+        char *e = sp;
+        while (e > dot + 1 && e[-1] == '0')
+            e--;
+        if (e == dot + 1)
+            e = dot;
+        memmove(e, sp, strlen(sp) + 1);
+    }
+    return buf;
+}
+
+char *gv_read_file(const char *path, size_t *len)
+{
+    struct stat st;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+        fclose(f);
+        errno = EISDIR;
+        return NULL;
+    }
+    size_t cap = 4096, n = 0;
+    char *buf = gv_malloc(cap);
+    for (;;) {
+        if (n + 1 >= cap)
+            buf = gv_realloc(buf, cap *= 2);
+        size_t r = fread(buf + n, 1, cap - n - 1, f);
+        n += r;
+        if (r == 0)
+            break;
+    }
+    int err = ferror(f);
+    fclose(f);
+    if (err) {
+        free(buf);
+        errno = EIO;
+        return NULL;
+    }
+    buf[n] = '\0';
+    *len = n;
+    return buf;
+}
+
+int64_t gv_now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * GV_NS_PER_S + ts.tv_nsec;
+}

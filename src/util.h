@@ -1,0 +1,58 @@
+/*
+ * util: allocation that never returns NULL, fatal errors, and the one place
+ * where durations are turned into text and back.
+ *
+ * Everything in gilviz measures time as int64_t nanoseconds (gv_ns).  Parsing
+ * rejects anything that would overflow, so arithmetic on parsed values can
+ * rely on the limits below.
+ */
+#ifndef GV_UTIL_H
+#define GV_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sysexits.h>
+
+typedef int64_t gv_ns;
+
+#define GV_NS_PER_US INT64_C(1000)
+#define GV_NS_PER_MS INT64_C(1000000)
+#define GV_NS_PER_S  INT64_C(1000000000)
+/* Largest duration a scene may name: about 292 years would overflow int64;
+ * we stop at one day so that sums of many durations stay far from overflow. */
+#define GV_NS_MAX    (INT64_C(86400) * GV_NS_PER_S)
+
+#ifndef GV_VERSION
+#define GV_VERSION "0.1.0"
+#endif
+
+/* Allocation: abort with a message on exhaustion; never return NULL. */
+void *gv_malloc(size_t n);
+void *gv_calloc(size_t n, size_t size);
+void *gv_realloc(void *p, size_t n);
+/* Grow an array of `size`-byte items to hold at least `need` items. */
+void *gv_grow(void *p, size_t *cap, size_t need, size_t size);
+char *gv_strdup(const char *s);
+char *gv_strndup(const char *s, size_t n);
+
+/* Print "gilviz: message" to stderr and exit with `code` (a sysexits value). */
+void gv_fatal(int code, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3), noreturn));
+
+/* Parse a duration such as "5ms", "1.5s", "250us", "40ns".
+ * Returns 0 and stores nanoseconds, or -1 with a static reason in *why. */
+int gv_parse_duration(const char *s, size_t len, gv_ns *out, const char **why);
+
+/* Format a duration for people: "5 ms", "1.25 s", "340 ns" (at most 4
+ * significant digits).  Returns buf. */
+char *gv_fmt_duration(gv_ns ns, char *buf, size_t size);
+
+/* Read a whole file into a NUL-terminated buffer.  Returns NULL with errno
+ * set on failure. */
+char *gv_read_file(const char *path, size_t *len);
+
+/* Monotonic wall clock for benchmarks and the player; never used by the
+ * simulation. */
+int64_t gv_now_ns(void);
+
+#endif

@@ -1,0 +1,552 @@
+/*
+ * test_engine: the event queue, the OS scheduler, the three GIL models,
+ * locks, shared variables, start/join, determinism and seek on real runs.
+ * Each test states a rule of the model and checks it on a small scene.
+ */
+#include "sim_helpers.h"
+
+#include "sim/evq.h"
+#include "sim/rng.h"
+
+#define MS GV_NS_PER_MS
+#define US GV_NS_PER_US
+
+/* ---- event queue ---------------------------------------------------------- */
+
+static void evq_orders_by_time_priority_sequence(void **state)
+{
+    (void)state;
+    struct evq q;
+    evq_init(&q);
+    evq_push(&q, 50, 2, 1, 0);
+    evq_push(&q, 10, 2, 2, 0);
+    evq_push(&q, 10, 1, 3, 0);
+    evq_push(&q, 10, 2, 4, 0);
+    evq_push(&q, 5, 9, 5, 0);
+    uint32_t want[] = { 5, 3, 2, 4, 1 };
+    struct evq_item it;
+    for (int i = 0; i < 5; i++) {
+        assert_true(evq_pop(&q, &it));
+        assert_int_equal(it.what, want[i]);
+    }
+    assert_false(evq_pop(&q, &it));
+    evq_free(&q);
+}
+
+static void evq_random_pushes_pop_sorted_and_stable(void **state)
+{
+    (void)state;
+    struct evq q;
+    struct rng r;
+    evq_init(&q);
+    rng_seed(&r, 42);
+    for (uint32_t i = 0; i < 20000; i++)
+        evq_push(&q, (gv_ns)rng_below(&r, 500), 0, i, 0);
+    struct evq_item it, prev = { -1, 0, 0, 0 };
+    size_t n = 0;
+    while (evq_pop(&q, &it)) {
+        assert_true(it.t >= prev.t);
+        if (it.t == prev.t)
+            assert_true(it.what > prev.what); /* pushed earlier pops earlier */
+        prev = it;
+        n++;
+    }
+    assert_int_equal(n, 20000);
+    evq_free(&q);
+}
+
+static void rng_is_reproducible_and_bounded(void **state)
+{
+    (void)state;
+    struct rng a, b;
+    rng_seed(&a, 7);
+    rng_seed(&b, 7);
+    int seen[5] = { 0 };
+    for (int i = 0; i < 1000; i++) {
+        uint32_t x = rng_below(&a, 5);
+        assert_int_equal(x, rng_below(&b, 5));
+        assert_true(x < 5);
+        seen[x]++;
+    }
+    for (int i = 0; i < 5; i++)
+        assert_true(seen[i] > 120); /* roughly uniform */
+    rng_seed(&b, 8);
+    rng_seed(&a, 7);
+    assert_true(rng_next(&a) != rng_next(&b));
+}
+
+/* ---- one thread ---------------------------------------------------------- */
+
+static void single_thread_runs_its_work_plus_one_context_switch(void **state)
+{
+    (void)state;
+    struct run r;
+    run_scene(&r, "cores 1\ncontext_switch 2us\nwakeup_jitter 0ns\nthread a:\n    cpu 10ms\n    nogil 3ms\n    io 5ms\n    cpu 1ms\n");
+    assert_int_equal(r.rc, 0);
+    const struct thread_stats *t = &r.st->threads[0];
+    assert_int_equal(t->python_ns, 11 * MS);
+    assert_int_equal(t->nogil_ns, 3 * MS);
+    assert_int_equal(t->io_ns, 5 * MS + r.sc->set.wakeup_latency);
+    /* one switch onto the idle core at start; after the I/O it comes back to
+     * the same core, which ran nobody else: no second switch */
+    assert_int_equal(t->os_ns, 2 * US);
+    assert_int_equal(r.st->wall_ns, 19 * MS + 2 * US + r.sc->set.wakeup_latency);
+    assert_int_equal(r.st->switches, 0);
+    check_invariants(&r);
+    run_free(&r);
+}
+
+/* ---- OS scheduler ---------------------------------------------------------- */
+
+static void more_threads_than_cores_share_by_time_slices(void **state)
+{
+    (void)state;
+    struct run r;
+    run_scene(&r, "cores 2\ntimeslice 4ms\nthread w x4:\n    nogil 40ms\n");
+    assert_int_equal(r.rc, 0);
+    /* 160 ms of work on 2 cores: about 80 ms, plus context switches */
+    assert_true(r.st->wall_ns >= 80 * MS);
+    assert_true(r.st->wall_ns < 82 * MS);
+    assert_true(count_events(r.tl, EV_PREEMPT) >= 10);
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(r.st->threads[i].nogil_ns, 40 * MS);
+        assert_true(r.st->threads[i].ready_ns > 20 * MS); /* each waited for a core */
+    }
+    for (int c = 0; c < 2; c++)
+        assert_true(r.st->core_busy_ns[c] > 79 * MS);
+    check_invariants(&r);
+    run_free(&r);
+}
+
+static void blocked_threads_use_no_core(void **state)
+{
+    (void)state;
+    struct run r;
+    run_scene(&r, "cores 1\nthread sleeper x3:\n    sleep 50ms\nthread worker:\n    nogil 20ms\n");
+    assert_int_equal(r.rc, 0);
+    int w = thread_index(&r, "worker");
+    /* three sleepers never delay the worker beyond their context switches */
+    assert_true(r.st->threads[w].end < 21 * MS);
+    check_invariants(&r);
+    run_free(&r);
+}
+
+/* ---- the new GIL ------------------------------------------------------------ */
+
+static void new_gil_two_cpu_threads_switch_every_interval(void **state)
+{
+    (void)state;
+    struct run r;
+    run_scene(&r, "python 3.11\ncores 2\nswitch_interval 5ms\nthread a:\n    cpu 100ms\nthread b:\n    cpu 100ms\n");
+    assert_int_equal(r.rc, 0);
+    /* one runs at a time: about 200 ms, never close to 100 ms */
+    assert_true(r.st->wall_ns > 199 * MS);
+    assert_true(r.st->wall_ns < 204 * MS);
+    /* a switch about every 5 ms (plus latency): 35..40 over 200 ms */
+    assert_in_range(r.st->forced_switches, 30, 40);
+    /* all forced but the last, when a ends and hands over voluntarily */
+    assert_int_equal(r.st->forced_switches + 1, r.st->switches);
+    /* every forced switch needed a drop request first */
+    assert_int_equal(r.st->drop_requests, r.st->forced_switches);
+    check_invariants(&r);
+    run_free(&r);
+}
+
+/* After a forced drop, the GIL goes to another thread than the one forced
+ * to drop it (FORCE_SWITCHING); and a drop request is only set after a whole
+ * interval of waiting in which no switch happened. */
+static void forced_switch_hands_over_and_requests_wait_an_interval(void **state)
+{
+    (void)state;
+    struct run r;
+    run_scene(&r, "python 3.12\ncores 4\nswitch_interval 2ms\nthread t x3:\n    cpu 60ms\n");
+    assert_int_equal(r.rc, 0);
+    const struct timeline *tl = r.tl;
+    uint64_t n = timeline_count(tl);
+    gv_ns last_switch = -1;
+    int forced_from = -1, holder = -1, checked = 0, handovers = 0;
+    for (uint64_t i = 0; i < n; i++) {
+        const struct tl_rec *x = timeline_get(tl, i);
+        const struct tl_lane *l = timeline_lane(tl, x->lane);
+        if (l->kind == LANE_THREAD && x->kind == TL_STATE && x->code == TS_SWITCH_WAIT)
+            forced_from = x->lane;
+        if (l->kind != LANE_GIL)
+            continue;
+        if (x->kind == TL_EVENT && (x->code == EV_SWITCH || x->code == EV_FORCED_SWITCH))
+            last_switch = x->t;
+        if (x->kind == TL_EVENT && x->code == EV_DROP_REQUEST) {
+            assert_true(last_switch < 0 || x->t - last_switch >= 2 * MS);
+            checked++;
+        }
+        if (x->kind == TL_STATE && x->code == GIL_HELD) {
+            if (forced_from >= 0) {
+                assert_int_not_equal(x->arg, forced_from);
+                handovers++;
+            }
+            holder = x->arg;
+            forced_from = -1;
+        }
+    }
+    (void)holder;
+    assert_true(checked > 20);
+    assert_true(handovers > 20);
+    check_invariants(&r);
+    run_free(&r);
+}
+
+static void c_code_holding_the_gil_is_not_interruptible(void **state)
+{
+    (void)state;
+    struct run r;
+    run_scene(&r, "python 3.12\ncores 2\nthread a:\n    ccall 30ms\nthread b:\n    sleep 1ms\n    cpu 1ms\n");
+    assert_int_equal(r.rc, 0);
+    int b = thread_index(&r, "b");
+    /* b asks at 1 ms + 5 ms, but a only notices at the end of its C call */
+    assert_true(r.st->threads[b].gil_wait_ns >= 28 * MS);
+    assert_true(r.st->threads[b].end > 30 * MS);
+    assert_int_equal(r.st->drop_requests, 1);
+    check_invariants(&r);
+    run_free(&r);
+}
+
+static void c_code_releasing_the_gil_runs_in_parallel(void **state)
+{
+    (void)state;
+    struct run r;
+    run_scene(&r, "python 3.12\ncores 4\nthread h x4:\n    nogil 50ms\n");
+    assert_int_equal(r.rc, 0);
+    assert_true(r.st->wall_ns < 51 * MS);
+    check_invariants(&r);
+    run_free(&r);
+}
+
+static void convoy_io_waits_a_whole_interval_per_completion(void **state)
+{
+    (void)state;
+    struct run r;
+    run_scene(&r, "python 3.11\ncores 2\nthread cruncher:\n    cpu 2s\nthread net:\n"
+                  "    repeat 100:\n        io 50us\n        cpu 20us\n");
+    assert_int_equal(r.rc, 0);
+    /* the I/O thread waits out a full interval after every recv() */
+    assert_int_equal(r.st->io_ops, 100);
+    assert_true(r.st->io_mean_ns > 5 * MS);
+    assert_true(r.st->io_mean_ns < 5 * MS + 200 * US);
+    int net = thread_index(&r, "net");
+    assert_true(r.st->threads[net].end > 500 * MS);
+    check_invariants(&r);
+    run_free(&r);
+}
+
+static void smaller_interval_shortens_the_convoy(void **state)
+{
+    (void)state;
+    static const char *text = "python 3.11\ncores 2\nthread cruncher:\n    cpu 2s\nthread net:\n"
+                              "    repeat 100:\n        io 50us\n        cpu 20us\n";
+    static const char *const fast[] = { "switch_interval=500us", NULL };
+    struct run a, b;
+    run_scene(&a, text);
+    run_scene_set(&b, text, fast);
+    assert_true(b.st->io_mean_ns * 5 < a.st->io_mean_ns);
+    run_free(&a);
+    run_free(&b);
+}
+
+/* ---- old GIL and free threading ---------------------------------------------- */
+
+static void old_gil_two_cores_battle_with_failed_wakeups(void **state)
+{
+    (void)state;
+    struct run one, two;
+    run_scene(&one, "python 2.7\ncores 2\nthread a:\n    cpu 40ms\n    cpu 40ms\n");
+    run_scene(&two, "python 2.7\ncores 2\nthread a:\n    cpu 40ms\nthread b:\n    cpu 40ms\n");
+    assert_int_equal(two.rc, 0);
+    assert_true(two.st->failed_wakeups > 100);
+    assert_int_equal(two.st->drop_requests, 0);
+    /* the same work on two threads is slower than on one */
+    assert_true(two.st->wall_ns > one.st->wall_ns * 11 / 10);
+    check_invariants(&two);
+    run_free(&one);
+    run_free(&two);
+}
+
+static void free_threaded_runs_in_parallel_with_overhead(void **state)
+{
+    (void)state;
+    struct run r;
+    run_scene(&r, "python 3.13t\nnogil_overhead 40%\ncores 4\nthread w x4:\n    cpu 100ms\n");
+    assert_int_equal(r.rc, 0);
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(r.st->threads[i].python_ns, 140 * MS);
+    assert_true(r.st->wall_ns < 141 * MS);
+    assert_int_equal(r.st->switches, 0);
+    check_invariants(&r);
+    run_free(&r);
+}
+
+/* ---- shared variables and locks ---------------------------------------------- */
+
+static const char race_text[] =
+    "cores 4\nswitch_interval 100us\nshared n = 0\nthread w x4:\n    repeat 20000:\n        incr n\n        cpu 100ns\n";
+
+static void race_loses_updates_before_3_10(void **state)
+{
+    (void)state;
+    static const char *const py39[] = { "python=3.9", NULL };
+    struct run r;
+    run_scene_set(&r, race_text, py39);
+    assert_int_equal(r.st->shared[0].expected, 80000);
+    assert_true(r.st->shared[0].final < 80000);
+    assert_int_equal((uint64_t)(80000 - r.st->shared[0].final), r.st->shared[0].lost_updates);
+    assert_true(r.st->shared[0].stale_writes > 0);
+    assert_true(r.st->shared[0].stale_writes <= r.st->shared[0].lost_updates);
+    assert_int_equal(count_events(r.tl, EV_LOST_UPDATE), r.st->shared[0].stale_writes);
+    check_invariants(&r);
+    run_free(&r);
+}
+
+static void race_free_in_3_11_when_no_check_point_splits_the_update(void **state)
+{
+    (void)state;
+    static const char *const py311[] = { "python=3.11", NULL };
+    struct run r;
+    run_scene_set(&r, race_text, py311);
+    assert_int_equal(r.st->shared[0].final, 80000);
+    assert_true(r.st->switches > 50);
+    run_free(&r);
+}
+
+static void race_in_3_11_when_a_call_sits_between_read_and_write(void **state)
+{
+    (void)state;
+    struct run r;
+    run_scene(&r, "python 3.11\ncores 2\nshared n\nthread w x2:\n    repeat 20000:\n        read n\n"
+                  "        cpu 1us\n        write n\n");
+    assert_true(r.st->shared[0].final < 40000);
+    run_free(&r);
+}
+
+static void free_threaded_race_loses_updates_in_parallel(void **state)
+{
+    (void)state;
+    static const char *const ft[] = { "python=3.13t", NULL };
+    struct run r;
+    run_scene_set(&r, race_text, ft);
+    assert_true(r.st->shared[0].final < 80000);
+    assert_int_equal(r.st->switches, 0);
+    run_free(&r);
+}
+
+static void lock_makes_the_counter_exact(void **state)
+{
+    (void)state;
+    static const char *const py39[] = { "python=3.9", NULL };
+    struct run r;
+    run_scene_set(&r, "cores 4\nshared n\nlock m\nthread w x4:\n    repeat 5000:\n        with m:\n"
+                      "            incr n\n        cpu 100ns\n", py39);
+    assert_int_equal(r.rc, 0);
+    assert_int_equal(r.st->shared[0].final, 20000);
+    assert_int_equal(r.st->shared[0].lost_updates, 0);
+    check_invariants(&r);
+    run_free(&r);
+}
+
+static void deadlock_is_detected(void **state)
+{
+    (void)state;
+    struct run r;
+    run_scene(&r, "cores 2\nlock a\nlock b\nthread t1:\n    acquire a\n    sleep 1ms\n    acquire b\n"
+                  "thread t2:\n    acquire b\n    sleep 1ms\n    acquire a\nthread bystander:\n    cpu 20ms\n");
+    assert_int_equal(r.rc, 0);
+    assert_true(r.st->deadlock);
+    assert_non_null(strstr(r.st->deadlock_desc, "lock"));
+    assert_int_equal(count_events(r.tl, EV_DEADLOCK), 1);
+    int by = thread_index(&r, "bystander");
+    assert_true(r.st->threads[by].end > 0); /* others went on */
+    check_invariants(&r);
+    run_free(&r);
+}
+
+static void releasing_a_lock_one_does_not_hold_is_an_error(void **state)
+{
+    (void)state;
+    struct run r;
+    run_scene(&r, "lock m\nthread a:\n    cpu 1ms\n    release m\n");
+    assert_int_equal(r.rc, -1);
+    assert_non_null(strstr(r.err, "test.scene:4:5:"));
+    assert_non_null(strstr(r.err, "does not hold"));
+    run_free(&r);
+}
+
+/* ---- start and join ---------------------------------------------------------- */
+
+static void join_waits_for_the_whole_group(void **state)
+{
+    (void)state;
+    struct run r;
+    run_scene(&r, "cores 4\nmain:\n    start w\n    join w\n    cpu 1ms\nthread w x3:\n    nogil 10ms\n");
+    assert_int_equal(r.rc, 0);
+    int m = thread_index(&r, "main");
+    for (int i = 1; i <= 3; i++) {
+        char name[8];
+        snprintf(name, sizeof name, "w%d", i);
+        int w = thread_index(&r, name);
+        assert_true(r.st->threads[w].start >= 0);
+        assert_true(r.st->threads[m].end > r.st->threads[w].end);
+    }
+    assert_true(r.st->threads[m].join_wait_ns > 9 * MS);
+    check_invariants(&r);
+    run_free(&r);
+}
+
+static void processes_have_their_own_gil(void **state)
+{
+    (void)state;
+    struct run r;
+    run_scene(&r, "cores 4\nprocess worker x4:\n    thread t:\n        cpu 100ms\n");
+    assert_int_equal(r.rc, 0);
+    assert_int_equal(r.st->nprocs, 5); /* the implicit main process + 4 */
+    assert_true(r.st->wall_ns < 101 * MS);
+    check_invariants(&r);
+    run_free(&r);
+}
+
+/* ---- timeline: determinism and seek ---------------------------------------------- */
+
+static const char busy_text[] =
+    "python 3.12\ncores 2\nswitch_interval 1ms\nlock m\nshared n\n"
+    "thread cpu x3:\n    repeat 50:\n        cpu 300us\n        with m:\n            incr n\n"
+    "thread net x2:\n    repeat 100:\n        io 200us\n        cpu 30us\n";
+
+static void same_scene_same_seed_same_bytes(void **state)
+{
+    (void)state;
+    struct run a, b, c;
+    static const char *const other_seed[] = { "seed=99", NULL };
+    run_scene(&a, busy_text);
+    run_scene(&b, busy_text);
+    run_scene_set(&c, busy_text, other_seed);
+    assert_int_equal(timeline_count(a.tl), timeline_count(b.tl));
+    assert_true(timeline_hash(a.tl) == timeline_hash(b.tl));
+    /* the seed picks which waiter a signal wakes: it must matter here */
+    assert_true(timeline_hash(a.tl) != timeline_hash(c.tl));
+    run_free(&a);
+    run_free(&b);
+    run_free(&c);
+}
+
+static void seek_equals_replay_on_a_real_run(void **state)
+{
+    (void)state;
+    struct run r;
+    run_scene(&r, busy_text);
+    int nl = timeline_nlanes(r.tl);
+    struct tl_lane_state *s1 = calloc((size_t)nl, sizeof *s1), *s2 = calloc((size_t)nl, sizeof *s2);
+    struct rng g;
+    rng_seed(&g, 3);
+    gv_ns end = timeline_end(r.tl);
+    for (int i = 0; i < 300; i++) {
+        gv_ns t = (gv_ns)(rng_next(&g) % (uint64_t)(end + 1));
+        timeline_state_at(r.tl, t, s1);
+        timeline_state_replay(r.tl, t, s2);
+        for (int l = 0; l < nl; l++) {
+            assert_int_equal(s1[l].rec, s2[l].rec);
+            assert_int_equal(s1[l].code, s2[l].code);
+            assert_int_equal(s1[l].arg, s2[l].arg);
+        }
+    }
+    free(s1);
+    free(s2);
+    check_invariants(&r);
+    run_free(&r);
+}
+
+static void horizon_stops_a_scene_that_never_ends(void **state)
+{
+    (void)state;
+    struct run r;
+    run_scene(&r, "horizon 50ms\nthread forever:\n    repeat 1000000000:\n        cpu 1ms\n");
+    assert_int_equal(r.rc, 0);
+    assert_true(r.st->horizon_hit);
+    assert_int_equal(r.st->wall_ns, 50 * MS);
+    run_free(&r);
+}
+
+static void event_cap_stops_the_run(void **state)
+{
+    (void)state;
+    struct scene_diags d = { 0 };
+    const char *text = "thread a x2:\n    repeat 1000000:\n        cpu 1us\n        io 1us\n";
+    struct scene *sc = scene_parse("cap.scene", text, strlen(text), &d);
+    assert_non_null(sc);
+    struct timeline *tl = timeline_new();
+    char err[256];
+    struct engine *e = engine_new(sc, tl, err, sizeof err);
+    engine_set_max_events(e, 1000);
+    assert_int_equal(engine_run(e, err, sizeof err), 0);
+    assert_true(engine_stats(e)->event_cap_hit);
+    assert_int_equal(engine_stats(e)->events, 1000);
+    engine_free(e);
+    timeline_free(tl);
+    scene_free(sc);
+    scene_diags_free(&d);
+}
+
+static void engine_on_its_own_thread_publishes_a_finished_timeline(void **state)
+{
+    (void)state;
+    struct scene_diags d = { 0 };
+    struct scene *sc = scene_parse("t.scene", busy_text, strlen(busy_text), &d);
+    assert_non_null(sc);
+    struct timeline *tl = timeline_new();
+    char err[256];
+    struct engine *e = engine_new(sc, tl, err, sizeof err);
+    pthread_t th;
+    assert_int_equal(engine_start(e, &th), 0);
+    uint64_t last = 0;
+    while (!timeline_done(tl)) {
+        uint64_t c = timeline_count(tl);
+        assert_true(c >= last);
+        last = c;
+    }
+    assert_int_equal(engine_join(e, th, err, sizeof err), 0);
+    assert_true(timeline_count(tl) > 1000);
+    engine_free(e);
+    timeline_free(tl);
+    scene_free(sc);
+    scene_diags_free(&d);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(evq_orders_by_time_priority_sequence),
+        cmocka_unit_test(evq_random_pushes_pop_sorted_and_stable),
+        cmocka_unit_test(rng_is_reproducible_and_bounded),
+        cmocka_unit_test(single_thread_runs_its_work_plus_one_context_switch),
+        cmocka_unit_test(more_threads_than_cores_share_by_time_slices),
+        cmocka_unit_test(blocked_threads_use_no_core),
+        cmocka_unit_test(new_gil_two_cpu_threads_switch_every_interval),
+        cmocka_unit_test(forced_switch_hands_over_and_requests_wait_an_interval),
+        cmocka_unit_test(c_code_holding_the_gil_is_not_interruptible),
+        cmocka_unit_test(c_code_releasing_the_gil_runs_in_parallel),
+        cmocka_unit_test(convoy_io_waits_a_whole_interval_per_completion),
+        cmocka_unit_test(smaller_interval_shortens_the_convoy),
+        cmocka_unit_test(old_gil_two_cores_battle_with_failed_wakeups),
+        cmocka_unit_test(free_threaded_runs_in_parallel_with_overhead),
+        cmocka_unit_test(race_loses_updates_before_3_10),
+        cmocka_unit_test(race_free_in_3_11_when_no_check_point_splits_the_update),
+        cmocka_unit_test(race_in_3_11_when_a_call_sits_between_read_and_write),
+        cmocka_unit_test(free_threaded_race_loses_updates_in_parallel),
+        cmocka_unit_test(lock_makes_the_counter_exact),
+        cmocka_unit_test(deadlock_is_detected),
+        cmocka_unit_test(releasing_a_lock_one_does_not_hold_is_an_error),
+        cmocka_unit_test(join_waits_for_the_whole_group),
+        cmocka_unit_test(processes_have_their_own_gil),
+        cmocka_unit_test(same_scene_same_seed_same_bytes),
+        cmocka_unit_test(seek_equals_replay_on_a_real_run),
+        cmocka_unit_test(horizon_stops_a_scene_that_never_ends),
+        cmocka_unit_test(event_cap_stops_the_run),
+        cmocka_unit_test(engine_on_its_own_thread_publishes_a_finished_timeline),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,1085 @@
+/*
+ * test_scene: the scene language parser (src/scene).
+ *
+ * A rich scene checked field by field, the defaults, every Python version,
+ * python/gil interplay, scene_set() for every key, diagnostics printing,
+ * and one test per distinct error message, each asserting the exact text
+ * and line:col.  Error cases are a table; each row is run as its own
+ * cmocka test so a failure names the case.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "scene/scene.h"
+
+/* ------------------------------------------------------------ helpers */
+
+/* Parse text (len bytes); the diagnostics are left in *d. */
+static struct scene *parse_n(const char *text, size_t len, struct scene_diags *d)
+{
+    memset(d, 0, sizeof *d);
+    return scene_parse("t.scene", text, len, d);
+}
+
+/* Parse a NUL-terminated text that must be valid; fails the test with the
+ * diagnostics otherwise. */
+static struct scene *parse_ok(const char *text)
+{
+    struct scene_diags d;
+    struct scene *s = parse_n(text, strlen(text), &d);
+    if (!s || d.n) {
+        scene_diags_print(&d, stderr);
+        scene_diags_free(&d);
+        scene_free(s);
+        fail_msg("expected the scene to parse");
+    }
+    scene_diags_free(&d);
+    return s;
+}
+
+/* True if some diagnostic is exactly (line, col, msg). */
+static int has_diag(const struct scene_diags *d, uint32_t line, uint32_t col, const char *msg)
+{
+    for (int32_t i = 0; i < d->n; i++)
+        if (d->v[i].line == line && d->v[i].col == col && strcmp(d->v[i].msg, msg) == 0)
+            return 1;
+    return 0;
+}
+
+/* Parse text expecting failure with (line, col, msg) among n diagnostics
+ * (n == 0: any number). */
+static void expect_error_n(const char *text, size_t len, uint32_t line, uint32_t col,
+                           const char *msg, int32_t n)
+{
+    struct scene_diags d;
+    struct scene *s = parse_n(text, len, &d);
+    int found = has_diag(&d, line, col, msg);
+    if (s || !found || (n && d.n != n)) {
+        fprintf(stderr, "wanted %u:%u: %s (%d diagnostics), got %d:\n", line, col, msg,
+                (int)n, (int)d.n);
+        scene_diags_print(&d, stderr);
+    }
+    assert_null(s);
+    assert_true(found);
+    if (n)
+        assert_int_equal(d.n, n);
+    scene_diags_free(&d);
+}
+
+/* A growable string for generated scenes. */
+struct buf {
+    char *p;
+    size_t n, cap;
+};
+
+/* Append formatted text to b. */
+static void bprintf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void bprintf(struct buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int k = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    b->p = gv_grow(b->p, &b->cap, b->n + (size_t)k + 1, 1);
+    va_start(ap, fmt);
+    vsnprintf(b->p + b->n, (size_t)k + 1, fmt, ap);
+    va_end(ap);
+    b->n += (size_t)k;
+}
+
+/* ------------------------------------------------------- a rich scene */
+
+static const char rich[] =
+    "# gilviz test scene\n"                                                     /* 1 */
+    "scene \"Convoy effect\" pt \"Efeito comboio: concorrência\"\n"              /* 2 */
+    "description \"A CPU-bound thread \\\"starves\\\" I/O\\nsecond line\" "
+    "pt \"Execução \\\\ com I/O\"\n"                                            /* 3 */
+    "python 3.9\n"                                                              /* 4 */
+    "cores 2\n"                                                                 /* 5 */
+    "switch_interval 1ms\n"                                                     /* 6 */
+    "check_interval 50\n"                                                       /* 7 */
+    "bytecode 30ns\n"                                                           /* 8 */
+    "checkpoint 200ns\n"                                                        /* 9 */
+    "timeslice 10ms\n"                                                          /* 10 */
+    "context_switch 3us\n"                                                      /* 11 */
+    "wakeup_latency 7µs\n"                                                      /* 12 */
+    "signal_cost 1.5us\n"                                                       /* 13 */
+    "nogil_overhead 25%\n"                                                      /* 14 */
+    "rmw_cost 150ns\n"                                                          /* 15 */
+    "horizon 2s\n"                                                              /* 16 */
+    "lock m\n"                                                                  /* 17 */
+    "shared counter = -7\n"                                                     /* 18 */
+    "shared total\n"                                                            /* 19 */
+    "note 2ms \"later\" pt \"depois\"\n"                                        /* 20 */
+    "note 1ms \"first\"\n"                                                      /* 21 */
+    "note 2ms \"later too\"\n"                                                  /* 22 */
+    "\n"                                                                        /* 23 */
+    "main:\n"                                                                   /* 24 */
+    "    start worker\n"                                                        /* 25 */
+    "    io 3ms \"disk\"\n"                                                     /* 26 */
+    "    join worker\n"                                                         /* 27 */
+    "   # an indented comment does not matter\n"                                /* 28 */
+    "thread worker x3:\n"                                                       /* 29 */
+    "    repeat 10:\n"                                                          /* 30 */
+    "        with m:\n"                                                         /* 31 */
+    "            incr counter cost 50ns\n"                                      /* 32 */
+    "            read total\n"                                                  /* 33 */
+    "            write total\n"                                                 /* 34 */
+    "        cpu 500us \"disk\"    # the same label as the io above\n"          /* 35 */
+    "        nogil 1ms \"hash\"\n"                                              /* 36 */
+    "    ccall 2ms\n"                                                           /* 37 */
+    "    sleep 0s\n"                                                            /* 38 */
+    "\n"                                                                        /* 39 */
+    "process pool x2:\n"                                                        /* 40 */
+    "    thread boss:\n"                                                        /* 41 */
+    "        start helper\n"                                                    /* 42 */
+    "        cpu 1ms\n"                                                         /* 43 */
+    "    thread helper x2:\n"                                                   /* 44 */
+    "        io 1ms \"net # not a comment\"\n"                                  /* 45 */
+    "seed 42\n";                                                                /* 46 */
+
+/* Check one step. */
+static void check_step(const struct scene_step *st, enum step_op op, gv_ns dur, int32_t ref,
+                       uint32_t line, uint32_t col)
+{
+    assert_int_equal(st->op, op);
+    assert_int_equal(st->dur, dur);
+    assert_int_equal(st->ref, ref);
+    assert_int_equal(st->line, line);
+    assert_int_equal(st->col, col);
+}
+
+/* Every field of a scene that uses every construct. */
+static void test_rich_scene(void **state)
+{
+    (void)state;
+    struct scene *s = parse_ok(rich);
+    const struct scene_settings *set = &s->set;
+
+    assert_string_equal(s->file, "t.scene");
+    assert_string_equal(s->title.text[SCENE_LANG_EN], "Convoy effect");
+    /* byte-exact UTF-8 */
+    assert_string_equal(s->title.text[SCENE_LANG_PT],
+                        "Efeito comboio: concorr\xc3\xaa" "ncia");
+    assert_string_equal(s->description.text[SCENE_LANG_EN],
+                        "A CPU-bound thread \"starves\" I/O\nsecond line");
+    assert_string_equal(s->description.text[SCENE_LANG_PT], "Execu\xc3\xa7\xc3\xa3o \\ com I/O");
+
+    assert_int_equal(set->gil, GIL_NEW);
+    assert_int_equal(set->py_major, 3);
+    assert_int_equal(set->py_minor, 9);
+    assert_int_equal(set->per_bytecode_checks, 1);
+    assert_int_equal(set->cores, 2);
+    assert_int_equal(set->switch_interval, GV_NS_PER_MS);
+    assert_int_equal(set->check_interval, 50);
+    assert_int_equal(set->bytecode, 30);
+    assert_int_equal(set->checkpoint, 200);
+    assert_int_equal(set->timeslice, 10 * GV_NS_PER_MS);
+    assert_int_equal(set->context_switch, 3000);
+    assert_int_equal(set->wakeup_latency, 7000);
+    assert_int_equal(set->signal_cost, 1500);
+    assert_int_equal(set->nogil_overhead_pct, 25);
+    assert_int_equal(set->nogil_overhead_explicit, 1);
+    assert_int_equal(set->rmw_cost, 150);
+    assert_int_equal(set->horizon, 2 * GV_NS_PER_S);
+    assert_int_equal(set->seed, 42);
+
+    assert_int_equal(s->nlocks, 1);
+    assert_string_equal(s->locks[0].name, "m");
+    assert_int_equal(s->locks[0].line, 17);
+    assert_int_equal(s->locks[0].col, 6);
+    assert_int_equal(s->nshared, 2);
+    assert_string_equal(s->shared[0].name, "counter");
+    assert_int_equal(s->shared[0].init, -7);
+    assert_string_equal(s->shared[1].name, "total");
+    assert_int_equal(s->shared[1].init, 0);
+
+    assert_int_equal(s->nlabels, 3);
+    assert_string_equal(s->labels[0], "disk");
+    assert_string_equal(s->labels[1], "hash");
+    assert_string_equal(s->labels[2], "net # not a comment");
+
+    /* notes: sorted by time, stable for equal times */
+    assert_int_equal(s->nnotes, 3);
+    assert_int_equal(s->notes[0].at, GV_NS_PER_MS);
+    assert_string_equal(s->notes[0].text.text[SCENE_LANG_EN], "first");
+    assert_null(s->notes[0].text.text[SCENE_LANG_PT]);
+    assert_int_equal(s->notes[0].line, 21);
+    assert_int_equal(s->notes[1].at, 2 * GV_NS_PER_MS);
+    assert_string_equal(s->notes[1].text.text[SCENE_LANG_EN], "later");
+    assert_string_equal(s->notes[1].text.text[SCENE_LANG_PT], "depois");
+    assert_string_equal(s->notes[2].text.text[SCENE_LANG_EN], "later too");
+    assert_string_equal(scene_text_get(&s->notes[0].text, SCENE_LANG_PT), "first");
+    assert_string_equal(scene_text_get(&s->notes[1].text, SCENE_LANG_PT), "depois");
+
+    assert_int_equal(s->nprocs, 2);
+    assert_string_equal(s->procs[0].name, "main");
+    assert_int_equal(s->procs[0].count, 1);
+    assert_string_equal(s->procs[1].name, "pool");
+    assert_int_equal(s->procs[1].count, 2);
+    assert_int_equal(s->procs[1].line, 40);
+    assert_int_equal(s->procs[1].col, 1);
+
+    assert_int_equal(s->nthreads, 4);
+    const struct scene_thread *t = s->threads;
+    assert_string_equal(t[0].name, "main");
+    assert_int_equal(t[0].process, 0);
+    assert_int_equal(t[0].count, 1);
+    assert_int_equal(t[0].deferred, 0);
+    assert_int_equal(t[0].line, 24);
+    assert_int_equal(t[0].col, 1);
+    assert_int_equal(t[0].nsteps, 3);
+    check_step(&t[0].steps[0], OP_START, 0, 1, 25, 5);
+    check_step(&t[0].steps[1], OP_IO, 3 * GV_NS_PER_MS, 0, 26, 5);
+    check_step(&t[0].steps[2], OP_JOIN, 0, 1, 27, 5);
+
+    assert_string_equal(t[1].name, "worker");
+    assert_int_equal(t[1].process, 0);
+    assert_int_equal(t[1].count, 3);
+    assert_int_equal(t[1].deferred, 1);
+    assert_int_equal(t[1].line, 29);
+    assert_int_equal(t[1].nsteps, 10);
+    const struct scene_step *w = t[1].steps;
+    check_step(&w[0], OP_REPEAT, 0, -1, 30, 5);
+    assert_int_equal(w[0].count, 10);
+    assert_int_equal(w[0].body, 7);
+    check_step(&w[1], OP_ACQUIRE, 0, 0, 31, 9);
+    check_step(&w[2], OP_INCR, 50, 0, 32, 13);
+    check_step(&w[3], OP_READ, -1, 1, 33, 13);
+    check_step(&w[4], OP_WRITE, -1, 1, 34, 13);
+    check_step(&w[5], OP_RELEASE, 0, 0, 31, 9);
+    check_step(&w[6], OP_CPU, 500 * GV_NS_PER_US, 0, 35, 9);
+    check_step(&w[7], OP_NOGIL, GV_NS_PER_MS, 1, 36, 9);
+    check_step(&w[8], OP_CCALL, 2 * GV_NS_PER_MS, -1, 37, 5);
+    check_step(&w[9], OP_SLEEP, 0, -1, 38, 5);
+
+    assert_string_equal(t[2].name, "boss");
+    assert_int_equal(t[2].process, 1);
+    assert_int_equal(t[2].deferred, 0);
+    assert_int_equal(t[2].line, 41);
+    assert_int_equal(t[2].col, 5);
+    assert_int_equal(t[2].nsteps, 2);
+    check_step(&t[2].steps[0], OP_START, 0, 3, 42, 9);
+    check_step(&t[2].steps[1], OP_CPU, GV_NS_PER_MS, -1, 43, 9);
+
+    assert_string_equal(t[3].name, "helper");
+    assert_int_equal(t[3].process, 1);
+    assert_int_equal(t[3].count, 2);
+    assert_int_equal(t[3].deferred, 1);
+    assert_int_equal(t[3].nsteps, 1);
+    check_step(&t[3].steps[0], OP_IO, GV_NS_PER_MS, 2, 45, 9);
+
+    /* main 1 + worker 3 + (boss 1 + helper 2) * 2 processes */
+    assert_int_equal(scene_total_threads(s), 10);
+    scene_free(s);
+}
+
+/* Nested repeats: body counts include nested bodies. */
+static void test_nested_repeat(void **state)
+{
+    (void)state;
+    struct scene *s = parse_ok("lock l\n"
+                               "thread a:\n"
+                               "    repeat 2:\n"
+                               "        repeat 3:\n"
+                               "            cpu 1ms\n"
+                               "            with l:\n"
+                               "                sleep 1ms\n"
+                               "        io 1ms\n"
+                               "    cpu 2ms\n");
+    const struct scene_step *st = s->threads[0].steps;
+    assert_int_equal(s->threads[0].nsteps, 8);
+    assert_int_equal(st[0].op, OP_REPEAT);
+    assert_int_equal(st[0].count, 2);
+    assert_int_equal(st[0].body, 6);
+    assert_int_equal(st[1].op, OP_REPEAT);
+    assert_int_equal(st[1].count, 3);
+    assert_int_equal(st[1].body, 4);
+    assert_int_equal(st[2].op, OP_CPU);
+    assert_int_equal(st[3].op, OP_ACQUIRE);
+    assert_int_equal(st[4].op, OP_SLEEP);
+    assert_int_equal(st[5].op, OP_RELEASE);
+    assert_int_equal(st[6].op, OP_IO);
+    assert_int_equal(st[7].op, OP_CPU);
+    scene_free(s);
+}
+
+/* Names may be used before their definition; settings may follow threads. */
+static void test_forward_references(void **state)
+{
+    (void)state;
+    struct scene *s = parse_ok("thread a:\n"
+                               "    with m:\n"
+                               "        incr x\n"
+                               "    start b\n"
+                               "thread b:\n"
+                               "    read x\n"
+                               "lock m\n"
+                               "shared x = -9223372036854775808\n"
+                               "rmw_cost 1us\n");
+    assert_int_equal(s->threads[0].steps[0].ref, 0);
+    assert_int_equal(s->threads[0].steps[1].ref, 0);
+    assert_int_equal(s->threads[0].steps[1].dur, -1); /* default: resolved by the engine */
+    assert_int_equal(s->threads[0].steps[2].ref, 0);
+    assert_int_equal(s->threads[0].steps[3].ref, 1);
+    assert_int_equal(s->threads[1].deferred, 1);
+    assert_int_equal(s->shared[0].init, INT64_MIN);
+    assert_int_equal(s->set.rmw_cost, 1000);
+    scene_free(s);
+}
+
+/* Byte order mark, CRLF, tabs between tokens, '#' in strings, names. */
+static void test_lexical_details(void **state)
+{
+    (void)state;
+    struct scene *s = parse_ok("\xef\xbb\xbf" "title \"x # y\"  # comment\r\n"
+                               "thread net_io-2:\r\n"
+                               "    cpu\t1ms\t\"a\"\r\n"
+                               "\r\n"
+                               "    repeat 1:\r\n"
+                               "        start _t\r\n"
+                               "thread _t x2:\n"
+                               "    sleep 250ns");   /* no final newline */
+    assert_string_equal(s->title.text[0], "x # y");
+    assert_null(s->title.text[1]);
+    assert_string_equal(scene_text_get(&s->title, SCENE_LANG_PT), "x # y");
+    assert_string_equal(s->threads[0].name, "net_io-2");
+    assert_int_equal(s->threads[0].steps[0].dur, GV_NS_PER_MS);
+    assert_string_equal(s->labels[0], "a");
+    assert_int_equal(s->threads[1].steps[0].dur, 250);
+    assert_int_equal(s->threads[1].deferred, 1);
+    assert_string_equal(scene_text_get(&s->description, SCENE_LANG_PT), "");
+    scene_free(s);
+}
+
+/* The length is explicit: bytes after len are not read. */
+static void test_explicit_length(void **state)
+{
+    (void)state;
+    static const char text[] = "thread a:\n    cpu 1ms\n    cpu 2ms\0garbage";
+    struct scene_diags d;
+    struct scene *s = parse_n(text, strlen("thread a:\n    cpu 1ms\n"), &d);
+    assert_non_null(s);
+    assert_int_equal(s->threads[0].nsteps, 1);
+    scene_free(s);
+    scene_diags_free(&d);
+
+    /* a NULL diagnostics list is allowed */
+    s = scene_parse("x", "thread a:\n    cpu 1ms\n", 22, NULL);
+    assert_non_null(s);
+    scene_free(s);
+    assert_null(scene_parse("x", "cores 0\n", 8, NULL));
+}
+
+/* scene_defaults and a minimal scene. */
+static void test_defaults(void **state)
+{
+    (void)state;
+    struct scene_settings d;
+    memset(&d, 0x5a, sizeof d);
+    scene_defaults(&d);
+    assert_int_equal(d.gil, GIL_NEW);
+    assert_int_equal(d.py_major, 3);
+    assert_int_equal(d.py_minor, 12);
+    assert_int_equal(d.per_bytecode_checks, 0);
+    assert_int_equal(d.cores, 4);
+    assert_int_equal(d.switch_interval, 5 * GV_NS_PER_MS);
+    assert_int_equal(d.check_interval, 100);
+    assert_int_equal(d.bytecode, 25);
+    assert_int_equal(d.checkpoint, 100);
+    assert_int_equal(d.timeslice, 4 * GV_NS_PER_MS);
+    assert_int_equal(d.context_switch, 2 * GV_NS_PER_US);
+    assert_int_equal(d.wakeup_latency, 5 * GV_NS_PER_US);
+    assert_int_equal(d.signal_cost, GV_NS_PER_US);
+    assert_int_equal(d.nogil_overhead_pct, 0);
+    assert_int_equal(d.nogil_overhead_explicit, 0);
+    assert_int_equal(d.rmw_cost, 100);
+    assert_int_equal(d.horizon, 600 * GV_NS_PER_S);
+    assert_int_equal(d.seed, 1);
+
+    struct scene *s = parse_ok("thread a:\n    cpu 1ms\n");
+    const struct scene_settings *p = &s->set;
+    assert_int_equal(p->gil, d.gil);
+    assert_int_equal(p->py_major, d.py_major);
+    assert_int_equal(p->py_minor, d.py_minor);
+    assert_int_equal(p->per_bytecode_checks, d.per_bytecode_checks);
+    assert_int_equal(p->cores, d.cores);
+    assert_int_equal(p->switch_interval, d.switch_interval);
+    assert_int_equal(p->check_interval, d.check_interval);
+    assert_int_equal(p->bytecode, d.bytecode);
+    assert_int_equal(p->checkpoint, d.checkpoint);
+    assert_int_equal(p->timeslice, d.timeslice);
+    assert_int_equal(p->context_switch, d.context_switch);
+    assert_int_equal(p->wakeup_latency, d.wakeup_latency);
+    assert_int_equal(p->signal_cost, d.signal_cost);
+    assert_int_equal(p->nogil_overhead_pct, d.nogil_overhead_pct);
+    assert_int_equal(p->rmw_cost, d.rmw_cost);
+    assert_int_equal(p->horizon, d.horizon);
+    assert_int_equal(p->seed, d.seed);
+    assert_null(s->title.text[0]);
+    assert_int_equal(s->nprocs, 1);
+    assert_int_equal(s->nlabels, 0);
+    assert_int_equal(s->nnotes, 0);
+    assert_int_equal(s->threads[0].deferred, 0);
+    assert_int_equal(s->threads[0].steps[0].ref, -1);
+    assert_int_equal(scene_total_threads(s), 1);
+    scene_free(s);
+    scene_free(NULL);
+}
+
+/* ----------------------------------------------------- python and gil */
+
+/* Every accepted Python version and what it implies. */
+static void test_python_versions(void **state)
+{
+    (void)state;
+    char text[128], v[32];
+    for (int major = 2; major <= 3; major++)
+        for (int minor = 0; minor <= (major == 2 ? 7 : 14); minor++)
+            for (int t = 0; t <= (major == 3 && minor >= 13); t++) {
+                snprintf(v, sizeof v, "%d.%d%s", major, minor, t ? "t" : "");
+                snprintf(text, sizeof text, "python %s\nthread a:\n    cpu 1ms\n", v);
+                struct scene *s = parse_ok(text);
+                enum gil_model gil = t ? GIL_NONE
+                                   : (major == 2 || minor <= 1) ? GIL_OLD : GIL_NEW;
+                int checks = major == 2 || minor < 10;
+                int overhead = !t ? 0 : minor == 13 ? 40 : 10;
+                assert_int_equal(s->set.py_major, major);
+                assert_int_equal(s->set.py_minor, minor);
+                assert_int_equal(s->set.gil, gil);
+                assert_int_equal(s->set.per_bytecode_checks, checks);
+                assert_int_equal(s->set.nogil_overhead_pct, overhead);
+                scene_free(s);
+            }
+    static const char *const bad[] = {
+        "4.2", "3.15", "2.8", "3.12t", "2.7t", "3", "3.", "3.09", "03.9", "3.1.2",
+        "3.100", "1.0", "3.13T", "",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        snprintf(text, sizeof text, "python %s\nthread a:\n    cpu 1ms\n", bad[i]);
+        char msg[128];
+        snprintf(msg, sizeof msg, "unknown Python version '%s' (use 2.7, 3.2 ... 3.14, 3.13t)",
+                 bad[i]);
+        if (*bad[i])
+            expect_error_n(text, strlen(text), 1, 8, msg, 1);
+    }
+}
+
+/* `gil` wins over `python` for the model; old GIL implies per-bytecode checks. */
+static void test_python_and_gil(void **state)
+{
+    (void)state;
+    struct scene *s = parse_ok("gil old\npython 3.12\nthread a:\n    cpu 1ms\n");
+    assert_int_equal(s->set.gil, GIL_OLD);
+    assert_int_equal(s->set.per_bytecode_checks, 1);
+    assert_int_equal(s->set.py_major, 3);
+    assert_int_equal(s->set.py_minor, 12);
+    scene_free(s);
+
+    s = parse_ok("python 2.7\ngil new\nthread a:\n    cpu 1ms\n");
+    assert_int_equal(s->set.gil, GIL_NEW);
+    assert_int_equal(s->set.per_bytecode_checks, 1);
+    scene_free(s);
+
+    s = parse_ok("gil none\nthread a:\n    cpu 1ms\n");
+    assert_int_equal(s->set.gil, GIL_NONE);
+    assert_int_equal(s->set.py_major, 0);
+    assert_int_equal(s->set.py_minor, 0);
+    assert_int_equal(s->set.per_bytecode_checks, 0);
+    assert_int_equal(s->set.nogil_overhead_pct, 0);
+    scene_free(s);
+
+    s = parse_ok("gil old\nthread a:\n    cpu 1ms\n");
+    assert_int_equal(s->set.gil, GIL_OLD);
+    assert_int_equal(s->set.per_bytecode_checks, 1);
+    assert_int_equal(s->set.py_major, 0);
+    scene_free(s);
+
+    /* an explicit nogil_overhead beats the version's default, in any order */
+    s = parse_ok("nogil_overhead 5\npython 3.13t\nthread a:\n    cpu 1ms\n");
+    assert_int_equal(s->set.gil, GIL_NONE);
+    assert_int_equal(s->set.nogil_overhead_pct, 5);
+    scene_free(s);
+    s = parse_ok("python 3.14t\ngil new\nthread a:\n    cpu 1ms\n");
+    assert_int_equal(s->set.gil, GIL_NEW);
+    assert_int_equal(s->set.nogil_overhead_pct, 10);
+    scene_free(s);
+}
+
+/* ---------------------------------------------------------- scene_set */
+
+/* scene_set(s, kv) must succeed. */
+static void set_ok(struct scene *s, const char *kv)
+{
+    char err[256] = "";
+    int r = scene_set(s, kv, err, sizeof err);
+    if (r != 0)
+        fail_msg("scene_set(%s): %s", kv, err);
+}
+
+/* scene_set(s, kv) must fail with exactly msg. */
+static void set_err(struct scene *s, const char *kv, const char *msg)
+{
+    char err[512] = "";
+    assert_int_equal(scene_set(s, kv, err, sizeof err), -1);
+    assert_string_equal(err, msg);
+}
+
+/* Every key, and every kind of error. */
+static void test_scene_set(void **state)
+{
+    (void)state;
+    struct scene *s = parse_ok("thread a:\n    cpu 1ms\n");
+    struct scene_settings *set = &s->set;
+
+    set_ok(s, "cores=8");
+    assert_int_equal(set->cores, 8);
+    set_ok(s, "cores=128");
+    assert_int_equal(set->cores, 128);
+    set_ok(s, "switch_interval=250us");
+    assert_int_equal(set->switch_interval, 250000);
+    set_ok(s, "check_interval=1000000");
+    assert_int_equal(set->check_interval, 1000000);
+    set_ok(s, "bytecode=40ns");
+    assert_int_equal(set->bytecode, 40);
+    set_ok(s, "checkpoint=1us");
+    assert_int_equal(set->checkpoint, 1000);
+    set_ok(s, "timeslice=8ms");
+    assert_int_equal(set->timeslice, 8 * GV_NS_PER_MS);
+    set_ok(s, "context_switch=0ns");
+    assert_int_equal(set->context_switch, 0);
+    set_ok(s, "wakeup_latency=20us");
+    assert_int_equal(set->wakeup_latency, 20000);
+    set_ok(s, "signal_cost=3us");
+    assert_int_equal(set->signal_cost, 3000);
+    set_ok(s, "rmw_cost=0.5us");
+    assert_int_equal(set->rmw_cost, 500);
+    set_ok(s, "horizon=1min");
+    assert_int_equal(set->horizon, 60 * GV_NS_PER_S);
+    set_ok(s, "seed=18446744073709551615");
+    assert_true(set->seed == UINT64_MAX);
+
+    /* python sets model, checks and (unless explicit) the overhead */
+    set_ok(s, "python=3.14t");
+    assert_int_equal(set->gil, GIL_NONE);
+    assert_int_equal(set->nogil_overhead_pct, 10);
+    set_ok(s, "python=2.7");
+    assert_int_equal(set->gil, GIL_OLD);
+    assert_int_equal(set->py_major, 2);
+    assert_int_equal(set->py_minor, 7);
+    assert_int_equal(set->per_bytecode_checks, 1);
+    assert_int_equal(set->nogil_overhead_pct, 0);
+    set_ok(s, "gil=new");
+    assert_int_equal(set->gil, GIL_NEW);
+    assert_int_equal(set->per_bytecode_checks, 1);   /* still 2.7 */
+    set_ok(s, "python=3.11");
+    assert_int_equal(set->per_bytecode_checks, 0);
+    set_ok(s, "gil=old");
+    assert_int_equal(set->gil, GIL_OLD);
+    assert_int_equal(set->per_bytecode_checks, 1);
+    set_ok(s, "gil=none");
+    assert_int_equal(set->gil, GIL_NONE);
+    assert_int_equal(set->per_bytecode_checks, 0);
+    set_ok(s, "nogil_overhead=30%");
+    assert_int_equal(set->nogil_overhead_pct, 30);
+    set_ok(s, "nogil_overhead=0");
+    assert_int_equal(set->nogil_overhead_pct, 0);
+    set_ok(s, "python=3.13t");
+    assert_int_equal(set->nogil_overhead_pct, 0);    /* explicit 0 is kept */
+
+    set_err(s, "cores", "expected KEY=VALUE, e.g. cores=4");
+    set_err(s, "=4", "expected KEY=VALUE, e.g. cores=4");
+    set_err(s, "cores=", "expected a value after 'cores='");
+    set_err(s, "core=4", "unknown setting 'core' (known: cores, gil, python, "
+            "switch_interval, check_interval, bytecode, checkpoint, timeslice, "
+            "context_switch, wakeup_latency, wakeup_jitter, signal_cost, nogil_overhead, rmw_cost, "
+            "horizon, seed)");
+    set_err(s, "cores=0", "cores must be between 1 and 128");
+    set_err(s, "cores=129", "cores must be between 1 and 128");
+    set_err(s, "cores=1e30", "cores must be a whole number, not '1e30'");
+    set_err(s, "cores=100000000000000000000000000000",
+            "cores must be between 1 and 128");
+    set_err(s, "cores=-1", "cores must be a whole number, not '-1'");
+    set_err(s, "gil=fast", "unknown GIL model 'fast' (use new, old or none)");
+    set_err(s, "python=4.2", "unknown Python version '4.2' (use 2.7, 3.2 ... 3.14, 3.13t)");
+    set_err(s, "switch_interval=0ms", "switch_interval must be positive");
+    set_err(s, "switch_interval=5", "a duration needs a unit (ns, us, ms, s)");
+    set_err(s, "switch_interval=5 ms", "unknown time unit (use ns, us, ms, s)");
+    set_err(s, "switch_interval=-5ms", "a duration cannot be negative");
+    set_err(s, "switch_interval=fast", "expected a duration like 5ms");
+    set_err(s, "horizon=2d", "unknown time unit (use ns, us, ms, s)");
+    set_err(s, "horizon=1000000000000000000000000s", "duration is too large (at most 1 day)");
+    set_err(s, "horizon=0s", "horizon must be positive");
+    set_err(s, "bytecode=0ns", "bytecode must be positive");
+    set_err(s, "checkpoint=0ns", "checkpoint must be positive");
+    set_err(s, "timeslice=0ns", "timeslice must be positive");
+    set_err(s, "check_interval=0", "check_interval must be between 1 and 1000000");
+    set_err(s, "check_interval=1000001", "check_interval must be between 1 and 1000000");
+    set_err(s, "nogil_overhead=1001%", "nogil_overhead must be between 0 and 1000 (percent)");
+    set_err(s, "nogil_overhead=%", "nogil_overhead must be a whole number, not '%'");
+    set_err(s, "seed=-1", "seed must be a whole number, not '-1'");
+    set_err(s, "seed=18446744073709551616",
+            "seed must be between 0 and 18446744073709551615");
+    set_err(NULL, "cores=4", "no scene to change");
+    /* failures change nothing */
+    assert_int_equal(set->cores, 128);
+    assert_int_equal(set->switch_interval, 250000);
+    assert_int_equal(scene_set(s, "cores=2", NULL, 0), 0);
+    scene_free(s);
+}
+
+/* ----------------------------------------------------------- printing */
+
+/* gcc-style output with source line and caret. */
+static void test_diags_print(void **state)
+{
+    (void)state;
+    struct scene_diags d;
+    static const char text[] =
+        "note 1ms \"ção\" xx\n"
+        "thread a:\n"
+        "    cpu 2 seconds\n";
+    assert_null(parse_n(text, strlen(text), &d));
+    char *out = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&out, &len);
+    assert_non_null(f);
+    scene_diags_print(&d, f);
+    fclose(f);
+    assert_string_equal(out,
+        "t.scene:1:16: error: unknown language 'xx' (use en or pt)\n"
+        "    1 | note 1ms \"ção\" xx\n"
+        "      |                ^\n"
+        "t.scene:3:9: error: a duration needs a unit (ns, us, ms, s)\n"
+        "    3 |     cpu 2 seconds\n"
+        "      |         ^\n");
+    free(out);
+    scene_diags_free(&d);
+
+    /* no location; no file name */
+    assert_null(parse_n("", 0, &d));
+    d.file = NULL;
+    f = open_memstream(&out, &len);
+    scene_diags_print(&d, f);
+    fclose(f);
+    assert_string_equal(out, "<scene>: error: the scene has no threads\n");
+    free(out);
+    scene_diags_free(&d);
+
+    /* a tab counts as one column and is shown as a space; invalid bytes as '?' */
+    static const char bad[] = "thread a:\n    cpu\t1ms\tfoo\xff\n";
+    assert_null(parse_n(bad, sizeof bad - 1, &d));
+    f = open_memstream(&out, &len);
+    scene_diags_print(&d, f);
+    fclose(f);
+    assert_string_equal(out,
+        "t.scene:2:16: error: invalid UTF-8\n"
+        "    2 |     cpu 1ms foo?\n"
+        "      |                ^\n");
+    free(out);
+    scene_diags_free(&d);
+}
+
+/* ------------------------------------------------- one case per error */
+
+struct err_case {
+    const char *text;
+    size_t len;
+    uint32_t line, col;
+    const char *msg;
+    int32_t n;          /* expected number of diagnostics */
+};
+
+/* Run one row of the error table. */
+static void test_error_case(void **state)
+{
+    const struct err_case *e = *state;
+    expect_error_n(e->text, e->len, e->line, e->col, e->msg, e->n);
+}
+
+#define T "thread a:\n    cpu 1ms\n"   /* a valid thread, to add after a bad line */
+
+/* id, text, line, col, message, number of diagnostics */
+#define ERROR_CASES(X)                                                                     \
+    X(nul_byte, "thread a:\n    cpu 1ms\0\n", 2, 12,                                       \
+      "NUL byte in the text (is this a binary file?)", 1)                                  \
+    X(control_char, "thread a:\n    cpu\x01 1ms\n", 2, 8,                                  \
+      "invalid control character (byte 0x01)", 1)                                          \
+    X(bad_utf8_truncated, "thread a:\n    cpu 1ms \"caf\xc3\"\n", 2, 17, "invalid UTF-8", 1) \
+    X(bad_utf8_after_accents, "scene \"ção\xff\"\n" T, 1, 11, "invalid UTF-8", 1)          \
+    X(bad_utf8_overlong, "scene \"\xc0\xaf\"\n" T, 1, 8, "invalid UTF-8", 1)               \
+    X(bad_utf8_surrogate, "scene \"\xed\xa0\x80\"\n" T, 1, 8, "invalid UTF-8", 1)          \
+    X(bad_utf8_too_big, "scene \"\xf4\x90\x80\x80\"\n" T, 1, 8, "invalid UTF-8", 1)        \
+    X(bad_utf8_in_comment, "# caf\xc3\n" T, 1, 6, "invalid UTF-8", 1)                      \
+    X(tab_indent, "thread a:\n\tcpu 1ms\n    cpu 2ms\n", 2, 1,                             \
+      "use spaces, not tabs, for indentation", 1)                                          \
+    X(tab_after_spaces, "thread a:\n    cpu 1ms\n  \tcpu 2ms\n", 3, 3,                     \
+      "use spaces, not tabs, for indentation", 1)                                          \
+    X(bad_escape, "scene \"a\\tb\"\n" T, 1, 9,                                             \
+      "unknown escape '\\t' in a string (use \\\", \\\\ or \\n)", 1)                       \
+    X(unterminated_string, "scene \"abc\n" T, 1, 7,                                        \
+      "unterminated string (a string ends with \" on the same line)", 1)                   \
+    X(unterminated_escape, "scene \"abc\\\n" T, 1, 7,                                      \
+      "unterminated string (a string ends with \" on the same line)", 1)                   \
+    X(unexpected_indent, "thread a:\n    cpu 1ms\n        cpu 2ms\n", 3, 9,                \
+      "unexpected indentation", 1)                                                         \
+    X(unexpected_indent_top, "  cores 2\n" T, 1, 3, "unexpected indentation", 1)           \
+    X(inconsistent_indent, "thread a:\n    cpu 1ms\n  cpu 2ms\n", 3, 3,                    \
+      "inconsistent indentation: this line does not line up with any enclosing block", 1)  \
+    X(empty_block, "thread a:\ncores 2\n" T, 1, 9, "expected an indented block after ':'", 1) \
+    X(empty_block_eof, T "thread b:\n", 3, 9, "expected an indented block after ':'", 1)   \
+    X(lone_colon, "thread a:\n    :\n    cpu 1ms\n", 2, 5, "unexpected ':'", 1)            \
+    X(missing_colon_thread, "thread a\n    cpu 1ms\n", 1, 9,                               \
+      "expected ':' at the end of the 'thread' line", 1)                                   \
+    X(missing_colon_with, "lock m\nthread a:\n    with m\n        cpu 1ms\n", 3, 11,       \
+      "expected ':' at the end of the 'with' line", 1)                                     \
+    X(missing_colon_repeat, "thread a:\n    repeat 3\n        cpu 1ms\n", 2, 13,           \
+      "expected ':' at the end of the 'repeat' line", 1)                                   \
+    X(missing_colon_process, "process p\n    thread b:\n        cpu 1ms\n" T, 1, 10,       \
+      "expected ':' at the end of the 'process' line", 1)                                  \
+    X(not_a_block_step, "thread a:\n    cpu 1ms:\n", 2, 12,                                \
+      "'cpu' does not open a block (remove the ':')", 1)                                   \
+    X(not_a_block_top, "cores 2:\n" T, 1, 8,                                               \
+      "'cores' does not open a block (remove the ':')", 1)                                 \
+    X(extra_token, "thread a:\n    cpu\t1ms\tfoo\n", 2, 13,                                \
+      "unexpected 'foo' after the 'cpu' statement", 1)                                     \
+    X(extra_after_label, "thread a:\n    io 1ms \"a\" \"b\"\n", 2, 16,                     \
+      "unexpected '\"b\"' after the 'io' statement", 1)                                    \
+    X(sleep_label, "thread a:\n    sleep 1ms \"zz\"\n", 2, 15,                             \
+      "unexpected '\"zz\"' after the 'sleep' statement", 1)                                \
+    X(missing_duration, "thread a:\n    cpu\n", 2, 8,                                      \
+      "expected a duration like 5ms after 'cpu'", 1)                                       \
+    X(missing_value, "cores\n" T, 1, 6, "expected a value after 'cores'", 1)               \
+    X(missing_title, "scene\n" T, 1, 6,                                                    \
+      "expected a string in double quotes after 'scene'", 1)                               \
+    X(title_not_string, "title Convoy\n" T, 1, 7,                                          \
+      "expected a string in double quotes, not 'Convoy'", 1)                               \
+    X(unknown_language, "scene \"a\" fr \"b\"\n" T, 1, 11,                                 \
+      "unknown language 'fr' (use en or pt)", 1)                                           \
+    X(duplicate_translation, "description \"a\" pt \"b\" pt \"c\"\n" T, 1, 24,             \
+      "duplicate translation 'pt'", 1)                                                     \
+    X(duplicate_english, "note 0s \"a\" en \"b\"\n" T, 1, 13,                              \
+      "duplicate translation 'en'", 1)                                                     \
+    X(missing_translation, "scene \"a\" pt\n" T, 1, 13,                                    \
+      "expected a string in double quotes after 'pt'", 1)                                  \
+    X(translation_not_string, "scene \"a\" pt b\n" T, 1, 14,                               \
+      "expected a string in double quotes, not 'b'", 1)                                    \
+    X(string_after_text, "scene \"a\" \"b\"\n" T, 1, 11,                                   \
+      "unexpected '\"b\"' after the 'scene' statement", 1)                                 \
+    X(invalid_name, "lock 3m\n" T, 1, 6,                                                   \
+      "'3m' is not a valid name (use letters, digits, _ and -, starting with a letter or _)", 1) \
+    X(invalid_name_string, "thread a:\n    acquire \"m\"\n", 2, 13,                        \
+      "'\"m\"' is not a valid name (use letters, digits, _ and -, starting with a letter or _)", 1) \
+    X(invalid_name_char, "thread a.b:\n    cpu 1ms\n", 1, 8,                               \
+      "'a.b' is not a valid name (use letters, digits, _ and -, starting with a letter or _)", 1) \
+    X(not_a_duration, "thread a:\n    cpu fast\n", 2, 9, "expected a duration like 5ms", 1) \
+    X(duration_no_unit, "thread a:\n    cpu 2 seconds\n", 2, 9,                            \
+      "a duration needs a unit (ns, us, ms, s)", 1)                                        \
+    X(duration_bad_unit, "thread a:\n    cpu 2h\n", 2, 9,                                  \
+      "unknown time unit (use ns, us, ms, s)", 1)                                          \
+    X(duration_too_large, "thread a:\n    cpu 100000000s\n", 2, 9,                         \
+      "duration is too large (at most 1 day)", 1)                                          \
+    X(duration_huge, "thread a:\n    io 1000000000000000000000000000000ns\n", 2, 8,        \
+      "duration is too large (at most 1 day)", 1)                                          \
+    X(duration_negative, "thread a:\n    sleep -1ms\n", 2, 11,                             \
+      "a duration cannot be negative", 1)                                                  \
+    X(duration_zero, "thread a:\n    cpu 0ms\n", 2, 9, "a duration must be positive here", 1) \
+    X(cost_zero, "shared x\nthread a:\n    incr x cost 0ns\n", 3, 17,                      \
+      "a duration must be positive here", 1)                                               \
+    X(cost_missing, "shared x\nthread a:\n    read x cost\n", 3, 16,                       \
+      "expected a duration like 5ms after 'cost'", 1)                                      \
+    X(note_bad_time, "note soon \"x\"\n" T, 1, 6, "expected a duration like 5ms", 1)       \
+    X(note_missing_time, "note\n" T, 1, 5, "expected a time like 1.5s after 'note'", 1)    \
+    X(count_zero, "thread a x0:\n    cpu 1ms\n", 1, 10, "a count must be at least 1 (x1)", 1) \
+    X(threads_xn_too_many, "thread a x1000000000:\n    cpu 1ms\n", 1, 10,                  \
+      "too many threads: 1000000000 (at most 4096)", 1)                                    \
+    X(threads_huge, "thread a x100000000000000000000000000:\n    cpu 1ms\n", 1, 10,        \
+      "too many threads: 100000000000000000000000000 (at most 4096)", 1)                   \
+    X(processes_xn_too_many,                                                               \
+      "process p x1000000000:\n    thread a x1000000000:\n        cpu 1ms\n", 1, 11,       \
+      "too many processes: 1000000000 (at most 256)", 2)                                   \
+    X(threads_total, "thread a x4000:\n    cpu 1ms\nthread b x97:\n    cpu 1ms\n", 3, 1,   \
+      "too many threads: 4097 (at most 4096)", 1)                                          \
+    X(threads_total_processes,                                                             \
+      "process p x2:\n    thread a x2048:\n        cpu 1ms\nthread b:\n    cpu 1ms\n", 4, 1, \
+      "too many threads: 4097 (at most 4096)", 1)                                          \
+    X(processes_total, "process p x200:\n    thread a:\n        cpu 1ms\n"                 \
+      "process q x56:\n    thread b:\n        cpu 1ms\n", 4, 1,                            \
+      "too many processes: 257 (at most 256, the main process included)", 1)               \
+    X(repeat_zero, "thread a:\n    repeat 0:\n        cpu 1ms\n", 2, 12,                   \
+      "repeat count must be a whole number between 1 and 1000000000", 1)                   \
+    X(repeat_too_many, "thread a:\n    repeat 1000000001:\n        cpu 1ms\n", 2, 12,      \
+      "repeat count must be a whole number between 1 and 1000000000", 1)                   \
+    X(repeat_not_number, "thread a:\n    repeat many:\n        cpu 1ms\n", 2, 12,          \
+      "repeat count must be a whole number between 1 and 1000000000", 1)                   \
+    X(repeat_missing, "thread a:\n    repeat:\n        cpu 1ms\n", 2, 11,                  \
+      "expected a number after 'repeat'", 1)                                               \
+    X(unknown_step, "thread a:\n    cpuu 1ms\n", 2, 5,                                     \
+      "unknown step 'cpuu' (expected cpu, ccall, nogil, io, sleep, acquire, release, "    \
+      "with, incr, read, write, start, join, repeat)", 1)                                  \
+    X(nested_thread, "thread a:\n    thread b:\n        cpu 1ms\n", 2, 5,                  \
+      "a thread block cannot be inside another block (use 'start' to start one thread "   \
+      "from another)", 1)                                                                  \
+    X(setting_in_block, "thread a:\n    cpu 1ms\n    lock m\n", 3, 5,                      \
+      "'lock' must be at the top level (not indented)", 1)                                 \
+    X(step_at_top, "cpu 1ms\n" T, 1, 1, "'cpu' must be inside a thread block", 1)          \
+    X(unknown_statement, "frobnicate 3\n" T, 1, 1,                                         \
+      "unknown statement 'frobnicate' (expected scene, description, python, gil, cores, " \
+      "switch_interval, check_interval, bytecode, checkpoint, timeslice, context_switch, " \
+      "wakeup_latency, wakeup_jitter, signal_cost, nogil_overhead, rmw_cost, horizon, seed, lock, "      \
+      "shared, note, thread, main, process)", 1)                                           \
+    X(step_in_process, "process p:\n    cpu 1ms\n", 2, 5,                                  \
+      "only 'thread' and 'main' blocks can be inside a process, not 'cpu'", 2)             \
+    X(process_no_threads, "process p:\n    cpu 1ms\n", 1, 1,                               \
+      "process 'p' has no threads", 2)                                                     \
+    X(process_main, "process main:\n    thread a:\n        cpu 1ms\n", 1, 9,               \
+      "'main' is the implicit main process; choose another name", 1)                       \
+    X(duplicate_process, "process p:\n    thread a:\n        cpu 1ms\n"                    \
+      "process p:\n    thread b:\n        cpu 1ms\n", 4, 9,                                \
+      "duplicate process 'p' (first defined at line 1)", 1)                                \
+    X(duplicate_thread, T "thread a:\n    cpu 1ms\n", 3, 8,                                \
+      "duplicate thread 'a' (first defined at line 1)", 1)                                 \
+    X(duplicate_main, "main:\n    cpu 1ms\nthread main:\n    cpu 1ms\n", 3, 8,             \
+      "duplicate thread 'main' (first defined at line 1)", 1)                              \
+    X(duplicate_name, "lock x\nshared x\n" T, 2, 8,                                        \
+      "duplicate name 'x' (first defined at line 1)", 1)                                   \
+    X(duplicate_setting, "cores 2\ncores 3\n" T, 2, 1, "duplicate setting 'cores'", 1)     \
+    X(duplicate_title, "scene \"a\"\ntitle \"b\"\n" T, 2, 1, "duplicate setting 'title'", 1) \
+    X(shared_not_number, "shared x = abc\n" T, 1, 12,                                      \
+      "initial value must be a whole number, not 'abc'", 1)                                \
+    X(shared_overflow, "shared x = 9223372036854775808\n" T, 1, 12,                        \
+      "initial value '9223372036854775808' does not fit in 64 bits", 1)                    \
+    X(shared_missing_value, "shared x =\n" T, 1, 11,                                       \
+      "expected a whole number after '='", 1)                                              \
+    X(cores_range, "cores 0\n" T, 1, 7, "cores must be between 1 and 128", 1)              \
+    X(cores_absurd, "cores 1000000000000000000000000000000\n" T, 1, 7,                     \
+      "cores must be between 1 and 128", 1)                                                \
+    X(cores_not_number, "cores 1e30\n" T, 1, 7, "cores must be a whole number, not '1e30'", 1) \
+    X(check_interval_range, "check_interval 0\n" T, 1, 16,                                 \
+      "check_interval must be between 1 and 1000000", 1)                                   \
+    X(overhead_range, "nogil_overhead 1001%\n" T, 1, 16,                                   \
+      "nogil_overhead must be between 0 and 1000 (percent)", 1)                            \
+    X(seed_negative, "seed -1\n" T, 1, 6, "seed must be a whole number, not '-1'", 1)      \
+    X(seed_overflow, "seed 18446744073709551616\n" T, 1, 6,                                \
+      "seed must be between 0 and 18446744073709551615", 1)                                \
+    X(gil_unknown, "gil big\n" T, 1, 5, "unknown GIL model 'big' (use new, old or none)", 1) \
+    X(python_unknown, "python 4.2\n" T, 1, 8,                                              \
+      "unknown Python version '4.2' (use 2.7, 3.2 ... 3.14, 3.13t)", 1)                    \
+    X(switch_interval_zero, "switch_interval 0s\n" T, 1, 17,                               \
+      "switch_interval must be positive", 1)                                               \
+    X(setting_extra, "cores 2 4\n" T, 1, 9,                                                \
+      "unexpected '4' after the 'cores' statement", 1)                                     \
+    X(unknown_lock, "thread a:\n    acquire m\n", 2, 13, "unknown lock 'm'", 1)            \
+    X(unknown_lock_with, "thread a:\n    with m:\n        cpu 1ms\n", 2, 10,               \
+      "unknown lock 'm'", 1)                                                               \
+    X(unknown_shared, "thread a:\n    incr x\n", 2, 10, "unknown shared variable 'x'", 1)  \
+    X(lock_not_shared, "lock m\nthread a:\n    write m\n", 3, 11,                          \
+      "'m' is a lock, not a shared variable", 1)                                           \
+    X(shared_not_lock, "shared x\nthread a:\n    release x\n", 3, 13,                      \
+      "'x' is a shared variable, not a lock", 1)                                           \
+    X(unknown_thread, "thread a:\n    join b\n", 2, 10, "unknown thread 'b'", 1)           \
+    X(start_self, "thread a:\n    start a\n", 2, 11, "a thread cannot start itself", 1)    \
+    X(join_self, "thread a:\n    join a\n", 2, 10, "a thread cannot join itself", 1)       \
+    X(other_process, "thread a:\n    start b\nprocess p:\n    thread b:\n        cpu 1ms\n", \
+      2, 11, "thread 'b' belongs to another process", 1)                                   \
+    X(started_twice, "thread a:\n    start b\n    start b\nthread b:\n    cpu 1ms\n", 3, 11, \
+      "thread 'b' is started more than once (Python raises RuntimeError)", 1)              \
+    X(started_in_repeat, "thread a:\n    repeat 2:\n        start b\nthread b:\n    cpu 1ms\n", \
+      3, 15, "thread 'b' is started more than once (Python raises RuntimeError)", 1)       \
+    X(started_deep_repeat, "lock m\nthread a:\n    repeat 1:\n        repeat 3:\n"         \
+      "            with m:\n                start b\nthread b:\n    cpu 1ms\n", 6, 23,     \
+      "thread 'b' is started more than once (Python raises RuntimeError)", 1)              \
+    X(started_by_replicas, "thread a x2:\n    start b\nthread b:\n    cpu 1ms\n", 2, 11,   \
+      "thread 'b' is started more than once (Python raises RuntimeError)", 1)              \
+    X(never_starts, "thread a:\n    start b\nthread b:\n    start a\nthread c:\n    cpu 1ms\n", 1, 1,            \
+      "thread 'a' never starts: only threads that never start start it", 2)                \
+    X(join_never_started, "thread a:\n    start b\nthread b:\n    start a\n"               \
+      "main:\n    join a\n", 6, 10,                                                        \
+      "thread 'a' never starts, so joining it would wait forever", 3)                      \
+    X(no_threads, "cores 2\nlock m\n", 0, 0, "the scene has no threads", 1)                \
+    X(empty_text, "", 0, 0, "the scene has no threads", 1)                                 \
+    X(comments_only, "# nothing\n\n   \n", 0, 0, "the scene has no threads", 1)
+
+#define DEFINE_CASE(id, txt, l, c, m, cnt) \
+    static struct err_case case_##id = { txt, sizeof(txt) - 1, l, c, m, cnt };
+ERROR_CASES(DEFINE_CASE)
+
+#define RUN_CASE(id, txt, l, c, m, cnt) \
+    { .name = "error_" #id, .test_func = test_error_case, .initial_state = &case_##id },
+
+/* ------------------------------------------------- generated error cases */
+
+/* Names longer than 64 characters. */
+static void test_error_name_too_long(void **state)
+{
+    (void)state;
+    struct buf b = { 0 };
+    bprintf(&b, "lock ");
+    for (int i = 0; i < 65; i++)
+        bprintf(&b, "n");
+    bprintf(&b, "\n" T);
+    expect_error_n(b.p, b.n, 1, 6, "name is too long (at most 64 characters)", 1);
+    free(b.p);
+
+    struct scene *s = parse_ok("lock nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn\n" T);
+    assert_int_equal(strlen(s->locks[0].name), 64);
+    scene_free(s);
+}
+
+/* 17 nested blocks fail, 16 are fine. */
+static void test_error_nesting(void **state)
+{
+    (void)state;
+    for (int depth = 16; depth <= 17; depth++) {
+        struct buf b = { 0 };
+        bprintf(&b, "lock m\nthread a:\n");
+        for (int i = 1; i <= depth; i++)
+            bprintf(&b, "%*s%s\n", 4 * i, "", i % 2 ? "repeat 2:" : "with m:");
+        bprintf(&b, "%*scpu 1ms\n", 4 * (depth + 1), "");
+        if (depth == 16) {
+            struct scene *s = parse_ok(b.p);
+            assert_int_equal(s->threads[0].nsteps, 8 + 2 * 8 + 1);
+            assert_int_equal(s->threads[0].steps[0].body, 8 + 2 * 8);
+            scene_free(s);
+        } else {
+            expect_error_n(b.p, b.n, 19, 69, "blocks nested too deeply (at most 16)", 1);
+        }
+        free(b.p);
+    }
+    /* very deep indentation is not recursion */
+    struct buf b = { 0 };
+    bprintf(&b, "thread a:\n");
+    for (int i = 1; i <= 3000; i++)
+        bprintf(&b, "%*srepeat 2:\n", i, "");
+    expect_error_n(b.p, b.n, 18, 18, "blocks nested too deeply (at most 16)", 1);
+    free(b.p);
+}
+
+/* More steps than SCENE_MAX_STEPS in one thread. */
+static void test_error_too_many_steps(void **state)
+{
+    (void)state;
+    struct buf b = { 0 };
+    bprintf(&b, "thread a:\n");
+    for (int i = 0; i <= SCENE_MAX_STEPS; i++)
+        bprintf(&b, "    sleep 0s\n");
+    expect_error_n(b.p, b.n, SCENE_MAX_STEPS + 2, 5,
+                   "too many steps in thread 'a' (at most 100000)", 1);
+    free(b.p);
+}
+
+/* Locks, shared variables and notes over their limits. */
+static void test_error_too_many_names(void **state)
+{
+    (void)state;
+    struct buf b = { 0 };
+    for (int i = 0; i <= SCENE_MAX_LOCKS; i++)
+        bprintf(&b, "lock l%d\n", i);
+    bprintf(&b, T);
+    expect_error_n(b.p, b.n, SCENE_MAX_LOCKS + 1, 1, "too many locks (at most 1024)", 1);
+    free(b.p);
+
+    b = (struct buf){ 0 };
+    for (int i = 0; i <= SCENE_MAX_SHARED; i++)
+        bprintf(&b, "shared v%d = %d\n", i, i);
+    bprintf(&b, T);
+    expect_error_n(b.p, b.n, SCENE_MAX_SHARED + 1, 1,
+                   "too many shared variables (at most 1024)", 1);
+    free(b.p);
+
+    b = (struct buf){ 0 };
+    for (int i = 0; i <= SCENE_MAX_NOTES; i++)
+        bprintf(&b, "note %dms \"n\"\n", i);
+    bprintf(&b, T);
+    expect_error_n(b.p, b.n, SCENE_MAX_NOTES + 1, 1, "too many notes (at most 4096)", 1);
+    free(b.p);
+}
+
+/* The error list is capped. */
+static void test_error_too_many_errors(void **state)
+{
+    (void)state;
+    struct buf b = { 0 };
+    for (int i = 0; i < 200; i++)
+        bprintf(&b, "bogus\n");
+    struct scene_diags d;
+    assert_null(parse_n(b.p, b.n, &d));
+    assert_int_equal(d.n, 51);
+    assert_string_equal(d.v[50].msg, "too many errors; stopping here");
+    assert_int_equal(d.v[50].line, 51);
+    assert_int_equal(d.v[49].line, 50);
+    scene_diags_free(&d);
+    free(b.p);
+}
+
+/* Errors are reported in line order, all in one pass. */
+static void test_errors_in_one_pass(void **state)
+{
+    (void)state;
+    static const char text[] =
+        "thread a:\n"
+        "    acquire nope\n"       /* found after parsing: still sorted first */
+        "    cpu 1 ms\n"
+        "cores 999\n";
+    struct scene_diags d;
+    assert_null(parse_n(text, strlen(text), &d));
+    assert_int_equal(d.n, 3);
+    assert_int_equal(d.v[0].line, 2);
+    assert_string_equal(d.v[0].msg, "unknown lock 'nope'");
+    assert_int_equal(d.v[1].line, 3);
+    assert_int_equal(d.v[2].line, 4);
+    assert_string_equal(d.v[2].source_line, "cores 999");
+    scene_diags_free(&d);
+}
+
+/* Garbage never crashes and always yields errors. */
+static void test_garbage(void **state)
+{
+    (void)state;
+    unsigned char g[4096];
+    uint32_t x = 12345;
+    for (int round = 0; round < 50; round++) {
+        for (size_t i = 0; i < sizeof g; i++) {
+            x = x * 1103515245u + 12345u;
+            g[i] = (unsigned char)(x >> 16);
+        }
+        struct scene_diags d;
+        struct scene *s = parse_n((const char *)g, sizeof g, &d);
+        assert_null(s);
+        assert_true(d.n > 0 && d.n <= 51);
+        scene_diags_free(&d);
+    }
+}
+
+/* Run every test. */
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_rich_scene),
+        cmocka_unit_test(test_nested_repeat),
+        cmocka_unit_test(test_forward_references),
+        cmocka_unit_test(test_lexical_details),
+        cmocka_unit_test(test_explicit_length),
+        cmocka_unit_test(test_defaults),
+        cmocka_unit_test(test_python_versions),
+        cmocka_unit_test(test_python_and_gil),
+        cmocka_unit_test(test_scene_set),
+        cmocka_unit_test(test_diags_print),
+        ERROR_CASES(RUN_CASE)
+        cmocka_unit_test(test_error_name_too_long),
+        cmocka_unit_test(test_error_nesting),
+        cmocka_unit_test(test_error_too_many_steps),
+        cmocka_unit_test(test_error_too_many_names),
+        cmocka_unit_test(test_error_too_many_errors),
+        cmocka_unit_test(test_errors_in_one_pass),
+        cmocka_unit_test(test_garbage),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
