@@ -61,7 +61,10 @@ enum ev_type {
 /* Priorities at equal times: captions first, then wake-ups, then the rest. */
 enum { PRIO_NOTE = 0, PRIO_WAKE = 1, PRIO_NORMAL = 2 };
 
-enum seg_kind { SEG_NONE, SEG_OS, SEG_WORK };
+/* What a thread does on its core: kernel work, its step's work, or a GIL
+ * wait too short to sleep (the timed wait returns before the thread could be
+ * put to sleep, so it loops on the CPU). */
+enum seg_kind { SEG_NONE, SEG_OS, SEG_WORK, SEG_SPIN };
 
 /* What a thread does when it next gets a core, before its program. */
 enum pending { PEND_NONE, PEND_GIL, PEND_RETAKE };
@@ -545,11 +548,14 @@ static void gil_take(struct engine *e, struct sthread *t)
     p->last_holder = t->id;
     p->drop_request = false;
     rec(e, p->lane, TL_STATE, GIL_HELD, 0, t->id);
-    /* FORCE_SWITCHING: the thread that was made to drop may go on */
+    /* FORCE_SWITCHING: the thread that was made to drop may go on.  take_gil
+     * signals switch_cond before it returns, so the new holder pays for the
+     * wake-up call before it runs any Python. */
     if (p->switch_waiter >= 0 && p->switch_waiter != t->id) {
         struct sthread *d = &e->th[p->switch_waiter];
         p->switch_waiter = -1;
         wake_later(e, d);
+        t->os_left += e->set->signal_cost;
     }
     io_resumed(e, t);
     refresh(e, t);
@@ -615,6 +621,19 @@ static bool gil_attempt(struct engine *e, struct sthread *t)
     if (!in_loop) {
         t->in_gil_loop = true;
         p->nwait++;
+    }
+    if (gil_model(e, GIL_NEW) && e->set->switch_interval < e->set->wakeup_latency) {
+        /* COND_TIMED_WAIT with a deadline nearer than a sleep and a wake-up
+         * take: the wait times out on the CPU, and the loop goes round again */
+        t->gil_snap = p->switch_number;
+        t->gil_timed_out = t->gil_signalled = false;
+        t->pend = PEND_GIL;
+        t->gen++;
+        t->seg = SEG_SPIN;
+        t->seg_start = e->now;
+        set_state(e, t, TS_GIL_WAIT, p->holder);
+        evq_push(&e->q, e->now + e->set->switch_interval, PRIO_NORMAL, E_SEG_END | ((uint32_t)t->id << 8), t->gen);
+        return false;
     }
     gil_sleep(e, t);
     block(e, t, W_GIL, TS_GIL_WAIT, p->holder);
@@ -854,6 +873,7 @@ static void advance(struct engine *e, struct sthread *t)
                 l->owner = w;
                 rec(e, l->lane, TL_STATE, LOCK_HELD, 0, w);
                 wake_later(e, &e->th[w]);
+                t->os_left += e->set->signal_cost; /* sem_post wakes a sleeper */
             } else {
                 l->owner = -1;
                 rec(e, l->lane, TL_STATE, LOCK_FREE, 0, t->id);
@@ -949,6 +969,11 @@ static void on_seg_end(struct engine *e, struct sthread *t)
     enum seg_kind k = t->seg;
     t->seg = SEG_NONE;
     if (k == SEG_OS) {
+        advance(e, t);
+        return;
+    }
+    if (k == SEG_SPIN) {
+        t->gil_timed_out = true;
         advance(e, t);
         return;
     }
@@ -1053,9 +1078,10 @@ struct engine *engine_new(const struct scene *sc, struct timeline *tl, char *err
     int32_t npinst = 0;
     for (int32_t i = 0; i < sc->nprocs; i++)
         npinst += sc->procs[i].count;
-    lanes += npinst;
-    if (lanes > 65535) {
-        snprintf(err, errsize, "the scene needs %lld timeline lanes (at most 65535)", (long long)lanes);
+    lanes += npinst + sc->set.cores;
+    if (lanes > (int64_t)TL_MAX_LANES) {
+        snprintf(err, errsize, "the scene needs %lld timeline lanes (at most %u)", (long long)lanes,
+                 (unsigned)TL_MAX_LANES);
         return NULL;
     }
     struct engine *e = gv_calloc(1, sizeof *e);
