@@ -72,25 +72,24 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* The reference: push and pop n events through a bare binary heap, with a
- * queue depth like the engine's. */
-static double heap_reference(uint64_t n, int depth)
+/* The reference: n timer pops through the bare indexed heap, each timer
+ * re-armed at once, with a queue depth like the engine's. */
+static double heap_reference(uint64_t n, uint32_t depth)
 {
     struct evq q;
     struct rng r;
-    evq_init(&q);
+    evq_init(&q, depth);
     rng_seed(&r, 1);
-    gv_ns now = 0;
-    for (int i = 0; i < depth; i++)
-        evq_push(&q, (gv_ns)rng_below(&r, 10000), 2, (uint32_t)i, 0);
+    for (uint32_t i = 0; i < depth; i++)
+        evq_set(&q, i, (gv_ns)rng_below(&r, 10000), 2);
     int64_t t0 = gv_now_ns();
-    struct evq_item it;
+    struct evq_item it = { 0, 0, 0 };
     uint64_t sink = 0;
     for (uint64_t i = 0; i < n; i++) {
-        evq_pop(&q, &it);
-        now = it.t;
-        sink += it.what;
-        evq_push(&q, now + 1 + (gv_ns)rng_below(&r, 10000), 2, it.what, 0);
+        if (!evq_pop(&q, &it))
+            break;
+        sink += it.slot;
+        evq_set(&q, it.slot, it.t + 1 + (gv_ns)rng_below(&r, 10000), 2);
     }
     int64_t t1 = gv_now_ns();
     evq_free(&q);
@@ -159,7 +158,7 @@ int main(void)
     static const int threads[] = { 10, 100, 1000 };
     double base = 0;
     for (int i = 0; i < 3; i++) {
-        char *s = busy_scene(threads[i] / 2, threads[i] / 2, 4, 200000 / threads[i] * 5);
+        char *s = busy_scene(threads[i] / 2, threads[i] / 2, 4, 200000 / threads[i]);
         struct result x = simulate(s, NULL);
         double ns = x.seconds * 1e9 / (double)x.events;
         if (i == 0)
@@ -170,7 +169,7 @@ int main(void)
     }
     static const int cores[] = { 1, 8, 64 };
     for (int i = 0; i < 3; i++) {
-        char *s = busy_scene(cores[i] * 2, cores[i] * 2, cores[i], 400000 / cores[i] / 4);
+        char *s = busy_scene(cores[i] * 2, cores[i] * 2, cores[i], 200000 / cores[i]);
         struct result x = simulate(s, NULL);
         double ns = x.seconds * 1e9 / (double)x.events;
         if (i == 0)

@@ -17,41 +17,88 @@ static void evq_orders_by_time_priority_sequence(void **state)
 {
     (void)state;
     struct evq q;
-    evq_init(&q);
-    evq_push(&q, 50, 2, 1, 0);
-    evq_push(&q, 10, 2, 2, 0);
-    evq_push(&q, 10, 1, 3, 0);
-    evq_push(&q, 10, 2, 4, 0);
-    evq_push(&q, 5, 9, 5, 0);
+    evq_init(&q, 8);
+    evq_set(&q, 1, 50, 2);
+    evq_set(&q, 2, 10, 2);
+    evq_set(&q, 3, 10, 1);
+    evq_set(&q, 4, 10, 2);
+    evq_set(&q, 5, 5, 9);
     uint32_t want[] = { 5, 3, 2, 4, 1 };
     struct evq_item it;
     for (int i = 0; i < 5; i++) {
         assert_true(evq_pop(&q, &it));
-        assert_int_equal(it.what, want[i]);
+        assert_int_equal(it.slot, want[i]);
+        assert_false(evq_queued(&q, it.slot));
     }
     assert_false(evq_pop(&q, &it));
     evq_free(&q);
 }
 
-static void evq_random_pushes_pop_sorted_and_stable(void **state)
+static void evq_moves_and_cancels_slots(void **state)
 {
     (void)state;
     struct evq q;
+    struct evq_item it;
+    evq_init(&q, 4);
+    evq_set(&q, 0, 100, 2);
+    evq_set(&q, 1, 200, 2);
+    evq_set(&q, 2, 300, 2);
+    evq_set(&q, 2, 50, 2);  /* earlier */
+    evq_set(&q, 0, 400, 2); /* later */
+    evq_cancel(&q, 1);
+    evq_cancel(&q, 1);      /* twice is harmless */
+    assert_int_equal(evq_len(&q), 2);
+    assert_true(evq_pop(&q, &it));
+    assert_int_equal(it.slot, 2);
+    assert_int_equal(it.t, 50);
+    assert_true(evq_pop(&q, &it));
+    assert_int_equal(it.slot, 0);
+    assert_int_equal(it.t, 400);
+    assert_false(evq_pop(&q, &it));
+    evq_free(&q);
+}
+
+/* Random sets, moves and cancels agree with a naive model of the queue. */
+static void evq_random_operations_match_a_naive_model(void **state)
+{
+    (void)state;
+    enum { N = 300 };
+    struct evq q;
     struct rng r;
-    evq_init(&q);
+    gv_ns when[N];
+    uint64_t order[N]; /* sequence of the last set, for ties */
+    uint64_t seq = 0;
+    evq_init(&q, N);
     rng_seed(&r, 42);
-    for (uint32_t i = 0; i < 20000; i++)
-        evq_push(&q, (gv_ns)rng_below(&r, 500), 0, i, 0);
-    struct evq_item it, prev = { -1, 0, 0, 0 };
-    size_t n = 0;
-    while (evq_pop(&q, &it)) {
-        assert_true(it.t >= prev.t);
-        if (it.t == prev.t)
-            assert_true(it.what > prev.what); /* pushed earlier pops earlier */
-        prev = it;
-        n++;
+    for (int i = 0; i < N; i++)
+        when[i] = -1;
+    for (int step = 0; step < 50000; step++) {
+        uint32_t slot = rng_below(&r, N);
+        uint32_t op = rng_below(&r, 10);
+        if (op < 6) {
+            when[slot] = (gv_ns)rng_below(&r, 1000);
+            order[slot] = seq++;
+            evq_set(&q, slot, when[slot], 2);
+        } else if (op < 8) {
+            evq_cancel(&q, slot);
+            when[slot] = -1;
+        } else {
+            int best = -1;
+            for (int i = 0; i < N; i++)
+                if (when[i] >= 0 && (best < 0 || when[i] < when[best] ||
+                                     (when[i] == when[best] && order[i] < order[best])))
+                    best = i;
+            struct evq_item it;
+            if (best < 0) {
+                assert_false(evq_pop(&q, &it));
+                continue;
+            }
+            assert_true(evq_pop(&q, &it));
+            assert_int_equal(it.slot, best);
+            assert_int_equal(it.t, when[best]);
+            when[best] = -1;
+        }
     }
-    assert_int_equal(n, 20000);
     evq_free(&q);
 }
 
@@ -520,7 +567,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(evq_orders_by_time_priority_sequence),
-        cmocka_unit_test(evq_random_pushes_pop_sorted_and_stable),
+        cmocka_unit_test(evq_moves_and_cancels_slots),
+        cmocka_unit_test(evq_random_operations_match_a_naive_model),
         cmocka_unit_test(rng_is_reproducible_and_bounded),
         cmocka_unit_test(single_thread_runs_its_work_plus_one_context_switch),
         cmocka_unit_test(more_threads_than_cores_share_by_time_slices),

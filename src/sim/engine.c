@@ -50,13 +50,10 @@
 #include "evq.h"
 #include "rng.h"
 
-enum ev_type {
-    E_SEG_END = 1,   /* a thread's segment on a core ends */
-    E_WAKE,          /* a blocked thread becomes runnable */
-    E_GIL_TIMEOUT,   /* a GIL waiter's timed wait expires */
-    E_SLICE,         /* a core's time slice ends */
-    E_NOTE,          /* a caption starts */
-};
+/* Timer slots (see evq.h): thread i's main timer is slot i (the end of its
+ * segment on a core, or its wake-up when blocked: never both), its GIL
+ * timeout is slot nth + i, core c's time slice is 2 nth + c, and caption k
+ * is 2 nth + ncores + k. */
 
 /* Priorities at equal times: captions first, then wake-ups, then the rest. */
 enum { PRIO_NOTE = 0, PRIO_WAKE = 1, PRIO_NORMAL = 2 };
@@ -104,8 +101,6 @@ struct sthread {
     bool work_checks;         /* the step has eval-breaker check points */
     gv_ns pywork;             /* Python work done in total: check points are multiples */
     enum pending pend;
-    uint32_t gen;             /* cancels pending E_SEG_END / E_WAKE */
-    uint32_t tgen;            /* cancels pending E_GIL_TIMEOUT */
 
     /* waiting */
     enum wait_kind wait;
@@ -138,8 +133,7 @@ struct sproc {
 struct score {
     int32_t cur;              /* running thread or -1 */
     int32_t last;             /* last thread that ran here */
-    uint32_t sgen;            /* cancels pending E_SLICE */
-    bool armed;               /* an E_SLICE is pending for this core */
+    bool armed;               /* its slice timer is queued */
     gv_ns slice_end;          /* when the running thread's slice ends */
     gv_ns busy_since;
 };
@@ -172,7 +166,7 @@ struct engine {
     size_t rq_head, rq_n, rq_cap;
     int32_t *kick;                 /* threads put on a core, to advance */
     size_t nkick, capkick;
-    int32_t armed;                 /* cores with a pending E_SLICE */
+    int32_t armed;                 /* cores with a queued slice timer */
     int32_t *dirty;                /* threads whose state changed in this event */
     size_t ndirty, capdirty;
     int32_t *group_first, *group_count; /* [pinst * ngroups + group] */
@@ -187,6 +181,22 @@ struct engine {
 };
 
 /* ---- small helpers ------------------------------------------------------ */
+
+static inline uint32_t slot_main(const struct engine *e, const struct sthread *t)
+{
+    (void)e;
+    return (uint32_t)t->id;
+}
+
+static inline uint32_t slot_gil(const struct engine *e, const struct sthread *t)
+{
+    return (uint32_t)(e->nth + t->id);
+}
+
+static inline uint32_t slot_slice(const struct engine *e, int c)
+{
+    return (uint32_t)(2 * e->nth + c);
+}
 
 static void fail(struct engine *e, const struct scene_step *s, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -242,12 +252,12 @@ static gv_ns check_distance(const struct engine *e)
 
 /* ---- thread state and accounting --------------------------------------- */
 
-/* Add the time since the last state change to the bucket of that state. */
+/* Add the time since the last recorded state change to that state's bucket. */
 static void account(struct engine *e, struct sthread *t)
 {
     struct thread_stats *s = &e->st.threads[t->id];
     gv_ns d = e->now - t->state_since;
-    switch (t->state) {
+    switch (t->out_state) {
     case TS_PYTHON: s->python_ns += d; break;
     case TS_CCALL: s->ccall_ns += d; break;
     case TS_NOGIL: s->nogil_ns += d; break;
@@ -272,13 +282,13 @@ static void set_state(struct engine *e, struct sthread *t, uint8_t code, int32_t
     uint8_t flags = (uint8_t)((t->has_gil ? TL_FLAG_GIL : 0) | (t->core >= 0 ? t->core + 1 : 0));
     if (code == t->state && arg == t->arg && flags == t->flags)
         return;
-    account(e, t);
     t->state = code;
     t->arg = arg;
     t->flags = flags;
     if (!t->dirty) {
         t->dirty = true;
-        e->dirty = gv_grow(e->dirty, &e->capdirty, e->ndirty + 1, sizeof *e->dirty);
+        if (e->ndirty == e->capdirty) /* rare: the arrays only grow */
+            e->dirty = gv_grow(e->dirty, &e->capdirty, e->ndirty + 1, sizeof *e->dirty);
         e->dirty[e->ndirty++] = t->id;
     }
 }
@@ -291,6 +301,7 @@ static void flush_states(struct engine *e)
         t->dirty = false;
         if (t->state == t->out_state && t->arg == t->out_arg && t->flags == t->out_flags)
             continue;
+        account(e, t);
         t->out_state = t->state;
         t->out_arg = t->arg;
         t->out_flags = t->flags;
@@ -342,18 +353,17 @@ static void arm_slice(struct engine *e, int c)
         return;
     k->armed = true;
     e->armed++;
-    k->sgen++;
-    evq_push(&e->q, k->slice_end > e->now ? k->slice_end : e->now, PRIO_NORMAL,
-             E_SLICE | ((uint32_t)c << 8), k->sgen);
+    evq_set(&e->q, slot_slice(e, c), k->slice_end > e->now ? k->slice_end : e->now, PRIO_NORMAL);
 }
 
-static void disarm_slice(struct engine *e, struct score *k)
+static void disarm_slice(struct engine *e, int c)
 {
+    struct score *k = &e->cores[c];
     if (k->armed) {
         k->armed = false;
         e->armed--;
+        evq_cancel(&e->q, slot_slice(e, c));
     }
-    k->sgen++;
 }
 
 /* A thread wants a core: take an idle one (its last core first) or queue. */
@@ -390,11 +400,12 @@ static void dispatch(struct engine *e, int c, struct sthread *t)
         t->os_left += e->set->context_switch;
     k->last = t->id;
     t->last_core = c;
-    disarm_slice(e, k);
+    disarm_slice(e, c);
     k->slice_end = e->now + e->set->timeslice;
     if (e->rq_n > 0)
         arm_slice(e, c);
-    e->kick = gv_grow(e->kick, &e->capkick, e->nkick + 1, sizeof *e->kick);
+    if (e->nkick == e->capkick) /* rare: the arrays only grow */
+        e->kick = gv_grow(e->kick, &e->capkick, e->nkick + 1, sizeof *e->kick);
     e->kick[e->nkick++] = t->id;
 }
 
@@ -420,11 +431,11 @@ static void leave_core(struct engine *e, struct sthread *t)
     assert(c >= 0);
     seg_sync(e, t);
     t->seg = SEG_NONE;
-    t->gen++;
+    evq_cancel(&e->q, slot_main(e, t));
     struct score *k = &e->cores[c];
     e->st.core_busy_ns[c] += e->now - k->busy_since;
     k->cur = -1;
-    disarm_slice(e, k);
+    disarm_slice(e, c);
     t->core = -1;
     int32_t n = rq_pop(e);
     if (n >= 0)
@@ -440,7 +451,8 @@ static void block(struct engine *e, struct sthread *t, enum wait_kind w, uint8_t
 static void blocked_add(struct engine *e, struct sproc *p, struct sthread *t)
 {
     assert(!t->gil_blocked);
-    p->blocked = gv_grow(p->blocked, &p->capblocked, p->nblocked + 1, sizeof *p->blocked);
+    if (p->nblocked == p->capblocked) /* rare: the arrays only grow */
+        p->blocked = gv_grow(p->blocked, &p->capblocked, p->nblocked + 1, sizeof *p->blocked);
     t->blocked_pos = (int32_t)p->nblocked;
     p->blocked[p->nblocked++] = t->id;
     t->gil_blocked = true;
@@ -456,7 +468,7 @@ static void blocked_remove(struct engine *e, struct sproc *p, struct sthread *t)
     p->blocked[t->blocked_pos] = last;
     e->th[last].blocked_pos = t->blocked_pos;
     t->gil_blocked = false;
-    t->tgen++;
+    evq_cancel(&e->q, slot_gil(e, t));
 }
 
 /* How long the OS takes from a wake-up to the thread being runnable: the
@@ -471,8 +483,7 @@ static gv_ns wake_delay(struct engine *e)
 /* Wake `t` after the OS wake-up delay. */
 static void wake_later(struct engine *e, struct sthread *t)
 {
-    t->gen++;
-    evq_push(&e->q, e->now + wake_delay(e), PRIO_WAKE, E_WAKE | ((uint32_t)t->id << 8), t->gen);
+    evq_set(&e->q, slot_main(e, t), e->now + wake_delay(e), PRIO_WAKE);
 }
 
 /* Condition-variable signal: wake one thread asleep on the GIL, if any.
@@ -517,7 +528,8 @@ static void io_resumed(struct engine *e, struct sthread *t)
 {
     if (t->io_start < 0)
         return;
-    e->io_lat = gv_grow(e->io_lat, &e->capio, e->nio + 1, sizeof *e->io_lat);
+    if (e->nio == e->capio) /* rare: the arrays only grow */
+        e->io_lat = gv_grow(e->io_lat, &e->capio, e->nio + 1, sizeof *e->io_lat);
     e->io_lat[e->nio++] = e->now - t->io_start;
     t->io_start = -1;
 }
@@ -536,7 +548,7 @@ static void gil_take(struct engine *e, struct sthread *t)
     }
     blocked_remove(e, p, t);
     t->gil_signalled = t->gil_timed_out = false;
-    t->tgen++;
+    evq_cancel(&e->q, slot_gil(e, t));
     if (t->id != p->last_holder && p->last_holder >= 0) {
         p->switch_number++;
         e->st.procs[t->pinst].switches++;
@@ -585,12 +597,10 @@ static void gil_sleep(struct engine *e, struct sthread *t)
     blocked_add(e, p, t);
     t->gil_signalled = t->gil_timed_out = false;
     t->gil_snap = p->switch_number;
-    t->tgen++;
     /* the timed wait expires after the interval; the thread then needs the
      * same wake-up as any other before it can look at the GIL */
     if (gil_model(e, GIL_NEW))
-        evq_push(&e->q, e->now + e->set->switch_interval + wake_delay(e), PRIO_NORMAL,
-                 E_GIL_TIMEOUT | ((uint32_t)t->id << 8), t->tgen);
+        evq_set(&e->q, slot_gil(e, t), e->now + e->set->switch_interval + wake_delay(e), PRIO_NORMAL);
 }
 
 /* t, on a core, wants the GIL: take it if free, else go to sleep waiting.
@@ -628,11 +638,10 @@ static bool gil_attempt(struct engine *e, struct sthread *t)
         t->gil_snap = p->switch_number;
         t->gil_timed_out = t->gil_signalled = false;
         t->pend = PEND_GIL;
-        t->gen++;
         t->seg = SEG_SPIN;
         t->seg_start = e->now;
         set_state(e, t, TS_GIL_WAIT, p->holder);
-        evq_push(&e->q, e->now + e->set->switch_interval, PRIO_NORMAL, E_SEG_END | ((uint32_t)t->id << 8), t->gen);
+        evq_set(&e->q, slot_main(e, t), e->now + e->set->switch_interval, PRIO_NORMAL);
         return false;
     }
     gil_sleep(e, t);
@@ -657,7 +666,6 @@ static void block(struct engine *e, struct sthread *t, enum wait_kind w, uint8_t
 static void start_segment(struct engine *e, struct sthread *t)
 {
     gv_ns len;
-    t->gen++;
     t->seg_start = e->now;
     if (t->os_left > 0) {
         t->seg = SEG_OS;
@@ -675,7 +683,7 @@ static void start_segment(struct engine *e, struct sthread *t)
         }
         set_state(e, t, t->work_state, -1);
     }
-    evq_push(&e->q, e->now + len, PRIO_NORMAL, E_SEG_END | ((uint32_t)t->id << 8), t->gen);
+    evq_set(&e->q, slot_main(e, t), e->now + len, PRIO_NORMAL);
 }
 
 /* Find the next step to run, unrolling repeat blocks; NULL at the end. */
@@ -823,9 +831,7 @@ static void advance(struct engine *e, struct sthread *t)
             }
             block(e, t, s->op == OP_IO ? W_IO : W_SLEEP, s->op == OP_IO ? TS_IO : TS_SLEEP,
                   s->op == OP_IO ? s->ref : -1);
-            t->gen++;
-            evq_push(&e->q, e->now + s->dur + wake_delay(e), PRIO_WAKE,
-                     E_WAKE | ((uint32_t)t->id << 8), t->gen);
+            evq_set(&e->q, slot_main(e, t), e->now + s->dur + wake_delay(e), PRIO_WAKE);
             return;
         case OP_ACQUIRE: {
             struct slock *l = &e->locks[s->ref];
@@ -1051,7 +1057,10 @@ static void on_gil_timeout(struct engine *e, struct sthread *t)
 static void on_slice(struct engine *e, int c)
 {
     struct score *k = &e->cores[c];
-    disarm_slice(e, k);
+    if (k->armed) { /* its timer just fired */
+        k->armed = false;
+        e->armed--;
+    }
     if (k->cur < 0 || e->rq_n == 0)
         return;
     struct sthread *t = &e->th[k->cur];
@@ -1089,7 +1098,6 @@ struct engine *engine_new(const struct scene *sc, struct timeline *tl, char *err
     e->set = &sc->set;
     e->tl = tl;
     e->max_events = ENGINE_DEFAULT_MAX_EVENTS;
-    evq_init(&e->q);
     rng_seed(&e->rng, sc->set.seed);
 
 
@@ -1170,6 +1178,7 @@ struct engine *engine_new(const struct scene *sc, struct timeline *tl, char *err
         e->var_lanes[i] = (uint16_t)timeline_add_lane(tl, LANE_SHARED, sc->shared[i].name, -1, i);
     }
     e->ncores = sc->set.cores;
+    evq_init(&e->q, (uint32_t)(2 * e->nth + e->ncores + sc->nnotes));
     e->cores = gv_calloc((size_t)e->ncores, sizeof *e->cores);
     e->st.core_busy_ns = gv_calloc((size_t)e->ncores, sizeof *e->st.core_busy_ns);
     e->st.ncores = e->ncores;
@@ -1250,11 +1259,21 @@ static void describe_stuck(struct engine *e)
     rec(e, e->scene_lane, TL_EVENT, EV_DEADLOCK, 0, -1);
 }
 
+/* Advance the threads just put on a core (see dispatch). */
+static void drain_kicks(struct engine *e)
+{
+    while (e->nkick > 0) {
+        struct sthread *t = &e->th[e->kick[--e->nkick]];
+        if (t->core >= 0 && t->seg == SEG_NONE)
+            advance(e, t);
+    }
+}
+
 int engine_run(struct engine *e, char *err, size_t errsize)
 {
     const struct scene *sc = e->sc;
     for (int32_t i = 0; i < sc->nnotes; i++)
-        evq_push(&e->q, sc->notes[i].at, PRIO_NOTE, E_NOTE | ((uint32_t)i << 8), 0);
+        evq_set(&e->q, (uint32_t)(2 * e->nth + e->ncores + i), sc->notes[i].at, PRIO_NOTE);
     for (int32_t i = 0; i < e->npr; i++)
         rec(e, e->pr[i].lane, TL_STATE, gil_model(e, GIL_NONE) ? GIL_ABSENT : GIL_FREE, 0, -1);
     for (int32_t i = 0; i < sc->nshared; i++)
@@ -1272,18 +1291,14 @@ int engine_run(struct engine *e, char *err, size_t errsize)
             thread_start(e, &e->th[i], -1);
 
     struct evq_item it;
+    drain_kicks(e);
     for (;;) {
-        while (e->nkick > 0) {
-            struct sthread *t = &e->th[e->kick[--e->nkick]];
-            if (t->core >= 0 && t->seg == SEG_NONE)
-                advance(e, t);
-        }
         flush_states(e);
         if (e->failed || e->tl_full)
             break;
         if (e->live == 0)
             break;  /* every started thread ended; later captions are not shown */
-        if (!evq_pop(&e->q, &it)) {
+        if (!evq_peek(&e->q, &it)) {
             if (e->live > 0)
                 describe_stuck(e);
             break;
@@ -1300,36 +1315,23 @@ int engine_run(struct engine *e, char *err, size_t errsize)
         }
         assert(it.t >= e->now);
         e->now = it.t;
-        uint32_t type = it.what & 0xff, target = it.what >> 8;
-        bool live = true;  /* stale events (cancelled by a generation bump) do not count */
-        switch (type) {
-        case E_SEG_END: {
-            struct sthread *t = &e->th[target];
-            if ((live = it.gen == t->gen && t->seg != SEG_NONE))
+        uint32_t slot = it.slot;
+        if (slot < (uint32_t)e->nth) {
+            struct sthread *t = &e->th[slot];
+            if (t->core >= 0)
                 on_seg_end(e, t);
-            break;
-        }
-        case E_WAKE: {
-            struct sthread *t = &e->th[target];
-            if ((live = it.gen == t->gen && t->wait != W_NONE && t->core < 0))
+            else
                 on_wake(e, t);
-            break;
+        } else if (slot < 2 * (uint32_t)e->nth) {
+            on_gil_timeout(e, &e->th[slot - (uint32_t)e->nth]);
+        } else if (slot < 2 * (uint32_t)e->nth + (uint32_t)e->ncores) {
+            on_slice(e, (int)(slot - 2 * (uint32_t)e->nth));
+        } else {
+            rec(e, e->scene_lane, TL_EVENT, EV_NOTE, 0, (int32_t)(slot - 2 * (uint32_t)e->nth - (uint32_t)e->ncores));
         }
-        case E_GIL_TIMEOUT: {
-            struct sthread *t = &e->th[target];
-            if ((live = it.gen == t->tgen && t->gil_blocked))
-                on_gil_timeout(e, t);
-            break;
-        }
-        case E_SLICE:
-            if ((live = it.gen == e->cores[target].sgen))
-                on_slice(e, (int)target);
-            break;
-        case E_NOTE:
-            rec(e, e->scene_lane, TL_EVENT, EV_NOTE, 0, (int32_t)target);
-            break;
-        }
-        e->st.events += live;
+        drain_kicks(e);
+        evq_retire(&e->q, &it);
+        e->st.events++;
         if ((e->st.events & 0x3fff) == 0)
             timeline_publish(e->tl);
     }

@@ -1,10 +1,16 @@
 /*
- * evq: the simulation's event queue, a binary min-heap.
+ * evq: the simulation's timers, an indexed binary min-heap.
  *
- * Events are totally ordered by (time, priority, sequence): the sequence is a
- * counter the queue assigns at push, so two events at the same time and
- * priority pop in the order they were pushed.  Nothing depends on pointers or
- * on the wall clock, which is what makes a run reproducible byte for byte.
+ * Every timer the engine can have pending is a numbered slot (a thread's
+ * main timer, its GIL timeout, a core's time slice, a caption).  A slot is
+ * either absent or queued once; evq_set() inserts it or moves it to a new
+ * time, evq_cancel() removes it.  So the heap never holds stale events and
+ * stays as small as the number of live timers.
+ *
+ * Timers are totally ordered by (time, priority, sequence), where the
+ * sequence is a counter stamped at every evq_set(): of two timers due at the
+ * same time and priority, the one set first fires first.  Nothing depends on
+ * pointers or the wall clock, so a run is reproducible byte for byte.
  */
 #ifndef GV_EVQ_H
 #define GV_EVQ_H
@@ -14,24 +20,37 @@
 
 #include "../util.h"
 
+#define EVQ_ABSENT UINT32_MAX
+
 struct evq_item {
     gv_ns t;
-    uint64_t key;    /* priority (top 8 bits) and push sequence (low 56 bits) */
-    uint32_t what;   /* event type (low 8 bits) and target (high 24 bits) */
-    uint32_t gen;    /* generation of the target when pushed (stale events are skipped) */
+    uint64_t key;    /* priority (top 8 bits) and sequence (low 56 bits) */
+    uint32_t slot;
 };
 
 struct evq {
     struct evq_item *heap;
-    size_t n, cap;
+    uint32_t *pos;       /* heap index of each slot, EVQ_ABSENT if not queued */
+    uint32_t n, nslots;
     uint64_t seq;
 };
 
-void evq_init(struct evq *q);
+/* A queue for slots 0 .. nslots-1, all absent. */
+void evq_init(struct evq *q, uint32_t nslots);
 void evq_free(struct evq *q);
-void evq_push(struct evq *q, gv_ns t, unsigned prio, uint32_t what, uint32_t gen);
-/* Pop the smallest item into *out; returns 0 if the queue was empty. */
+/* Queue `slot` at time t (or move it there if already queued). */
+void evq_set(struct evq *q, uint32_t slot, gv_ns t, unsigned prio);
+/* Remove `slot` if queued. */
+void evq_cancel(struct evq *q, uint32_t slot);
+/* Pop the earliest timer into *out; returns 0 if none is queued. */
 int evq_pop(struct evq *q, struct evq_item *out);
-static inline size_t evq_len(const struct evq *q) { return q->n; }
+/* The earliest timer, left queued; returns 0 if none.  A caller that handles
+ * it and then calls evq_retire() lets a handler re-arm the same slot with a
+ * single sift instead of a pop and a push. */
+int evq_peek(const struct evq *q, struct evq_item *out);
+/* Remove `it` (from evq_peek) unless its slot was set or cancelled since. */
+void evq_retire(struct evq *q, const struct evq_item *it);
+static inline uint32_t evq_len(const struct evq *q) { return q->n; }
+static inline int evq_queued(const struct evq *q, uint32_t slot) { return q->pos[slot] != EVQ_ABSENT; }
 
 #endif
