@@ -93,9 +93,12 @@ bench:
 asan:
 	$(MAKE) --no-print-directory BUILD=build-asan LTO= CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" LDFLAGS="-fsanitize=address,undefined" test
 
+# ThreadSanitizer over the writer/reader hand-off of the timeline and the
+# engine running on its own pthread (test_engine's last test).
 tsan:
-	$(MAKE) --no-print-directory BUILD=build-tsan LTO= CFLAGS="-O1 -g -fsanitize=thread" LDFLAGS="-fsanitize=thread" build-tsan/tests/test_threads
+	$(MAKE) --no-print-directory BUILD=build-tsan LTO= CFLAGS="-O1 -g -fsanitize=thread" LDFLAGS="-fsanitize=thread" build-tsan/tests/test_threads build-tsan/tests/test_engine
 	TSAN_OPTIONS=halt_on_error=1 build-tsan/tests/test_threads
+	TSAN_OPTIONS=halt_on_error=1 build-tsan/tests/test_engine
 
 install: gilviz
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(PKGDATADIR)/scenes $(DESTDIR)$(MANDIR)/man1

@@ -64,7 +64,7 @@ enum { PRIO_NOTE = 0, PRIO_WAKE = 1, PRIO_NORMAL = 2 };
 enum seg_kind { SEG_NONE, SEG_OS, SEG_WORK, SEG_SPIN };
 
 /* What a thread does when it next gets a core, before its program. */
-enum pending { PEND_NONE, PEND_GIL, PEND_RETAKE };
+enum pending { PEND_NONE, PEND_GIL, PEND_RETAKE, PEND_LOCK };
 
 /* What a sleeping thread is waiting for (selects the wake-up action). */
 enum wait_kind { W_NONE, W_GIL, W_SWITCH, W_IO, W_SLEEP, W_LOCK, W_JOIN };
@@ -749,6 +749,35 @@ static bool lock_cycle(struct engine *e, struct sthread *t, int32_t lock)
     return false;
 }
 
+/* t now owns lock l. */
+static void lock_own(struct engine *e, struct slock *l, struct sthread *t)
+{
+    l->owner = t->id;
+    t->waits_lock = -1;
+    rec(e, l->lane, TL_STATE, LOCK_HELD, 0, t->id);
+}
+
+/* t waits on lock l: at the back, or at the front when it lost a race after
+ * being woken (the kernel wakes sleepers in about the order they came). */
+static void lock_wait(struct engine *e, struct slock *l, struct sthread *t, bool front)
+{
+    (void)e;
+    if (front && l->head > 0) {
+        l->waiters[--l->head] = t->id;
+        l->nwait++;
+        return;
+    }
+    if (l->head + l->nwait == l->capwait)
+        l->waiters = gv_grow(l->waiters, &l->capwait, l->head + l->nwait + 1, sizeof *l->waiters);
+    if (front) {
+        memmove(l->waiters + l->head + 1, l->waiters + l->head, l->nwait * sizeof *l->waiters);
+        l->waiters[l->head] = t->id;
+    } else {
+        l->waiters[l->head + l->nwait] = t->id;
+    }
+    l->nwait++;
+}
+
 /* Interpret t's program until it must run a segment, blocks or ends.
  * t is on a core. */
 static void advance(struct engine *e, struct sthread *t)
@@ -772,7 +801,26 @@ static void advance(struct engine *e, struct sthread *t)
             if (!gil_attempt(e, t))
                 return;
         }
+        if (t->pend == PEND_LOCK) {
+            /* woken in sem_wait: take the lock if nobody beat us to it */
+            t->pend = PEND_NONE;
+            struct slock *l = &e->locks[t->waits_lock];
+            if (l->owner >= 0) {
+                e->st.threads[t->id].failed_wakeups++;
+                rec(e, (uint16_t)t->id, TL_EVENT, EV_FAILED_WAKEUP, 0, l->owner);
+                lock_wait(e, l, t, true);
+                block(e, t, W_LOCK, TS_LOCK_WAIT, t->waits_lock);
+                return;
+            }
+            t->pc++;
+            lock_own(e, l, t);
+        }
         if (t->in_step) {
+            if (t->work_left == 0) {
+                /* preempted at the very instant its work ended */
+                step_done(e, t);
+                continue;
+            }
             if (t->work_state != TS_NOGIL && !gil_attempt(e, t))
                 return;
             start_segment(e, t);
@@ -840,14 +888,14 @@ static void advance(struct engine *e, struct sthread *t)
                      "(use an RLock)", e->st.threads[t->id].name, e->sc->locks[s->ref].name);
                 return;
             }
-            t->pc++;
+            /* acquire() first tries without letting go of the GIL */
             if (l->owner < 0) {
-                l->owner = t->id;
-                rec(e, l->lane, TL_STATE, LOCK_HELD, 0, t->id);
+                t->pc++;
+                lock_own(e, l, t);
                 continue;
             }
-            l->waiters = gv_grow(l->waiters, &l->capwait, l->head + l->nwait + 1, sizeof *l->waiters);
-            l->waiters[l->head + l->nwait++] = t->id;
+            /* then blocks in sem_wait with the GIL released */
+            lock_wait(e, l, t, false);
             t->waits_lock = s->ref;
             if (t->has_gil && !gil_model(e, GIL_NONE))
                 gil_drop(e, t, false);
@@ -870,19 +918,18 @@ static void advance(struct engine *e, struct sthread *t)
                 return;
             }
             t->pc++;
+            /* sem_post: the lock is free at once (the releaser, or anyone,
+             * may take it again before the woken waiter gets there) */
+            l->owner = -1;
+            rec(e, l->lane, TL_STATE, LOCK_FREE, 0, t->id);
             if (l->nwait > 0) {
-                /* hand the lock to the longest waiter (FIFO policy) */
                 int32_t w = l->waiters[l->head++];
                 l->nwait--;
                 if (l->nwait == 0)
                     l->head = 0;
-                l->owner = w;
-                rec(e, l->lane, TL_STATE, LOCK_HELD, 0, w);
+                e->th[w].pend = PEND_LOCK;
                 wake_later(e, &e->th[w]);
-                t->os_left += e->set->signal_cost; /* sem_post wakes a sleeper */
-            } else {
-                l->owner = -1;
-                rec(e, l->lane, TL_STATE, LOCK_FREE, 0, t->id);
+                t->os_left += e->set->signal_cost; /* the futex wake of a sleeper */
             }
             continue;
         }

@@ -1,0 +1,144 @@
+/*
+ * test_scenes: every built-in scene (the .scene files in scenes/, or $GILVIZ_SCENES)
+ * parses, runs to its end without error, keeps the model's invariants at
+ * every instant (see sim_helpers.h), gives a byte-identical timeline when
+ * run twice, and has its title and captions in English and Portuguese.
+ */
+#include "sim_helpers.h"
+
+#include <dirent.h>
+
+#include "util.h"
+
+static const char *scene_dir(void)
+{
+    const char *d = getenv("GILVIZ_SCENES");
+    return d && *d ? d : "scenes";
+}
+
+/* Read and run one scene file twice; check everything about it. */
+static void check_scene_file(const char *path)
+{
+    size_t len;
+    char *text = gv_read_file(path, &len);
+    assert_non_null(text);
+    struct run a, b;
+    run_scene(&a, text);
+    if (a.rc != 0)
+        fail_msg("%s: %s", path, a.err);
+    assert_false(a.st->horizon_hit);
+    assert_false(a.st->event_cap_hit);
+    check_invariants(&a);
+    /* every started thread ended, unless the scene is about a deadlock */
+    if (!a.st->deadlock)
+        for (int32_t i = 0; i < a.st->nthreads; i++)
+            assert_true(a.st->threads[i].end >= 0);
+    run_scene(&b, text);
+    assert_true(timeline_hash(a.tl) == timeline_hash(b.tl));
+    /* narration: a title, and every caption in both languages */
+    assert_non_null(a.sc->title.text[SCENE_LANG_EN]);
+    assert_non_null(a.sc->title.text[SCENE_LANG_PT]);
+    assert_true(a.sc->nnotes > 0);
+    for (int32_t i = 0; i < a.sc->nnotes; i++) {
+        if (!a.sc->notes[i].text.text[SCENE_LANG_PT])
+            fail_msg("%s:%u: caption without a Portuguese text", path, a.sc->notes[i].line);
+        assert_true(a.sc->notes[i].at <= a.st->wall_ns); /* shown before the end */
+    }
+    printf("    %-32s %8.3f ms, %8llu records, ok\n", path, (double)a.st->wall_ns / 1e6,
+           (unsigned long long)timeline_count(a.tl));
+    run_free(&a);
+    run_free(&b);
+    free(text);
+}
+
+static int cmp_str(const void *x, const void *y)
+{
+    return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+static void every_builtin_scene_holds(void **state)
+{
+    (void)state;
+    DIR *d = opendir(scene_dir());
+    assert_non_null(d);
+    char *names[512];
+    int n = 0;
+    struct dirent *de;
+    while ((de = readdir(d)) && n < 512) {
+        size_t l = strlen(de->d_name);
+        if (l > 6 && strcmp(de->d_name + l - 6, ".scene") == 0)
+            names[n++] = gv_strdup(de->d_name);
+    }
+    closedir(d);
+    qsort(names, (size_t)n, sizeof names[0], cmp_str);
+    assert_true(n >= 6);
+    for (int i = 0; i < n; i++) {
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%s", scene_dir(), names[i]);
+        check_scene_file(path);
+        free(names[i]);
+    }
+}
+
+/* The claims the starter scenes' captions make hold in the simulation. */
+static void starter_scenes_show_what_they_claim(void **state)
+{
+    (void)state;
+    struct run r;
+    size_t len;
+    char *text;
+
+    text = gv_read_file("scenes/convoy.scene", &len);
+    run_scene(&r, text);
+    /* "each packet costs 5 ms of waiting" */
+    assert_true(r.st->io_mean_ns > 5 * GV_NS_PER_MS && r.st->io_mean_ns < 5 * GV_NS_PER_MS + 500 * GV_NS_PER_US);
+    run_free(&r);
+    free(text);
+
+    text = gv_read_file("scenes/cpu-threads.scene", &len);
+    run_scene(&r, text);
+    /* four threads of 250 ms on four cores: about 1 s, speedup about 1x */
+    assert_true(r.st->wall_ns > 1000 * GV_NS_PER_MS && r.st->wall_ns < 1030 * GV_NS_PER_MS);
+    run_free(&r);
+    free(text);
+
+    text = gv_read_file("scenes/free-threaded.scene", &len);
+    run_scene(&r, text);
+    /* parallel, each thread 40% slower: 350 ms */
+    assert_true(r.st->wall_ns > 349 * GV_NS_PER_MS && r.st->wall_ns < 352 * GV_NS_PER_MS);
+    run_free(&r);
+    free(text);
+
+    text = gv_read_file("scenes/io-threads.scene", &len);
+    run_scene(&r, text);
+    /* eight downloads of 5 x 102 ms overlap: about 0.5 s, not 4 s */
+    assert_true(r.st->wall_ns < 600 * GV_NS_PER_MS);
+    run_free(&r);
+    free(text);
+
+    text = gv_read_file("scenes/race-counter.scene", &len);
+    run_scene(&r, text);
+    assert_string_equal(r.st->shared[0].name, "unsafe");
+    assert_true(r.st->shared[0].final < r.st->shared[0].expected);
+    assert_int_equal(r.st->shared[1].final, r.st->shared[1].expected);
+    assert_int_equal(r.st->shared[1].expected, 400000);
+    run_free(&r);
+    free(text);
+
+    text = gv_read_file("scenes/old-gil-battle.scene", &len);
+    run_scene(&r, text);
+    /* two threads of 100 ms: slower than the 200 ms they would take in turn */
+    assert_true(r.st->wall_ns > 220 * GV_NS_PER_MS);
+    assert_true(r.st->failed_wakeups > 1000);
+    run_free(&r);
+    free(text);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(every_builtin_scene_holds),
+        cmocka_unit_test(starter_scenes_show_what_they_claim),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
