@@ -83,8 +83,8 @@ deps:
 demo: gilviz
 	./gilviz convoy
 
-test check: gilviz $(TEST_BIN)
-	@GILVIZ=./gilviz BUILD=$(BUILD) sh tests/run.sh $(TEST_BIN)
+test check: $(BUILD)/gilviz $(TEST_BIN)
+	@GILVIZ=$(BUILD)/gilviz BUILD=$(BUILD) sh tests/run.sh $(TEST_BIN)
 
 bench:
 	@$(MAKE) --no-print-directory BUILD=build-bench CFLAGS="-O2 -g -DNDEBUG" build-bench/gilviz $(BENCH_SRC:tests/%.c=build-bench/tests/%)

@@ -80,15 +80,18 @@ static int find_builtin(const char *name, char *buf, size_t size)
 {
     char dir[PATH_MAX];
     const char *env = getenv("GILVIZ_SCENES");
-    const char *dirs[3];
+    const char *dirs[4];
     int nd = 0;
     if (env && *env)
         dirs[nd++] = env;
     exe_dir(dir, sizeof dir);
-    char local[PATH_MAX + 8];
+    /* the source tree: ./gilviz beside scenes/, or build/gilviz below it */
+    char local[PATH_MAX + 8], parent[PATH_MAX + 12];
     if (dir[0]) {
         snprintf(local, sizeof local, "%s/scenes", dir);
         dirs[nd++] = local;
+        snprintf(parent, sizeof parent, "%s/../scenes", dir);
+        dirs[nd++] = parent;
     }
     dirs[nd++] = GV_PKGDATADIR "/scenes";
     for (int i = 0; i < nd; i++) {

@@ -434,7 +434,7 @@ static void join_waits_for_the_whole_group(void **state)
     assert_int_equal(r.rc, 0);
     int m = thread_index(&r, "main");
     for (int i = 1; i <= 3; i++) {
-        char name[8];
+        char name[16];
         snprintf(name, sizeof name, "w%d", i);
         int w = thread_index(&r, name);
         assert_true(r.st->threads[w].start >= 0);

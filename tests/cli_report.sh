@@ -1,0 +1,159 @@
+#!/bin/sh
+# `gilviz report`: built-in scene lookup, the --json contract, what the
+# built-in scenes must show, --set overrides, determinism and write errors.
+# Run from the repo root: sh tests/cli_report.sh
+. tests/lib.sh
+unset GILVIZ_SCENES
+case $GILVIZ in
+/*) ABS=$GILVIZ ;;
+*) ABS=$(pwd)/$GILVIZ ;;
+esac
+
+# expect_jq NAME FILTER FILE [JQ-ARGS...]: jq -e FILTER is true on FILE
+expect_jq() {
+    _n=$1 _f=$2 _file=$3
+    shift 3
+    if jq -e "$@" "$_f" "$_file" >/dev/null 2>"$TMP/jqerr"; then ok "$_n"; else
+        not_ok "$_n" "jq filter false: $_f" "$(cat "$TMP/jqerr")" "$(head -c 400 "$_file")"; fi
+}
+
+# expect_same NAME FILE1 FILE2: byte-identical, non-empty
+expect_same() {
+    if [ -s "$2" ] && cmp -s "$2" "$3"; then ok "$1"; else
+        not_ok "$1" "$2 and $3 differ (or are empty)" "$(cmp "$2" "$3" 2>&1)"; fi
+}
+
+builtins=$(for f in scenes/*.scene; do basename "$f" .scene; done)
+mkdir "$TMP/elsewhere"
+
+# --- built-ins by name, from the repo root and from elsewhere -------------------
+for s in $builtins; do
+    title=$(sed -n -e 's/^scene "\([^"]*\)".*/\1/p' -e 's/^title "\([^"]*\)".*/\1/p' "scenes/$s.scene")
+    expect_exit "report $s (built-in by name) exits 0" 0 "$GILVIZ" report "$s"
+    if [ -n "$title" ] && [ "$(sed -n 1p "$TMP/out")" = "$title" ]; then
+        ok "report $s starts with its title"
+    else
+        not_ok "report $s starts with its title" "want '$title', got '$(sed -n 1p "$TMP/out")'"
+    fi
+    expect_grep "report $s shows the wall time" "wall time" "$TMP/out"
+
+    expect_exit "report --json $s exits 0" 0 "$GILVIZ" report --json "$s"
+    cp "$TMP/out" "$TMP/$s.json"
+
+    (cd "$TMP/elsewhere" && "$ABS" report --json "$s") >"$TMP/$s.elsewhere.json" 2>"$TMP/err"
+    rc=$?
+    if [ "$rc" -eq 0 ]; then ok "report $s by name from another directory exits 0"; else
+        not_ok "report $s by name from another directory exits 0" "exit $rc" "$(head -c 400 "$TMP/err")"; fi
+    expect_same "report $s from another directory gives the same JSON" "$TMP/$s.json" "$TMP/$s.elsewhere.json"
+done
+
+# Built-ins are looked up in scenes/ next to the executable: a copy of the
+# binary with its own scenes/ finds a scene there, and only there.
+mkdir -p "$TMP/bin/scenes"
+cp "$GILVIZ" "$TMP/bin/gilviz"
+cp tests/cli/lookup/cli-lookup.scene "$TMP/bin/scenes/next-to-exe.scene"
+expect_exit "a built-in next to the executable is found" 0 "$TMP/bin/gilviz" report next-to-exe
+expect_grep "the scene next to the executable is the one used" "CLI lookup fixture" "$TMP/out"
+expect_exit "that name is unknown to the repo binary" 66 "$GILVIZ" report next-to-exe
+
+# GILVIZ_SCENES: a directory searched first.
+expect_exit "GILVIZ_SCENES: a fixture is found by name" 0 env GILVIZ_SCENES=tests/cli/lookup "$GILVIZ" report cli-lookup
+expect_grep "GILVIZ_SCENES: the fixture is the one reported" "CLI lookup fixture" "$TMP/out"
+expect_exit "without GILVIZ_SCENES the fixture is unknown" 66 "$GILVIZ" report cli-lookup
+mkdir "$TMP/override"
+sed 's/^scene "CLI lookup fixture"/scene "Shadowed convoy"/' tests/cli/lookup/cli-lookup.scene >"$TMP/override/convoy.scene"
+expect_exit "GILVIZ_SCENES: a same-named scene exits 0" 0 env GILVIZ_SCENES="$TMP/override" "$GILVIZ" report convoy
+expect_grep "GILVIZ_SCENES is searched before the built-ins" "Shadowed convoy" "$TMP/out"
+expect_exit "GILVIZ_SCENES without the name falls back to built-ins" 0 env GILVIZ_SCENES="$TMP/override" "$GILVIZ" report free-threaded
+expect_grep "the fallback is the built-in scene" "Free-threaded Python" "$TMP/out"
+
+# --- the --json contract --------------------------------------------------------
+if ! command -v jq >/dev/null 2>&1; then
+    not_ok "jq is installed (needed for the JSON checks)"
+else
+contract='
+  (.wall_ns | type == "number" and . > 0)
+  and (.threads | type == "array" and length > 0
+       and all(.[]; (.name | type == "string")
+                    and (.cpu_ns | type == "number") and (.gil_wait_ns | type == "number")
+                    and (.io_ns | type == "number") and (.ready_ns | type == "number")))
+  and (.gil | (.switches | type == "number") and (.forced_switches | type == "number")
+              and (.drop_requests | type == "number"))
+  and (.cores | type == "array" and length > 0 and all(.[]; .busy_ns | type == "number"))
+  and (.io | (.ops | type == "number")
+             and (.latency_ns | (.mean | type == "number") and (.p50 | type == "number")
+                                and (.p99 | type == "number")))
+  and (.shared | type == "object"
+       and all(.[]; (.final | type == "number") and (.expected | type == "number")))
+  and (.deadlock | type == "boolean")'
+for s in $builtins; do
+    expect_jq "report --json $s is one valid JSON object" 'type == "object"' "$TMP/$s.json"
+    expect_jq "report --json $s has the contract's keys and types" "$contract" "$TMP/$s.json"
+    expect_jq "report --json $s: one cores[] entry per core" '(.cores | length) == .model.cores' "$TMP/$s.json"
+done
+
+# What each built-in scene is there to show.
+expect_jq "convoy: net waits > 0.9 s for the GIL" \
+    '[.threads[] | select(.name == "net") | .gil_wait_ns] | length == 1 and .[0] > 0.9e9' "$TMP/convoy.json"
+expect_jq "convoy: 200 I/O operations" '.io.ops == 200' "$TMP/convoy.json"
+expect_jq "convoy: I/O latency ~ a switch interval (4-6 ms mean)" \
+    '.io.latency_ns.mean > 4e6 and .io.latency_ns.mean < 6e6 and .io.latency_ns.p50 <= .io.latency_ns.p99' "$TMP/convoy.json"
+expect_jq "convoy: no deadlock" '.deadlock == false' "$TMP/convoy.json"
+expect_jq "cpu-threads: more than 100 forced GIL switches" '.gil.forced_switches > 100' "$TMP/cpu-threads.json"
+expect_jq "free-threaded: no GIL switches" '.gil.switches == 0' "$TMP/free-threaded.json"
+expect_jq "free-threaded: workers run in parallel (wall < 2x one worker)" \
+    '.wall_ns < 2 * ([.threads[] | select(.name | startswith("worker")) | .cpu_ns] | max)' "$TMP/free-threaded.json"
+expect_jq "race-counter: the unlocked counter loses updates" \
+    '.shared.unsafe.final < .shared.unsafe.expected' "$TMP/race-counter.json"
+expect_jq "race-counter: the locked counter is exact" \
+    '.shared.safe.final == .shared.safe.expected and .shared.safe.expected > 0' "$TMP/race-counter.json"
+
+# A deadlock is a result, not an error.
+expect_exit "deadlock fixture exits 0" 0 "$GILVIZ" report --json tests/cli/deadlock.scene
+expect_jq "deadlock fixture reports deadlock: true" '.deadlock == true' "$TMP/out"
+expect_exit "deadlock fixture (text) exits 0" 0 "$GILVIZ" report tests/cli/deadlock.scene
+expect_grep "deadlock fixture (text) says DEADLOCK" "DEADLOCK" "$TMP/out"
+
+# --- --set changes the run ------------------------------------------------------
+"$GILVIZ" report --json --set switch_interval=1ms convoy >"$TMP/convoy-1ms.json" 2>"$TMP/err"
+expect_jq "convoy --set switch_interval=1ms: smaller I/O latency mean" \
+    '.io.latency_ns.mean < $d[0].io.latency_ns.mean' "$TMP/convoy-1ms.json" --slurpfile d "$TMP/convoy.json"
+expect_jq "convoy --set switch_interval=1ms is reported in the model" \
+    '.model.switch_interval_ns == 1000000' "$TMP/convoy-1ms.json"
+
+"$GILVIZ" report --json --set cores=1 free-threaded >"$TMP/ft-1.json" 2>"$TMP/err"
+"$GILVIZ" report --json --set cores=4 free-threaded >"$TMP/ft-4.json" 2>"$TMP/err"
+expect_jq "free-threaded: cores=1 is slower than cores=4" \
+    '.wall_ns > 1.5 * $d[0].wall_ns' "$TMP/ft-1.json" --slurpfile d "$TMP/ft-4.json"
+
+"$GILVIZ" report --json --set cores=3 convoy >"$TMP/convoy-3.json" 2>"$TMP/err"
+expect_jq "--set cores=3 gives three cores[] entries" '(.cores | length) == 3 and .model.cores == 3' "$TMP/convoy-3.json"
+
+# Later --set wins.
+"$GILVIZ" report --json --set cores=1 --set cores=3 convoy >"$TMP/convoy-13.json" 2>"$TMP/err"
+expect_jq "repeated --set: the last value wins" '.model.cores == 3' "$TMP/convoy-13.json"
+
+# The seed changes the run of four CPU-bound threads (who wins each switch).
+"$GILVIZ" report --json --set seed=1 cpu-threads >"$TMP/seed1.json" 2>"$TMP/err"
+"$GILVIZ" report --json --set seed=2 cpu-threads >"$TMP/seed2.json" 2>"$TMP/err"
+expect_jq "cpu-threads: seed=2 schedules differently from seed=1" \
+    '[.threads[].end_ns] != [$d[0].threads[].end_ns]' "$TMP/seed2.json" --slurpfile d "$TMP/seed1.json"
+expect_same "cpu-threads: --set seed=1 equals the scene default (seed 1)" "$TMP/cpu-threads.json" "$TMP/seed1.json"
+fi
+
+# --- determinism ----------------------------------------------------------------
+"$GILVIZ" report --json convoy >"$TMP/det1.json" 2>/dev/null
+"$GILVIZ" report --json convoy >"$TMP/det2.json" 2>/dev/null
+expect_same "report --json convoy is byte-identical across runs" "$TMP/det1.json" "$TMP/det2.json"
+"$GILVIZ" report --json --set seed=2 cpu-threads >"$TMP/det3.json" 2>/dev/null
+expect_same "report --json --set seed=2 cpu-threads is byte-identical across runs" "$TMP/seed2.json" "$TMP/det3.json"
+"$GILVIZ" report old-gil-battle >"$TMP/det4.txt" 2>/dev/null
+"$GILVIZ" report old-gil-battle >"$TMP/det5.txt" 2>/dev/null
+expect_same "text report old-gil-battle is byte-identical across runs" "$TMP/det4.txt" "$TMP/det5.txt"
+
+# --- write errors -----------------------------------------------------------------
+if [ -c /dev/full ]; then
+    expect_exit "report > /dev/full exits 74" 74 sh -c '"$1" report convoy >/dev/full' sh "$GILVIZ"
+    expect_grep "report > /dev/full says the write failed" "writing the report failed" "$TMP/err"
+    expect_exit "report --json > /dev/full exits 74" 74 sh -c '"$1" report --json convoy >/dev/full' sh "$GILVIZ"
+fi
