@@ -1,5 +1,5 @@
 /*
- * parse: the scene language (docs/scene-language.md) -> struct scene.
+ * parse: the scene language (assets/scene-language.md) -> struct scene.
  *
  * Three passes over the text:
  *   1. lex: split into lines, check the bytes (NUL, UTF-8, control

@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* CPython 3.12 on a 4-core machine (see docs/scene-language.md). */
+/* CPython 3.12 on a 4-core machine (see assets/scene-language.md). */
 void scene_defaults(struct scene_settings *s)
 {
     memset(s, 0, sizeof *s);

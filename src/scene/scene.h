@@ -1,7 +1,7 @@
 /*
  * scene: the plain data a scene file describes, and the parser that builds it.
  *
- * A scene is text written by a lecturer (see docs/scene-language.md).  The
+ * A scene is text written by a lecturer (see assets/scene-language.md).  The
  * parser turns it into a `struct scene`: settings, processes, threads with
  * flattened programs, locks, shared variables and captions.  The simulation
  * engine reads this structure and never the text.  Nothing here knows about
