@@ -100,9 +100,11 @@ tsan:
 	TSAN_OPTIONS=halt_on_error=1 build-tsan/tests/test_threads
 	TSAN_OPTIONS=halt_on_error=1 build-tsan/tests/test_engine
 
-install: gilviz
+# The binary also finds its scenes relative to itself (bin/../share/gilviz),
+# so installing under another PREFIX than the one it was built for works.
+install: $(BUILD)/gilviz
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(PKGDATADIR)/scenes $(DESTDIR)$(MANDIR)/man1
-	install -m 755 gilviz $(DESTDIR)$(BINDIR)/gilviz
+	install -m 755 $(BUILD)/gilviz $(DESTDIR)$(BINDIR)/gilviz
 	install -m 644 scenes/*.scene $(DESTDIR)$(PKGDATADIR)/scenes/
 	install -m 644 assets/gilviz.1 $(DESTDIR)$(MANDIR)/man1/gilviz.1
 

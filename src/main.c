@@ -3,6 +3,7 @@
  * play, list) and maps every failure to a sysexits code:
  *   64 usage, 65 bad scene, 66 missing input, 70 internal, 73/74 output.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -30,6 +31,7 @@ static const char usage_text[] =
     "                                     simulate and print a summary\n"
     "       gilviz log [--from T] [--to T] SCENE\n"
     "                                     simulate and print every event in words\n"
+    "       gilviz list                    list the built-in scenes\n"
     "       gilviz --help | --version\n"
     "\n"
     "SCENE is a path to a .scene file or the name of a built-in scene (convoy).\n"
@@ -39,11 +41,13 @@ static const char usage_text[] =
     "  --set KEY=VALUE        override a scene setting; repeatable.  Keys: cores, gil\n"
     "                         (new|old|none), python (2.7, 3.11, 3.13t...), switch_interval,\n"
     "                         check_interval, seed, bytecode, checkpoint, timeslice,\n"
-    "                         context_switch, wakeup_latency, signal_cost, nogil_overhead,\n"
-    "                         rmw_cost, horizon\n"
+    "                         context_switch, wakeup_latency, wakeup_jitter, signal_cost,\n"
+    "                         nogil_overhead, rmw_cost, horizon\n"
+    "  --from T, --to T       log: only events between these times (e.g. 0, 2ms, 1.5s)\n"
     "  --max-events N         stop the simulation after N events (default 200000000)\n"
     "\n"
-    "exit status: 0 ok, 64 usage, 65 bad scene, 66 missing file, 70 internal error\n";
+    "exit status: 0 ok, 64 usage, 65 bad scene, 66 missing file, 70 internal error,\n"
+    "             74 output error\n";
 
 /* Print a usage error and exit 64. */
 static void __attribute__((noreturn)) usage_error(const char *fmt, const char *arg)
@@ -75,27 +79,41 @@ static int looks_like_path(const char *a)
     return strchr(a, '/') || (n > 6 && strcmp(a + n - 6, ".scene") == 0) || access(a, F_OK) == 0;
 }
 
+/* The folders searched for built-in scenes, in order: $GILVIZ_SCENES, the
+ * source tree (./gilviz beside scenes/, or build/gilviz below it), the share
+ * folder next to an installed binary (relocatable: bin/../share/gilviz),
+ * and the share folder chosen at build time. */
+struct scene_dirs {
+    char buf[4][PATH_MAX + 32];
+    const char *dir[5];
+    int n;
+};
+
+static void scene_dirs(struct scene_dirs *d)
+{
+    char exe[PATH_MAX];
+    const char *env = getenv("GILVIZ_SCENES");
+    d->n = 0;
+    if (env && *env)
+        d->dir[d->n++] = env;
+    exe_dir(exe, sizeof exe);
+    if (exe[0]) {
+        static const char *const rel[] = { "scenes", "../scenes", "../share/gilviz/scenes" };
+        for (int i = 0; i < 3; i++) {
+            snprintf(d->buf[i], sizeof d->buf[i], "%s/%s", exe, rel[i]);
+            d->dir[d->n++] = d->buf[i];
+        }
+    }
+    d->dir[d->n++] = GV_PKGDATADIR "/scenes";
+}
+
 /* Resolve a built-in scene name to a path; returns 0 and fills buf. */
 static int find_builtin(const char *name, char *buf, size_t size)
 {
-    char dir[PATH_MAX];
-    const char *env = getenv("GILVIZ_SCENES");
-    const char *dirs[4];
-    int nd = 0;
-    if (env && *env)
-        dirs[nd++] = env;
-    exe_dir(dir, sizeof dir);
-    /* the source tree: ./gilviz beside scenes/, or build/gilviz below it */
-    char local[PATH_MAX + 8], parent[PATH_MAX + 12];
-    if (dir[0]) {
-        snprintf(local, sizeof local, "%s/scenes", dir);
-        dirs[nd++] = local;
-        snprintf(parent, sizeof parent, "%s/../scenes", dir);
-        dirs[nd++] = parent;
-    }
-    dirs[nd++] = GV_PKGDATADIR "/scenes";
-    for (int i = 0; i < nd; i++) {
-        snprintf(buf, size, "%s/%s.scene", dirs[i], name);
+    struct scene_dirs d;
+    scene_dirs(&d);
+    for (int i = 0; i < d.n; i++) {
+        snprintf(buf, size, "%s/%s.scene", d.dir[i], name);
         if (access(buf, R_OK) == 0)
             return 0;
     }
@@ -156,7 +174,8 @@ static int cmd_check(int argc, char **argv)
             scene_diags_print(&d, stderr);
             rc = EX_DATAERR;
         } else {
-            printf("%s: ok (%d threads)\n", argv[i], (int)scene_total_threads(sc));
+            int n = (int)scene_total_threads(sc);
+            printf("%s: ok (%d thread%s)\n", argv[i], n, n == 1 ? "" : "s");
         }
         scene_free(sc);
         scene_diags_free(&d);
@@ -200,9 +219,12 @@ static void parse_run_opts(int argc, char **argv, struct run_opts *o, const char
             o->json = 1;
         } else if ((strcmp(a, "--from") == 0 || strcmp(a, "--to") == 0) && strcmp(cmd, "log") == 0) {
             const char *why;
+            gv_ns *dst = a[2] == 'f' ? &o->from : &o->to;
             if (i + 1 >= argc)
                 usage_error("%s needs a time like 5ms", a);
-            if (gv_parse_duration(argv[i + 1], strlen(argv[i + 1]), a[2] == 'f' ? &o->from : &o->to, &why) != 0)
+            if (strcmp(argv[i + 1], "0") == 0)
+                *dst = 0;
+            else if (gv_parse_duration(argv[i + 1], strlen(argv[i + 1]), dst, &why) != 0)
                 usage_error("bad time '%s': expected a time like 5ms", argv[i + 1]);
             i++;
         } else if (strcmp(a, "--max-events") == 0 || strncmp(a, "--max-events=", 13) == 0) {
@@ -225,6 +247,8 @@ static void parse_run_opts(int argc, char **argv, struct run_opts *o, const char
     }
     if (!o->scene)
         usage_error("%s needs a scene", cmd);
+    if (o->from > o->to)
+        usage_error("%s", "--from must not be later than --to");
 }
 
 /* Load, override, simulate; returns the scene, timeline and engine. */
@@ -284,14 +308,73 @@ static int cmd_report(int argc, char **argv, const char *cmd)
     engine_free(e);
     timeline_free(tl);
     scene_free(sc);
-    if (fflush(stdout) != 0 || ferror(stdout)) {
-        fprintf(stderr, "gilviz: writing the report failed: %s\n", strerror(errno));
-        return EX_IOERR;
-    }
     return rc;
 }
 
-int main(int argc, char **argv)
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* list: every built-in scene (the first folder that has a name wins) with
+ * its title. */
+static int cmd_list(int argc, char **argv)
+{
+    if (argc > 0)
+        usage_error("unexpected argument '%s' for list", argv[0]);
+    struct scene_dirs d;
+    scene_dirs(&d);
+    char *names[1024];
+    int n = 0;
+    for (int i = 0; i < d.n; i++) {
+        DIR *dir = opendir(d.dir[i]);
+        struct dirent *de;
+        while (dir && (de = readdir(dir)) && n < 1024) {
+            size_t l = strlen(de->d_name);
+            if (l <= 6 || strcmp(de->d_name + l - 6, ".scene") != 0)
+                continue;
+            char *name = gv_strndup(de->d_name, l - 6);
+            int dup = 0;
+            for (int k = 0; k < n && !dup; k++)
+                dup = strcmp(names[k], name) == 0;
+            if (dup)
+                free(name);
+            else
+                names[n++] = name;
+        }
+        if (dir)
+            closedir(dir);
+    }
+    if (n == 0) {
+        fprintf(stderr, "gilviz: no built-in scenes found (looked in %s)\n", d.dir[d.n - 1]);
+        return EX_NOINPUT;
+    }
+    qsort(names, (size_t)n, sizeof names[0], cmp_str);
+    for (int i = 0; i < n; i++) {
+        char path[PATH_MAX + 64];
+        const char *title = "";
+        struct scene *sc = NULL;
+        size_t len;
+        char *text = NULL;
+        if (find_builtin(names[i], path, sizeof path) == 0 && (text = gv_read_file(path, &len))) {
+            struct scene_diags diags = { 0 };
+            sc = scene_parse(path, text, len, &diags);
+            scene_diags_free(&diags);
+            if (sc)
+                title = scene_text_get(&sc->title, SCENE_LANG_EN);
+            else
+                title = "(has errors: see gilviz check)";
+        }
+        printf("%-20s %s\n", names[i], title);
+        scene_free(sc);
+        free(text);
+        free(names[i]);
+    }
+    return 0;
+}
+
+/* Run one command. */
+static int run_command(int argc, char **argv)
 {
     if (argc < 2) {
         fputs(usage_text, stderr);
@@ -312,9 +395,22 @@ int main(int argc, char **argv)
         return cmd_report(argc - 2, argv + 2, "report");
     if (strcmp(cmd, "log") == 0)
         return cmd_report(argc - 2, argv + 2, "log");
+    if (strcmp(cmd, "list") == 0)
+        return cmd_list(argc - 2, argv + 2);
     if (strcmp(cmd, "play") == 0)
         return cmd_report(argc - 2, argv + 2, "play");
     if (cmd[0] == '-')
         usage_error("unknown option '%s'", cmd);
     return cmd_report(argc - 1, argv + 1, "play");
+}
+
+int main(int argc, char **argv)
+{
+    int rc = run_command(argc, argv);
+    /* every command's output must have reached its destination */
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "gilviz: writing the output failed: %s\n", strerror(errno ? errno : EIO));
+        return EX_IOERR;
+    }
+    return rc;
 }

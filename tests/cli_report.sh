@@ -154,6 +154,9 @@ expect_same "text report old-gil-battle is byte-identical across runs" "$TMP/det
 # --- write errors -----------------------------------------------------------------
 if [ -c /dev/full ]; then
     expect_exit "report > /dev/full exits 74" 74 sh -c '"$1" report convoy >/dev/full' sh "$GILVIZ"
-    expect_grep "report > /dev/full says the write failed" "writing the report failed" "$TMP/err"
+    expect_grep "report > /dev/full says the write failed" "writing the output failed" "$TMP/err"
+    expect_exit "check > /dev/full exits 74" 74 sh -c '"$1" check scenes/convoy.scene >/dev/full' sh "$GILVIZ"
+    expect_exit "--version > /dev/full exits 74" 74 sh -c '"$1" --version >/dev/full' sh "$GILVIZ"
+    expect_exit "list > /dev/full exits 74" 74 sh -c '"$1" list >/dev/full' sh "$GILVIZ"
     expect_exit "report --json > /dev/full exits 74" 74 sh -c '"$1" report --json convoy >/dev/full' sh "$GILVIZ"
 fi

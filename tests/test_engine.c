@@ -405,7 +405,8 @@ static void deadlock_is_detected(void **state)
                   "thread t2:\n    acquire b\n    sleep 1ms\n    acquire a\nthread bystander:\n    cpu 20ms\n");
     assert_int_equal(r.rc, 0);
     assert_true(r.st->deadlock);
-    assert_non_null(strstr(r.st->deadlock_desc, "lock"));
+    assert_non_null(strstr(r.st->deadlock_desc, "t1 holds a and waits for b, held by t2"));
+    assert_non_null(strstr(r.st->deadlock_desc, "t2 holds b and waits for a, held by t1"));
     assert_int_equal(count_events(r.tl, EV_DEADLOCK), 1);
     int by = thread_index(&r, "bystander");
     assert_true(r.st->threads[by].end > 0); /* others went on */

@@ -65,7 +65,8 @@ void report_text(FILE *f, const struct scene *sc, const struct sim_stats *st)
 {
     char a[32], b[32], c[32], d[32], e[32], g[32], model[96];
     report_model(sc, model, sizeof model);
-    fprintf(f, "%s\n", scene_text_get(&sc->title, SCENE_LANG_EN) ? scene_text_get(&sc->title, SCENE_LANG_EN) : sc->file);
+    const char *title = scene_text_get(&sc->title, SCENE_LANG_EN);
+    fprintf(f, "%s\n", title && *title ? title : sc->file);
     fprintf(f, "%s, %d core%s, seed %" PRIu64 "\n", model, sc->set.cores, sc->set.cores == 1 ? "" : "s",
             sc->set.seed);
     fprintf(f, "wall time %s, %" PRIu64 " events%s%s\n\n", gv_fmt_duration(st->wall_ns, a, sizeof a),
@@ -108,8 +109,8 @@ void report_text(FILE *f, const struct scene *sc, const struct sim_stats *st)
         fprintf(f, "shared   %s = %" PRId64 " (expected %" PRId64 "%s", s->name, s->final, s->expected,
                 s->final == s->expected ? ")\n" : "");
         if (s->final != s->expected)
-            fprintf(f, ": %" PRIu64 " updates lost in %" PRIu64 " writes from a stale read)\n", s->lost_updates,
-                    s->stale_writes);
+            fprintf(f, ": %" PRIu64 " updates lost, overwritten by %" PRIu64 " writes based on stale reads)\n",
+                    s->lost_updates, s->stale_writes);
     }
     if (st->deadlock)
         fprintf(f, "DEADLOCK %s\n", st->deadlock_desc);

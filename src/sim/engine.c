@@ -207,7 +207,7 @@ static void fail(struct engine *e, const struct scene_step *s, const char *fmt, 
     if (e->failed)
         return;
     e->failed = true;
-    int n = snprintf(e->err, sizeof e->err, "%s:%u:%u: ", e->sc->file ? e->sc->file : "scene",
+    int n = snprintf(e->err, sizeof e->err, "%s:%u:%u: error: ", e->sc->file ? e->sc->file : "scene",
                      s ? s->line : 0, s ? s->col : 0);
     va_list ap;
     va_start(ap, fmt);
@@ -749,6 +749,32 @@ static bool lock_cycle(struct engine *e, struct sthread *t, int32_t lock)
     return false;
 }
 
+/* Write the cycle of lock waits that starts and ends at t, e.g.
+ * "t1 holds a and waits for b, held by t2; t2 holds b and waits for a". */
+static void describe_cycle(struct engine *e, struct sthread *t)
+{
+    char *d = e->st.deadlock_desc;
+    size_t n = 0, size = sizeof e->st.deadlock_desc;
+    struct sthread *cur = t;
+    for (int32_t hops = 0; hops <= e->nth && n + 1 < size; hops++) {
+        int32_t want = cur->waits_lock;
+        int32_t owner = e->locks[want].owner;
+        int held = -1;
+        for (int32_t k = 0; k < e->sc->nlocks && held < 0; k++)
+            if (e->locks[k].owner == cur->id)
+                held = (int)k;
+        int w = snprintf(d + n, size - n, "%s%s holds %s and waits for %s, held by %s", n ? "; " : "",
+                         e->st.threads[cur->id].name, held >= 0 ? e->sc->locks[held].name : "nothing",
+                         e->sc->locks[want].name, e->st.threads[owner].name);
+        if (w < 0)
+            break;
+        n += (size_t)w < size - n ? (size_t)w : size - n - 1;
+        cur = &e->th[owner];
+        if (cur == t)
+            break;
+    }
+}
+
 /* t now owns lock l. */
 static void lock_own(struct engine *e, struct slock *l, struct sthread *t)
 {
@@ -902,10 +928,7 @@ static void advance(struct engine *e, struct sthread *t)
             block(e, t, W_LOCK, TS_LOCK_WAIT, s->ref);
             if (lock_cycle(e, t, s->ref) && !e->st.deadlock) {
                 e->st.deadlock = 1;
-                snprintf(e->st.deadlock_desc, sizeof e->st.deadlock_desc,
-                         "'%s' waits for lock '%s' held by '%s', which waits for it in a cycle",
-                         e->st.threads[t->id].name, e->sc->locks[s->ref].name,
-                         e->st.threads[l->owner].name);
+                describe_cycle(e, t);
                 rec(e, l->lane, TL_EVENT, EV_DEADLOCK, 0, t->id);
             }
             return;
