@@ -190,6 +190,41 @@ char *gv_fmt_duration(gv_ns ns, char *buf, size_t size)
     return buf;
 }
 
+gv_ns gv_select(gv_ns *v, size_t n, size_t k)
+{
+    size_t lo = 0, hi = n - 1;
+    while (lo < hi) {
+        /* median of three as the pivot keeps sorted input linear */
+        size_t mid = lo + (hi - lo) / 2;
+        gv_ns a = v[lo], b = v[mid], c = v[hi];
+        gv_ns pivot = a < b ? (b < c ? b : (a < c ? c : a)) : (a < c ? a : (b < c ? c : b));
+        size_t i = lo, j = hi;
+        while (i <= j) {
+            while (v[i] < pivot)
+                i++;
+            while (v[j] > pivot)
+                j--;
+            if (i <= j) {
+                gv_ns t = v[i];
+                v[i] = v[j];
+                v[j] = t;
+                i++;
+                if (j == 0)
+                    break;
+                j--;
+            }
+        }
+        /* now v[lo..j] <= pivot <= v[i..hi], and v[j+1..i-1] == pivot */
+        if (k <= j && j != (size_t)-1 && j >= lo)
+            hi = j;
+        else if (k >= i)
+            lo = i;
+        else
+            return v[k];
+    }
+    return v[k];
+}
+
 char *gv_read_file(const char *path, size_t *len)
 {
     struct stat st;

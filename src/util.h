@@ -47,6 +47,11 @@ int gv_parse_duration(const char *s, size_t len, gv_ns *out, const char **why);
  * significant digits).  Returns buf. */
 char *gv_fmt_duration(gv_ns ns, char *buf, size_t size);
 
+/* Reorder v[0..n) so that v[k] is the value a sort would put there, with
+ * nothing larger before it and nothing smaller after it (quickselect,
+ * expected O(n)); returns v[k].  k < n. */
+gv_ns gv_select(gv_ns *v, size_t n, size_t k);
+
 /* Read a whole file into a NUL-terminated buffer.  Returns NULL with errno
  * set on failure. */
 char *gv_read_file(const char *path, size_t *len);

@@ -122,6 +122,43 @@ static void rng_is_reproducible_and_bounded(void **state)
     assert_true(rng_next(&a) != rng_next(&b));
 }
 
+static int cmp_ns(const void *a, const void *b)
+{
+    gv_ns x = *(const gv_ns *)a, y = *(const gv_ns *)b;
+    return (x > y) - (x < y);
+}
+
+/* gv_select finds the same k-th value as a sort, on random, sorted,
+ * reversed and constant arrays. */
+static void select_agrees_with_sorting(void **state)
+{
+    (void)state;
+    struct rng r;
+    rng_seed(&r, 9);
+    for (int round = 0; round < 400; round++) {
+        size_t n = 1 + rng_below(&r, 300);
+        gv_ns *v = malloc(n * sizeof *v), *w = malloc(n * sizeof *w);
+        for (size_t i = 0; i < n; i++) {
+            switch (round % 4) {
+            case 0: v[i] = (gv_ns)rng_below(&r, 50); break;
+            case 1: v[i] = (gv_ns)i; break;
+            case 2: v[i] = (gv_ns)(n - i); break;
+            default: v[i] = 7; break;
+            }
+        }
+        memcpy(w, v, n * sizeof *v);
+        qsort(w, n, sizeof *w, cmp_ns);
+        size_t k = rng_below(&r, (uint32_t)n);
+        assert_int_equal(gv_select(v, n, k), w[k]);
+        for (size_t i = 0; i < k; i++)
+            assert_true(v[i] <= v[k]);
+        for (size_t i = k + 1; i < n; i++)
+            assert_true(v[i] >= v[k]);
+        free(v);
+        free(w);
+    }
+}
+
 /* ---- one thread ---------------------------------------------------------- */
 
 static void single_thread_runs_its_work_plus_one_context_switch(void **state)
@@ -571,6 +608,7 @@ int main(void)
         cmocka_unit_test(evq_moves_and_cancels_slots),
         cmocka_unit_test(evq_random_operations_match_a_naive_model),
         cmocka_unit_test(rng_is_reproducible_and_bounded),
+        cmocka_unit_test(select_agrees_with_sorting),
         cmocka_unit_test(single_thread_runs_its_work_plus_one_context_switch),
         cmocka_unit_test(more_threads_than_cores_share_by_time_slices),
         cmocka_unit_test(blocked_threads_use_no_core),

@@ -78,7 +78,8 @@ struct sthread {
     int32_t id, pinst, group;
     const struct scene_step *prog;
     int32_t nprog, pc;
-    struct loopframe loops[SCENE_MAX_DEPTH + 1];
+    struct loopframe *loops;  /* repeat stack, as deep as the program nests
+                                 (kept out of line: the struct stays small) */
     int depth;
 
     bool started, done, has_gil;
@@ -167,6 +168,8 @@ struct engine {
     int32_t *kick;                 /* threads put on a core, to advance */
     size_t nkick, capkick;
     int32_t armed;                 /* cores with a queued slice timer */
+    uint32_t firing;               /* slot of the timer being handled */
+    struct loopframe *loopmem;     /* every thread's repeat stack */
     int32_t *dirty;                /* threads whose state changed in this event */
     size_t ndirty, capdirty;
     int32_t *group_first, *group_count; /* [pinst * ngroups + group] */
@@ -345,7 +348,18 @@ static int32_t rq_pop(struct engine *e)
     return id;
 }
 
-/* Make core c's time slice end matter: someone waits for a core. */
+/* Cancel a timer, unless it is the one being handled: evq_retire() drops
+ * that one afterwards if nobody re-armed it, so cancel-then-re-arm within
+ * its own handler costs one move instead of a removal and an insertion. */
+static void timer_cancel(struct engine *e, uint32_t slot)
+{
+    if (slot != e->firing)
+        evq_cancel(&e->q, slot);
+}
+
+/* Make core c's time slice end matter: someone waits for a core.  The
+ * timer is lazy: it is not moved when the core changes hands, so it may fire
+ * before the current slice ends; on_slice() then sets it again. */
 static void arm_slice(struct engine *e, int c)
 {
     struct score *k = &e->cores[c];
@@ -354,16 +368,6 @@ static void arm_slice(struct engine *e, int c)
     k->armed = true;
     e->armed++;
     evq_set(&e->q, slot_slice(e, c), k->slice_end > e->now ? k->slice_end : e->now, PRIO_NORMAL);
-}
-
-static void disarm_slice(struct engine *e, int c)
-{
-    struct score *k = &e->cores[c];
-    if (k->armed) {
-        k->armed = false;
-        e->armed--;
-        evq_cancel(&e->q, slot_slice(e, c));
-    }
 }
 
 /* A thread wants a core: take an idle one (its last core first) or queue. */
@@ -400,7 +404,6 @@ static void dispatch(struct engine *e, int c, struct sthread *t)
         t->os_left += e->set->context_switch;
     k->last = t->id;
     t->last_core = c;
-    disarm_slice(e, c);
     k->slice_end = e->now + e->set->timeslice;
     if (e->rq_n > 0)
         arm_slice(e, c);
@@ -431,11 +434,10 @@ static void leave_core(struct engine *e, struct sthread *t)
     assert(c >= 0);
     seg_sync(e, t);
     t->seg = SEG_NONE;
-    evq_cancel(&e->q, slot_main(e, t));
+    timer_cancel(e, slot_main(e, t));
     struct score *k = &e->cores[c];
     e->st.core_busy_ns[c] += e->now - k->busy_since;
     k->cur = -1;
-    disarm_slice(e, c);
     t->core = -1;
     int32_t n = rq_pop(e);
     if (n >= 0)
@@ -468,7 +470,7 @@ static void blocked_remove(struct engine *e, struct sproc *p, struct sthread *t)
     p->blocked[t->blocked_pos] = last;
     e->th[last].blocked_pos = t->blocked_pos;
     t->gil_blocked = false;
-    evq_cancel(&e->q, slot_gil(e, t));
+    timer_cancel(e, slot_gil(e, t));
 }
 
 /* How long the OS takes from a wake-up to the thread being runnable: the
@@ -548,7 +550,7 @@ static void gil_take(struct engine *e, struct sthread *t)
     }
     blocked_remove(e, p, t);
     t->gil_signalled = t->gil_timed_out = false;
-    evq_cancel(&e->q, slot_gil(e, t));
+    timer_cancel(e, slot_gil(e, t));
     if (t->id != p->last_holder && p->last_holder >= 0) {
         p->switch_number++;
         e->st.procs[t->pinst].switches++;
@@ -705,7 +707,7 @@ static const struct scene_step *next_step(struct sthread *t)
         const struct scene_step *s = &t->prog[t->pc];
         if (s->op != OP_REPEAT)
             return s;
-        assert(t->depth < SCENE_MAX_DEPTH + 1);
+
         t->loops[t->depth++] = (struct loopframe){ t->pc, s->count };
         t->pc++;
     }
@@ -1127,12 +1129,14 @@ static void on_gil_timeout(struct engine *e, struct sthread *t)
 static void on_slice(struct engine *e, int c)
 {
     struct score *k = &e->cores[c];
-    if (k->armed) { /* its timer just fired */
-        k->armed = false;
-        e->armed--;
-    }
+    k->armed = false; /* its timer just fired */
+    e->armed--;
     if (k->cur < 0 || e->rq_n == 0)
+        return;   /* dispatch or rq_push arms it again when it matters */
+    if (e->now < k->slice_end) {
+        arm_slice(e, c); /* fired for an earlier thread's slice */
         return;
+    }
     struct sthread *t = &e->th[k->cur];
     rec(e, (uint16_t)t->id, TL_EVENT, EV_PREEMPT, 0, c);
     leave_core(e, t);
@@ -1226,6 +1230,23 @@ struct engine *engine_new(const struct scene *sc, struct timeline *tl, char *err
         }
     }
     assert(id == e->nth);
+    /* repeat stacks: each thread needs as many frames as its program has
+     * REPEAT steps at most (an upper bound on the nesting) */
+    size_t frames = 0;
+    for (int32_t i = 0; i < e->nth; i++) {
+        int32_t nrep = 0;
+        for (int32_t k = 0; k < e->th[i].nprog; k++)
+            nrep += e->th[i].prog[k].op == OP_REPEAT;
+        frames += (size_t)(nrep < SCENE_MAX_DEPTH ? nrep : SCENE_MAX_DEPTH);
+    }
+    e->loopmem = gv_calloc(frames ? frames : 1, sizeof *e->loopmem);
+    for (int32_t i = 0, at = 0; i < e->nth; i++) {
+        int32_t nrep = 0;
+        for (int32_t k = 0; k < e->th[i].nprog; k++)
+            nrep += e->th[i].prog[k].op == OP_REPEAT;
+        e->th[i].loops = e->loopmem + at;
+        at += nrep < SCENE_MAX_DEPTH ? nrep : SCENE_MAX_DEPTH;
+    }
     /* thread lanes come first, so a thread's lane number is its index */
     for (int32_t i = 0; i < e->nth; i++)
         timeline_add_lane(tl, LANE_THREAD, e->st.threads[i].name, e->th[i].pinst, i);
@@ -1266,25 +1287,24 @@ void engine_set_max_events(struct engine *e, uint64_t max_events)
     e->max_events = max_events;
 }
 
-static int cmp_ns(const void *a, const void *b)
-{
-    gv_ns x = *(const gv_ns *)a, y = *(const gv_ns *)b;
-    return (x > y) - (x < y);
-}
-
 /* Turn raw samples into the I/O latency figures. */
 static void finish_stats(struct engine *e)
 {
     struct sim_stats *s = &e->st;
     if (e->nio > 0) {
-        qsort(e->io_lat, e->nio, sizeof *e->io_lat, cmp_ns);
         __int128 sum = 0;
-        for (size_t i = 0; i < e->nio; i++)
+        gv_ns max = 0;
+        for (size_t i = 0; i < e->nio; i++) {
             sum += e->io_lat[i];
+            max = e->io_lat[i] > max ? e->io_lat[i] : max;
+        }
         s->io_mean_ns = (gv_ns)(sum / (__int128)e->nio);
-        s->io_p50_ns = e->io_lat[(e->nio - 1) / 2];
-        s->io_p99_ns = e->io_lat[(size_t)((double)(e->nio - 1) * 0.99)];
-        s->io_max_ns = e->io_lat[e->nio - 1];
+        s->io_max_ns = max;
+        /* p99 first: selecting it leaves everything below it in front,
+         * where p50 is then selected */
+        size_t k99 = (size_t)((double)(e->nio - 1) * 0.99), k50 = (e->nio - 1) / 2;
+        s->io_p99_ns = gv_select(e->io_lat, e->nio, k99);
+        s->io_p50_ns = gv_select(e->io_lat, k99 + 1, k50);
     }
     for (int32_t i = 0; i < s->nprocs; i++) {
         s->switches += s->procs[i].switches;
@@ -1361,6 +1381,7 @@ int engine_run(struct engine *e, char *err, size_t errsize)
             thread_start(e, &e->th[i], -1);
 
     struct evq_item it;
+    e->firing = EVQ_ABSENT;
     drain_kicks(e);
     for (;;) {
         flush_states(e);
@@ -1385,7 +1406,7 @@ int engine_run(struct engine *e, char *err, size_t errsize)
         }
         assert(it.t >= e->now);
         e->now = it.t;
-        uint32_t slot = it.slot;
+        uint32_t slot = e->firing = it.slot;
         if (slot < (uint32_t)e->nth) {
             struct sthread *t = &e->th[slot];
             if (t->core >= 0)
@@ -1400,6 +1421,7 @@ int engine_run(struct engine *e, char *err, size_t errsize)
             rec(e, e->scene_lane, TL_EVENT, EV_NOTE, 0, (int32_t)(slot - 2 * (uint32_t)e->nth - (uint32_t)e->ncores));
         }
         drain_kicks(e);
+        e->firing = EVQ_ABSENT;
         evq_retire(&e->q, &it);
         e->st.events++;
         if ((e->st.events & 0x3fff) == 0)
@@ -1496,6 +1518,7 @@ void engine_free(struct engine *e)
     free(e->var_lanes);
     free(e->runq);
     free(e->kick);
+    free(e->loopmem);
     free(e->dirty);
     free(e->group_first);
     free(e->group_count);
