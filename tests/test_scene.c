@@ -600,7 +600,7 @@ static void test_scene_set(void **state)
     set_err(s, "core=4", "unknown setting 'core' (known: cores, gil, python, "
             "switch_interval, check_interval, bytecode, checkpoint, timeslice, "
             "context_switch, wakeup_latency, wakeup_jitter, signal_cost, nogil_overhead, rmw_cost, "
-            "horizon, seed)");
+            "horizon, seed, spawn_cost, fork_cost, pickle_per_mb)");
     set_err(s, "cores=0", "cores must be between 1 and 128");
     set_err(s, "cores=129", "cores must be between 1 and 128");
     set_err(s, "cores=1e30", "cores must be a whole number, not '1e30'");
@@ -632,6 +632,359 @@ static void test_scene_set(void **state)
     assert_int_equal(set->cores, 128);
     assert_int_equal(set->switch_interval, 250000);
     assert_int_equal(scene_set(s, "cores=2", NULL, 0), 0);
+    scene_free(s);
+}
+
+/* ---------------------------------------------- asyncio, queues, pools */
+
+static const char rich_async[] =
+    "# asyncio, queues and pools\n"                                           /* 1 */
+    "spawn_cost 40ms\n"                                                       /* 2 */
+    "fork_cost 1.5ms\n"                                                       /* 3 */
+    "pickle_per_mb 5ms\n"                                                     /* 4 */
+    "lock m\n"                                                                /* 5 */
+    "shared hits\n"                                                           /* 6 */
+    "queue jobs size 10\n"                                                    /* 7 */
+    "queue results\n"                                                         /* 8 */
+    "pool procs x4 fork\n"                                                    /* 9 */
+    "pool spool x2\n"                                                         /* 10 */
+    "\n"                                                                      /* 11 */
+    "loop ev:\n"                                                              /* 12 */
+    "    executor 8\n"                                                        /* 13 */
+    "    slow_callback 50ms\n"                                                /* 14 */
+    "    future done\n"                                                       /* 15 */
+    "    task app:\n"                                                         /* 16 */
+    "        create_task fetch\n"                                             /* 17 */
+    "        await io 2ms \"http\"\n"                                         /* 18 */
+    "        await sleep 0s\n"                                                /* 19 */
+    "        await gather fetch\n"                                            /* 20 */
+    "        await done\n"                                                    /* 21 */
+    "        await executor nogil 3ms \"zlib\"\n"                             /* 22 */
+    "        await executor sleep 0s\n"                                       /* 23 */
+    "        call_soon tick\n"                                                /* 24 */
+    "        call_later 5ms tick\n"                                           /* 25 */
+    "        add_done_callback done tick\n"                                   /* 26 */
+    "        cancel fetch\n"                                                  /* 27 */
+    "        put jobs\n"                                                      /* 28 */
+    "        map procs 100 send 10KB recv 2MB:\n"                             /* 29 */
+    "            cpu 1ms \"work\"\n"                                          /* 30 */
+    "            repeat 2:\n"                                                 /* 31 */
+    "                io 1ms\n"                                                /* 32 */
+    "        with m:\n"                                                       /* 33 */
+    "            incr hits\n"                                                 /* 34 */
+    "        set_result done\n"                                               /* 35 */
+    "    task fetch x20:\n"                                                   /* 36 */
+    "        await io 10ms \"download\"\n"                                    /* 37 */
+    "        cpu 100us\n"                                                     /* 38 */
+    "    callback tick:\n"                                                    /* 39 */
+    "        create_task later\n"                                             /* 40 */
+    "        call_later 0s tick\n"                                            /* 41 */
+    "        cpu 50us \"tick\"\n"                                             /* 42 */
+    "    task later:\n"                                                       /* 43 */
+    "        await executor cpu 1ms\n"                                        /* 44 */
+    "\n"                                                                      /* 45 */
+    "loop other:\n"                                                           /* 46 */
+    "    task t:\n"                                                           /* 47 */
+    "        await sleep 1ms\n"                                               /* 48 */
+    "    callback poke:\n"                                                    /* 49 */
+    "        incr hits\n"                                                     /* 50 */
+    "    future f2\n"                                                         /* 51 */
+    "\n"                                                                      /* 52 */
+    "main:\n"                                                                 /* 53 */
+    "    start helper\n"                                                      /* 54 */
+    "    run ev\n"                                                            /* 55 */
+    "    get jobs\n"                                                          /* 56 */
+    "    map spool 3 recv 0B:\n"                                              /* 57 */
+    "        ccall 1ms\n"                                                     /* 58 */
+    "    call_soon_threadsafe poke\n"                                         /* 59 */
+    "    set_result f2\n"                                                     /* 60 */
+    "    join helper\n"                                                       /* 61 */
+    "thread helper:\n"                                                        /* 62 */
+    "    set_result done\n"                                                   /* 63 */
+    "    call_soon_threadsafe tick\n"                                         /* 64 */
+    "    put results\n"                                                       /* 65 */
+    "    run other\n";                                                        /* 66 */
+
+/* Check the fields of a step that the original check_step does not. */
+static void check_step2(const struct scene_step *st, int32_t ref2, int32_t sub, int64_t count,
+                        int32_t body, int64_t send, int64_t recv)
+{
+    assert_int_equal(st->ref2, ref2);
+    assert_int_equal(st->sub, sub);
+    assert_int_equal(st->count, count);
+    assert_int_equal(st->body, body);
+    assert_int_equal(st->send, send);
+    assert_int_equal(st->recv, recv);
+}
+
+/* Every new construct, field by field. */
+static void test_rich_async(void **state)
+{
+    (void)state;
+    struct scene *s = parse_ok(rich_async);
+
+    assert_int_equal(s->set.spawn_cost, 40 * GV_NS_PER_MS);
+    assert_int_equal(s->set.fork_cost, 1500 * GV_NS_PER_US);
+    assert_int_equal(s->set.pickle_per_mb, 5 * GV_NS_PER_MS);
+
+    assert_int_equal(s->nqueues, 2);
+    assert_string_equal(s->queues[0].name, "jobs");
+    assert_int_equal(s->queues[0].capacity, 10);
+    assert_int_equal(s->queues[0].line, 7);
+    assert_int_equal(s->queues[0].col, 7);
+    assert_string_equal(s->queues[1].name, "results");
+    assert_int_equal(s->queues[1].capacity, 0);
+
+    assert_int_equal(s->npools, 2);
+    assert_string_equal(s->pools[0].name, "procs");
+    assert_int_equal(s->pools[0].size, 4);
+    assert_int_equal(s->pools[0].spawn, 0);
+    assert_int_equal(s->pools[0].line, 9);
+    assert_int_equal(s->pools[0].col, 6);
+    assert_string_equal(s->pools[1].name, "spool");
+    assert_int_equal(s->pools[1].size, 2);
+    assert_int_equal(s->pools[1].spawn, 1);
+    assert_int_equal(s->nprocs, 1);             /* pools are not scene processes */
+
+    assert_int_equal(s->nloops, 2);
+    assert_string_equal(s->loops[0].name, "ev");
+    assert_int_equal(s->loops[0].executor, 8);
+    assert_int_equal(s->loops[0].slow_callback, 50 * GV_NS_PER_MS);
+    assert_int_equal(s->loops[0].line, 12);
+    assert_int_equal(s->loops[0].col, 1);
+    assert_string_equal(s->loops[1].name, "other");
+    assert_int_equal(s->loops[1].executor, 0);  /* default, resolved on use */
+    assert_int_equal(s->loops[1].slow_callback, 100 * GV_NS_PER_MS);
+    assert_int_equal(scene_loop_executor(s, 0), 8);
+    assert_int_equal(scene_loop_executor(s, 1), 8);    /* min(32, 4 + 4) */
+
+    assert_int_equal(s->nfutures, 2);
+    assert_string_equal(s->futures[0].name, "done");
+    assert_int_equal(s->futures[0].loop, 0);
+    assert_int_equal(s->futures[0].line, 15);
+    assert_int_equal(s->futures[0].col, 12);
+    assert_string_equal(s->futures[1].name, "f2");
+    assert_int_equal(s->futures[1].loop, 1);
+
+    /* labels: http, zlib, work, download, tick (deduplicated, file order) */
+    assert_int_equal(s->nlabels, 5);
+    assert_string_equal(s->labels[0], "http");
+    assert_string_equal(s->labels[1], "zlib");
+    assert_string_equal(s->labels[2], "work");
+    assert_string_equal(s->labels[3], "download");
+    assert_string_equal(s->labels[4], "tick");
+
+    assert_int_equal(s->ncoros, 6);
+    const struct scene_coro *co = s->coros;
+    /* 0 app */
+    assert_string_equal(co[0].name, "app");
+    assert_int_equal(co[0].loop, 0);
+    assert_int_equal(co[0].count, 1);
+    assert_int_equal(co[0].is_callback, 0);
+    assert_int_equal(co[0].deferred, 0);
+    assert_int_equal(co[0].line, 16);
+    assert_int_equal(co[0].col, 5);
+    assert_int_equal(co[0].nsteps, 20);
+    const struct scene_step *a = co[0].steps;
+    check_step(&a[0], OP_CREATE_TASK, 0, 1, 17, 9);
+    check_step(&a[1], OP_AWAIT_IO, 2 * GV_NS_PER_MS, 0, 18, 9);
+    check_step(&a[2], OP_AWAIT_SLEEP, 0, -1, 19, 9);
+    check_step(&a[3], OP_AWAIT_GATHER, 0, 1, 20, 9);
+    check_step(&a[4], OP_AWAIT_FUTURE, 0, 0, 21, 9);
+    check_step(&a[5], OP_AWAIT_EXECUTOR, 3 * GV_NS_PER_MS, 1, 22, 9);
+    check_step2(&a[5], -1, OP_NOGIL, 0, 0, 0, 0);
+    check_step(&a[6], OP_AWAIT_EXECUTOR, 0, -1, 23, 9);
+    check_step2(&a[6], -1, OP_SLEEP, 0, 0, 0, 0);
+    check_step(&a[7], OP_CALL_SOON, 0, 2, 24, 9);
+    check_step(&a[8], OP_CALL_LATER, 5 * GV_NS_PER_MS, 2, 25, 9);
+    check_step(&a[9], OP_ADD_DONE_CALLBACK, 0, 0, 26, 9);
+    check_step2(&a[9], 2, 0, 0, 0, 0, 0);
+    check_step(&a[10], OP_CANCEL, 0, 1, 27, 9);
+    check_step(&a[11], OP_PUT, 0, 0, 28, 9);
+    check_step(&a[12], OP_MAP, 0, 0, 29, 9);
+    check_step2(&a[12], -1, 0, 100, 3, 10000, 2000000);
+    check_step(&a[13], OP_CPU, GV_NS_PER_MS, 2, 30, 13);
+    check_step(&a[14], OP_REPEAT, 0, -1, 31, 13);
+    check_step2(&a[14], -1, 0, 2, 1, 0, 0);
+    check_step(&a[15], OP_IO, GV_NS_PER_MS, -1, 32, 17);
+    check_step(&a[16], OP_ACQUIRE, 0, 0, 33, 9);
+    check_step(&a[17], OP_INCR, -1, 0, 34, 13);
+    check_step(&a[18], OP_RELEASE, 0, 0, 33, 9);
+    check_step(&a[19], OP_SET_RESULT, 0, 0, 35, 9);
+    /* 1 fetch x20: created by create_task and gather (deferred) */
+    assert_string_equal(co[1].name, "fetch");
+    assert_int_equal(co[1].count, 20);
+    assert_int_equal(co[1].deferred, 1);
+    assert_int_equal(co[1].nsteps, 2);
+    check_step(&co[1].steps[0], OP_AWAIT_IO, 10 * GV_NS_PER_MS, 3, 37, 9);
+    check_step(&co[1].steps[1], OP_CPU, 100 * GV_NS_PER_US, -1, 38, 9);
+    /* 2 tick: a callback */
+    assert_string_equal(co[2].name, "tick");
+    assert_int_equal(co[2].is_callback, 1);
+    assert_int_equal(co[2].count, 1);
+    assert_int_equal(co[2].deferred, 0);
+    assert_int_equal(co[2].loop, 0);
+    assert_int_equal(co[2].nsteps, 3);
+    check_step(&co[2].steps[0], OP_CREATE_TASK, 0, 3, 40, 9);
+    check_step(&co[2].steps[1], OP_CALL_LATER, 0, 2, 41, 9);
+    check_step(&co[2].steps[2], OP_CPU, 50 * GV_NS_PER_US, 4, 42, 9);
+    /* 3 later: created by the callback */
+    assert_string_equal(co[3].name, "later");
+    assert_int_equal(co[3].deferred, 1);
+    check_step(&co[3].steps[0], OP_AWAIT_EXECUTOR, GV_NS_PER_MS, -1, 44, 9);
+    check_step2(&co[3].steps[0], -1, OP_CPU, 0, 0, 0, 0);
+    /* 4 t, 5 poke in loop other */
+    assert_string_equal(co[4].name, "t");
+    assert_int_equal(co[4].loop, 1);
+    assert_int_equal(co[4].deferred, 0);
+    assert_string_equal(co[5].name, "poke");
+    assert_int_equal(co[5].loop, 1);
+    assert_int_equal(co[5].is_callback, 1);
+    check_step(&co[5].steps[0], OP_INCR, -1, 0, 50, 9);
+
+    assert_int_equal(s->nthreads, 2);
+    const struct scene_step *m = s->threads[0].steps;
+    assert_int_equal(s->threads[0].nsteps, 8);
+    check_step(&m[0], OP_START, 0, 1, 54, 5);
+    check_step(&m[1], OP_RUN, 0, 0, 55, 5);
+    check_step(&m[2], OP_GET, 0, 0, 56, 5);
+    check_step(&m[3], OP_MAP, 0, 1, 57, 5);
+    check_step2(&m[3], -1, 0, 3, 1, 0, 0);
+    check_step(&m[4], OP_CCALL, GV_NS_PER_MS, -1, 58, 9);
+    check_step(&m[5], OP_CALL_SOON_THREADSAFE, 0, 5, 59, 5);
+    check_step(&m[6], OP_SET_RESULT, 0, 1, 60, 5);
+    check_step(&m[7], OP_JOIN, 0, 1, 61, 5);
+    const struct scene_step *h = s->threads[1].steps;
+    assert_int_equal(s->threads[1].nsteps, 4);
+    check_step(&h[0], OP_SET_RESULT, 0, 0, 63, 5);
+    check_step(&h[1], OP_CALL_SOON_THREADSAFE, 0, 2, 64, 5);
+    check_step(&h[2], OP_PUT, 0, 1, 65, 5);
+    check_step(&h[3], OP_RUN, 0, 1, 66, 5);
+    /* ref2 is -1 and sub 0 on every other step */
+    for (int32_t i = 0; i < s->nthreads; i++)
+        for (int32_t j = 0; j < s->threads[i].nsteps; j++)
+            assert_int_equal(s->threads[i].steps[j].ref2, -1);
+    assert_int_equal(s->threads[0].steps[0].sub, 0);
+
+    /* --set cores re-resolves the default executor; an explicit one stays */
+    set_ok(s, "cores=64");
+    assert_int_equal(scene_loop_executor(s, 1), 32);
+    assert_int_equal(scene_loop_executor(s, 0), 8);
+    set_ok(s, "cores=1");
+    assert_int_equal(scene_loop_executor(s, 1), 5);
+    assert_int_equal(scene_loop_executor(s, 2), 0);
+    assert_int_equal(scene_loop_executor(s, -1), 0);
+    assert_int_equal(scene_loop_executor(NULL, 0), 0);
+    scene_free(s);
+}
+
+/* Things that are allowed: creating a group twice, gather after
+ * create_task, cancelling oneself, a callback nobody schedules, a thread
+ * naming another loop's callback and future, blocking steps inside
+ * coroutines, any order of send and recv, values at their limits. */
+static void test_async_allowed(void **state)
+{
+    (void)state;
+    struct scene *s = parse_ok(
+        "lock m\n"                                   /* 1 */
+        "queue q size 1000000000\n"                  /* 2 */
+        "pool p x255 spawn\n"                        /* 3: 1 + 255 processes */
+        "loop a:\n"                                  /* 4 */
+        "    executor 1024\n"                        /* 5 */
+        "    slow_callback 1ns\n"                    /* 6 */
+        "    task first:\n"                          /* 7 */
+        "        create_task w\n"                    /* 8 */
+        "        create_task w\n"                    /* 9 */
+        "        await gather w\n"                   /* 10 */
+        "        cancel first\n"                     /* 11 */
+        "        acquire m\n"                        /* 12 */
+        "        io 1ms\n"                           /* 13 */
+        "        release m\n"                        /* 14 */
+        "        get q\n"                            /* 15 */
+        "        map p 1000000000 recv 1000GB send 999999999999B:\n" /* 16 */
+        "            sleep 0s\n"                     /* 17 */
+        "        await executor io 1ms \"read\"\n"   /* 18 */
+        "    task w x99997:\n"                       /* 19: 1 + 99997 + 2 tasks */
+        "        sleep 1ms\n"                        /* 20 */
+        "    callback unused:\n"                     /* 21 */
+        "        set_result gather_done\n"           /* 22 */
+        "    future gather_done\n"                   /* 23 */
+        "loop b:\n"                                  /* 24 */
+        "    task bt:\n"                             /* 25 */
+        "        await sleep 1ms\n"                  /* 26 */
+        "    callback bc:\n"                         /* 27: only a thread schedules it */
+        "        create_task bt2\n"                  /* 28 */
+        "    future bf\n"                            /* 29 */
+        "    task bt2:\n"                            /* +1: created only by bc */
+        "        cpu 1ms\n"                          /* +2 */
+        "thread x:\n"                                /* 30 */
+        "    run a\n"                                /* 31 */
+        "    call_soon_threadsafe bc\n"              /* 32 */
+        "    set_result bf\n"                        /* 33 */
+        "    run b\n");                              /* 34 */
+    assert_int_equal(s->queues[0].capacity, 1000000000);
+    assert_int_equal(s->pools[0].size, 255);
+    assert_int_equal(s->loops[0].executor, 1024);
+    assert_int_equal(s->loops[0].slow_callback, 1);
+    assert_int_equal(s->coros[0].deferred, 0);
+    assert_int_equal(s->coros[1].deferred, 1);
+    assert_int_equal(s->coros[1].count, 99997);
+    const struct scene_step *st = s->coros[0].steps;
+    assert_int_equal(st[0].ref, 1);
+    assert_int_equal(st[1].ref, 1);
+    assert_int_equal(st[2].ref, 1);
+    assert_int_equal(st[3].op, OP_CANCEL);
+    assert_int_equal(st[3].ref, 0);
+    assert_int_equal(st[8].op, OP_MAP);
+    assert_int_equal(st[8].count, 1000000000);
+    assert_int_equal(st[8].send, INT64_C(999999999999));
+    assert_int_equal(st[8].recv, INT64_C(1000000000000));
+    assert_int_equal(st[8].body, 1);
+    assert_int_equal(st[10].op, OP_AWAIT_EXECUTOR);
+    assert_int_equal(st[10].sub, OP_IO);
+    assert_string_equal(s->labels[st[10].ref], "read");
+    assert_int_equal(s->coros[2].steps[0].ref, 0);      /* gather_done, declared later */
+    assert_int_equal(s->threads[0].steps[1].ref, 4);    /* bc, loop b */
+    assert_int_equal(s->threads[0].steps[2].ref, 1);    /* bf, loop b */
+    assert_string_equal(s->coros[5].name, "bt2");
+    assert_int_equal(s->coros[5].deferred, 1);
+    assert_int_equal(s->coros[4].steps[0].ref, 5);
+    scene_free(s);
+
+    /* with nothing asynchronous, all the new arrays are empty */
+    s = parse_ok("thread a:\n    cpu 1ms\n");
+    assert_int_equal(s->nloops + s->ncoros + s->nfutures + s->nqueues + s->npools, 0);
+    assert_null(s->loops);
+    assert_null(s->coros);
+    scene_free(s);
+
+    /* new settings: defaults, zero allowed, in the scene and by --set */
+    struct scene_settings d;
+    scene_defaults(&d);
+    assert_int_equal(d.spawn_cost, 50 * GV_NS_PER_MS);
+    assert_int_equal(d.fork_cost, 2 * GV_NS_PER_MS);
+    assert_int_equal(d.pickle_per_mb, 4 * GV_NS_PER_MS);
+    s = parse_ok("spawn_cost 0s\nfork_cost 0ns\npickle_per_mb 0ms\nthread a:\n    cpu 1ms\n");
+    assert_int_equal(s->set.spawn_cost, 0);
+    assert_int_equal(s->set.fork_cost, 0);
+    assert_int_equal(s->set.pickle_per_mb, 0);
+    set_ok(s, "spawn_cost=120ms");
+    assert_int_equal(s->set.spawn_cost, 120 * GV_NS_PER_MS);
+    set_ok(s, "fork_cost=3ms");
+    assert_int_equal(s->set.fork_cost, 3 * GV_NS_PER_MS);
+    set_ok(s, "pickle_per_mb=2.5ms");
+    assert_int_equal(s->set.pickle_per_mb, 2500 * GV_NS_PER_US);
+    set_err(s, "spawn_cost=5", "a duration needs a unit (ns, us, ms, s)");
+    set_err(s, "fork_cost=-1ms", "a duration cannot be negative");
+    set_err(s, "pickle_per_mb=2days", "unknown time unit (use ns, us, ms, s)");
+    set_err(s, "pickle_per_mb=", "expected a value after 'pickle_per_mb='");
+    set_err(s, "executor=4", "unknown setting 'executor' (known: cores, gil, python, "
+            "switch_interval, check_interval, bytecode, checkpoint, timeslice, "
+            "context_switch, wakeup_latency, wakeup_jitter, signal_cost, nogil_overhead, "
+            "rmw_cost, horizon, seed, spawn_cost, fork_cost, pickle_per_mb)");
+    assert_int_equal(s->set.spawn_cost, 120 * GV_NS_PER_MS);   /* failures change nothing */
+    assert_int_equal(s->set.fork_cost, 3 * GV_NS_PER_MS);
+    assert_int_equal(s->set.pickle_per_mb, 2500 * GV_NS_PER_US);
     scene_free(s);
 }
 
@@ -705,6 +1058,14 @@ static void test_error_case(void **state)
 }
 
 #define T "thread a:\n    cpu 1ms\n"   /* a valid thread, to add after a bad line */
+/* asyncio pieces: a loop with one task (3 lines), the thread that runs it, a
+ * loop whose task t has the given body (from line 3), a map step (line 3) */
+#define LT "loop ev:\n    task t:\n        cpu 1ms\n"
+#define RUNEV "main:\n    run ev\n"
+#define A(body) "loop ev:\n    task t:\n" body RUNEV
+#define MAP(opts) "pool p x2\nthread a:\n    map p 3 " opts ":\n        cpu 1ms\n"
+#define RUN_TWICE(l) "loop '" l "' is run more than once (a loop block is one asyncio.run: " \
+    "declare another loop)"
 
 /* id, text, line, col, message, number of diagnostics */
 #define ERROR_CASES(X)                                                                     \
@@ -823,18 +1184,22 @@ static void test_error_case(void **state)
       "expected a number after 'repeat'", 1)                                               \
     X(unknown_step, "thread a:\n    cpuu 1ms\n", 2, 5,                                     \
       "unknown step 'cpuu' (expected cpu, ccall, nogil, io, sleep, acquire, release, "    \
-      "with, incr, read, write, start, join, repeat)", 1)                                  \
+      "with, incr, read, write, start, join, repeat, run, await, create_task, cancel, "   \
+      "call_soon, call_later, call_soon_threadsafe, add_done_callback, set_result, put, "  \
+      "get, map)", 1)                                                                      \
     X(nested_thread, "thread a:\n    thread b:\n        cpu 1ms\n", 2, 5,                  \
       "a thread block cannot be inside another block (use 'start' to start one thread "   \
       "from another)", 1)                                                                  \
     X(setting_in_block, "thread a:\n    cpu 1ms\n    lock m\n", 3, 5,                      \
       "'lock' must be at the top level (not indented)", 1)                                 \
-    X(step_at_top, "cpu 1ms\n" T, 1, 1, "'cpu' must be inside a thread block", 1)          \
+    X(step_at_top, "cpu 1ms\n" T, 1, 1,                                                   \
+      "'cpu' must be inside a thread, task or callback block", 1)                          \
     X(unknown_statement, "frobnicate 3\n" T, 1, 1,                                         \
       "unknown statement 'frobnicate' (expected scene, description, python, gil, cores, " \
       "switch_interval, check_interval, bytecode, checkpoint, timeslice, context_switch, " \
-      "wakeup_latency, wakeup_jitter, signal_cost, nogil_overhead, rmw_cost, horizon, seed, lock, "      \
-      "shared, note, thread, main, process)", 1)                                           \
+      "wakeup_latency, wakeup_jitter, signal_cost, nogil_overhead, rmw_cost, horizon, seed, " \
+      "spawn_cost, fork_cost, pickle_per_mb, lock, shared, note, thread, main, process, "  \
+      "loop, queue, pool)", 1)                                                             \
     X(step_in_process, "process p:\n    cpu 1ms\n", 2, 5,                                  \
       "only 'thread' and 'main' blocks can be inside a process, not 'cpu'", 2)             \
     X(process_no_threads, "process p:\n    cpu 1ms\n", 1, 1,                               \
@@ -903,6 +1268,251 @@ static void test_error_case(void **state)
     X(join_never_started, "thread a:\n    start b\nthread b:\n    start a\n"               \
       "main:\n    join a\n", 6, 10,                                                        \
       "thread 'a' never starts, so joining it would wait forever", 3)                      \
+    X(await_in_thread, "thread a:\n    await sleep 1ms\n", 2, 5,                             \
+      "'await' is only allowed inside a task", 1)                                          \
+    X(await_in_callback, LT "    callback c:\n        await sleep 1ms\n" RUNEV, 5, 9,       \
+      "'await' is only allowed inside a task", 1)                                          \
+    X(run_in_task, A("        run ev\n"), 3, 9, "'run' is only allowed in a thread", 1)    \
+    X(call_soon_in_thread, "thread a:\n    call_soon cb\n", 2, 5,                          \
+      "'call_soon' is only allowed inside a task or a callback", 1)                       \
+    X(put_in_callback, "queue q\n" LT "    callback c:\n        put q\n" RUNEV, 6, 9,      \
+      "'put' is only allowed in a thread or a task", 1)                                    \
+    X(start_in_task, A("        start x\n"), 3, 9, "'start' is only allowed in a thread", 1) \
+    X(threadsafe_in_task, A("        call_soon_threadsafe c\n"), 3, 9,                     \
+      "'call_soon_threadsafe' is only allowed in a thread", 1)                             \
+    X(map_body_lock, "lock m\npool p x2\nthread a:\n    map p 3:\n        acquire m\n", 5, 9, \
+      "'acquire' is not allowed in a map body (only cpu, ccall, nogil, io, sleep and "   \
+      "repeat)", 1)                                                                        \
+    X(map_in_map, "pool p x2\nthread a:\n    map p 3:\n        repeat 2:\n"                \
+      "            map p 2:\n                cpu 1ms\n", 5, 13,                            \
+      "'map' is not allowed in a map body (only cpu, ccall, nogil, io, sleep and repeat)", 1) \
+    X(await_at_top, "await sleep 1ms\n" T, 1, 1, "'await' must be inside a task block", 1) \
+    X(call_soon_at_top, "call_soon x\n" T, 1, 1,                                           \
+      "'call_soon' must be inside a task or callback block", 1)                            \
+    X(put_at_top, "put q\n" T, 1, 1, "'put' must be inside a thread or task block", 1)     \
+    X(run_at_top, "run ev\n" T, 1, 1, "'run' must be inside a thread block", 1)            \
+    X(task_at_top, "task t:\n    cpu 1ms\n" T, 1, 1,                                       \
+      "'task' must be directly inside a loop block", 1)                                    \
+    X(task_in_thread, "thread a:\n    task t:\n        cpu 1ms\n", 2, 5,                   \
+      "'task' must be directly inside a loop block", 1)                                    \
+    X(future_in_task, A("        future f\n"), 3, 9,                                       \
+      "'future' must be directly inside a loop block", 1)                                  \
+    X(loop_in_thread, "thread a:\n    loop ev:\n        task t:\n            cpu 1ms\n",    \
+      2, 5, "'loop' must be at the top level (not indented)", 1)                           \
+    X(new_setting_in_thread, "thread a:\n    spawn_cost 1ms\n", 2, 5,                      \
+      "'spawn_cost' must be at the top level (not indented)", 1)                           \
+    X(loop_in_process, "process p:\n    loop ev:\n        task t:\n            cpu 1ms\n" T, \
+      2, 5, "only 'thread' and 'main' blocks can be inside a process, not 'loop'", 2)      \
+    X(step_in_loop, "loop ev:\n    cpu 1ms\n    task t:\n        cpu 1ms\n" RUNEV, 2, 5,   \
+      "only 'task', 'callback', 'future', 'executor' and 'slow_callback' can be inside a " \
+      "loop, not 'cpu'", 1)                                                                \
+    X(missing_colon_loop, "loop ev\n    task t:\n        cpu 1ms\n" T, 1, 8,               \
+      "expected ':' at the end of the 'loop' line", 1)                                     \
+    X(missing_colon_task, "loop ev:\n    task t\n        cpu 1ms\n    task u:\n"          \
+      "        cpu 1ms\n" RUNEV, 2, 11, "expected ':' at the end of the 'task' line", 1)   \
+    X(missing_colon_callback, LT "    callback c\n        cpu 1ms\n" RUNEV, 4, 15,         \
+      "expected ':' at the end of the 'callback' line", 1)                                 \
+    X(missing_colon_map, "pool p x2\nthread a:\n    map p 3\n        cpu 1ms\n", 3, 12,    \
+      "expected ':' at the end of the 'map' line", 1)                                      \
+    X(future_colon, "loop ev:\n    future f:\n    task t:\n        cpu 1ms\n" RUNEV, 2, 13, \
+      "'future' does not open a block (remove the ':')", 1)                                \
+    X(loop_missing_name, "loop:\n    task t:\n        cpu 1ms\n" T, 1, 5,                  \
+      "expected a loop name after 'loop'", 1)                                              \
+    X(task_missing_name, "loop ev:\n    task:\n        cpu 1ms\n    task u:\n"            \
+      "        cpu 1ms\n" RUNEV, 2, 9, "expected a task name after 'task'", 1)             \
+    X(callback_count, LT "    callback c x2:\n        cpu 1ms\n" RUNEV, 4, 16,             \
+      "unexpected 'x2' after the 'callback' statement", 1)                                 \
+    X(task_count_zero, "loop ev:\n    task t x0:\n        cpu 1ms\n" RUNEV, 2, 12,         \
+      "a count must be at least 1 (x1)", 1)                                                \
+    X(task_count_too_many, "loop ev:\n    task t x100001:\n        cpu 1ms\n" RUNEV, 2, 12, \
+      "too many tasks: 100001 (at most 100000)", 1)                                        \
+    X(tasks_total, "loop ev:\n    task t x60000:\n        cpu 1ms\n    task u x40001:\n"   \
+      "        cpu 1ms\n" RUNEV, 4, 5, "too many tasks: 100001 (at most 100000)", 1)       \
+    X(loop_no_tasks, "loop ev:\n    future f\n" RUNEV, 1, 1, "loop 'ev' has no tasks", 1)  \
+    X(loop_only_callbacks, "loop ev:\n    callback c:\n        cpu 1ms\n" RUNEV, 1, 1,     \
+      "loop 'ev' has no tasks", 1)                                                         \
+    X(executor_not_number, "loop ev:\n    executor many\n    task t:\n        cpu 1ms\n"   \
+      RUNEV, 2, 14, "executor must be a whole number, not 'many'", 1)                      \
+    X(executor_zero, "loop ev:\n    executor 0\n    task t:\n        cpu 1ms\n" RUNEV,     \
+      2, 14, "executor must be between 1 and 1024", 1)                                     \
+    X(executor_too_big, "loop ev:\n    executor 1025\n    task t:\n        cpu 1ms\n"      \
+      RUNEV, 2, 14, "executor must be between 1 and 1024", 1)                              \
+    X(executor_huge, "loop ev:\n    executor 99999999999999999999999\n    task t:\n"       \
+      "        cpu 1ms\n" RUNEV, 2, 14, "executor must be between 1 and 1024", 1)          \
+    X(executor_missing, "loop ev:\n    executor\n    task t:\n        cpu 1ms\n" RUNEV,    \
+      2, 13, "expected a number after 'executor'", 1)                                      \
+    X(executor_duplicate, "loop ev:\n    executor 2\n    executor 3\n    task t:\n"        \
+      "        cpu 1ms\n" RUNEV, 3, 5, "duplicate setting 'executor'", 1)                  \
+    X(slow_callback_zero, "loop ev:\n    slow_callback 0ms\n    task t:\n        cpu 1ms\n" \
+      RUNEV, 2, 19, "slow_callback must be positive", 1)                                   \
+    X(slow_callback_unit, "loop ev:\n    slow_callback 5\n    task t:\n        cpu 1ms\n"  \
+      RUNEV, 2, 19, "a duration needs a unit (ns, us, ms, s)", 1)                          \
+    X(slow_callback_duplicate, "loop ev:\n    slow_callback 1ms\n    slow_callback 2ms\n"  \
+      "    task t:\n        cpu 1ms\n" RUNEV, 3, 5, "duplicate setting 'slow_callback'", 1) \
+    X(future_reserved, "loop ev:\n    future io\n    task t:\n        cpu 1ms\n" RUNEV,     \
+      2, 12, "a future cannot be called 'io' ('await io' means something else)", 1)        \
+    X(future_reserved_gather, "loop ev:\n    future gather\n    task t:\n        cpu 1ms\n" \
+      RUNEV, 2, 12,                                                                        \
+      "a future cannot be called 'gather' ('await gather' means something else)", 1)       \
+    X(dup_task_thread, "loop ev:\n    task a:\n        cpu 1ms\nthread a:\n    run ev\n",  \
+      4, 8, "duplicate name 'a' (first defined at line 2)", 2) /* + never run */         \
+    X(dup_thread_task, "thread a:\n    run ev\nloop ev:\n    task a:\n        cpu 1ms\n",  \
+      4, 10, "duplicate name 'a' (first defined at line 1)", 1)                            \
+    X(dup_queue_lock, "lock q\nqueue q\n" T, 2, 7,                                         \
+      "duplicate name 'q' (first defined at line 1)", 1)                                   \
+    X(dup_lock_queue, "queue q\nlock q\n" T, 2, 6,                                         \
+      "duplicate name 'q' (first defined at line 1)", 1)                                   \
+    X(dup_pool_process, "process w:\n    thread b:\n        cpu 1ms\npool w x2\n" T, 4, 6, \
+      "duplicate name 'w' (first defined at line 1)", 1)                                   \
+    X(dup_process_pool, "pool w x2\nprocess w:\n    thread b:\n        cpu 1ms\n" T, 2, 9, \
+      "duplicate name 'w' (first defined at line 1)", 1)                                   \
+    X(dup_future_task, LT "    future t\n" RUNEV, 4, 12,                                   \
+      "duplicate name 't' (first defined at line 2)", 1)                                   \
+    X(dup_task_task, LT "    task t:\n        cpu 1ms\n" RUNEV, 4, 10,                     \
+      "duplicate name 't' (first defined at line 2)", 1)                                   \
+    X(dup_loop_loop, LT "loop ev:\n    task u:\n        cpu 1ms\n" RUNEV, 4, 6,            \
+      "duplicate name 'ev' (first defined at line 1)", 1)                                  \
+    X(dup_loop_shared, "shared ev\n" LT RUNEV, 2, 6,                                       \
+      "duplicate name 'ev' (first defined at line 1)", 2)                                  \
+    X(dup_pool_queue, "queue x\npool x x2\n" T, 2, 6,                                      \
+      "duplicate name 'x' (first defined at line 1)", 1)                                   \
+    X(queue_size_zero, "queue q size 0\n" T, 1, 14,                                        \
+      "queue size must be a whole number between 1 and 1000000000", 1)                    \
+    X(queue_size_too_big, "queue q size 1000000001\n" T, 1, 14,                            \
+      "queue size must be a whole number between 1 and 1000000000", 1)                     \
+    X(queue_size_word, "queue q size big\n" T, 1, 14,                                      \
+      "queue size must be a whole number between 1 and 1000000000", 1)                     \
+    X(queue_size_missing, "queue q size\n" T, 1, 13, "expected a number after 'size'", 1)  \
+    X(queue_extra, "queue q 5\n" T, 1, 9, "unexpected '5' after the 'queue' statement", 1) \
+    X(queue_colon, "queue q:\n" T, 1, 8, "'queue' does not open a block (remove the ':')", 1) \
+    X(pool_missing_count, "pool p\n" T, 1, 7, "expected a worker count like x4 after 'p'", 1) \
+    X(pool_bad_count, "pool p four\n" T, 1, 8,                                             \
+      "expected a worker count like x4, not 'four'", 1)                                    \
+    X(pool_count_zero, "pool p x0\n" T, 1, 8, "a count must be at least 1 (x1)", 1)        \
+    X(pool_too_many, "pool p x257\n" T, 1, 8, "too many processes: 257 (at most 256)", 1)  \
+    X(pool_total, "process q x200:\n    thread b:\n        cpu 1ms\npool p x56\n" T, 4, 1, \
+      "too many processes: 257 (at most 256, the main process included)", 1)               \
+    X(pool_method, "pool p x2 forkserver\n" T, 1, 11,                                      \
+      "unknown start method 'forkserver' (use fork or spawn)", 1)                          \
+    X(pool_extra, "pool p x2 fork now\n" T, 1, 16,                                         \
+      "unexpected 'now' after the 'pool' statement", 1)                                    \
+    X(await_missing, A("        await\n"), 3, 14,                                          \
+      "expected io, sleep, gather, executor or a future after 'await'", 1)                 \
+    X(await_io_missing, A("        await io\n"), 3, 17,                                    \
+      "expected a duration like 5ms after 'io'", 1)                                        \
+    X(await_io_zero, A("        await io 0s\n"), 3, 18, "a duration must be positive here", 1) \
+    X(await_sleep_negative, A("        await sleep -1ms\n"), 3, 21,                        \
+      "a duration cannot be negative", 1)                                                  \
+    X(await_sleep_label, A("        await sleep 1ms \"x\"\n"), 3, 25,                      \
+      "unexpected '\"x\"' after the 'await' statement", 1)                                 \
+    X(await_gather_missing, A("        await gather\n"), 3, 21,                            \
+      "expected a task name after 'gather'", 1)                                            \
+    X(await_executor_kind, A("        await executor ccall 1ms\n"), 3, 24,                 \
+      "expected cpu, nogil, io or sleep after 'executor', not 'ccall'", 1)                 \
+    X(await_executor_missing, A("        await executor\n"), 3, 23,                        \
+      "expected cpu, nogil, io or sleep after 'executor'", 1)                              \
+    X(await_executor_no_dur, A("        await executor cpu\n"), 3, 27,                     \
+      "expected a duration like 5ms after 'cpu'", 1)                                       \
+    X(await_executor_zero, A("        await executor cpu 0s\n"), 3, 28,                    \
+      "a duration must be positive here", 1)                                               \
+    X(await_future_extra, A("        await f now\n"), 3, 17,                               \
+      "unexpected 'now' after the 'await' statement", 1)                                   \
+    X(await_colon, A("        await sleep 1ms:\n"), 3, 24,                                 \
+      "'await' does not open a block (remove the ':')", 1)                                 \
+    X(call_later_no_callback, A("        call_later 5ms\n"), 3, 23,                        \
+      "expected a callback name after '5ms'", 1)                                           \
+    X(call_later_bad_time, A("        call_later soon c\n"), 3, 20,                        \
+      "expected a duration like 5ms", 1)                                                   \
+    X(add_done_no_callback, A("        add_done_callback f\n"), 3, 28,                     \
+      "expected a callback name after 'f'", 1)                                             \
+    X(map_count_zero, "pool p x2\nthread a:\n    map p 0:\n        cpu 1ms\n", 3, 11,      \
+      "map item count must be a whole number between 1 and 1000000000", 1)                 \
+    X(map_count_too_big, "pool p x2\nthread a:\n    map p 1000000001:\n        cpu 1ms\n", \
+      3, 11, "map item count must be a whole number between 1 and 1000000000", 1)          \
+    X(map_count_missing, "pool p x2\nthread a:\n    map p:\n        cpu 1ms\n", 3, 10,     \
+      "expected a number of items after 'p'", 1)                                           \
+    X(map_size_lower, MAP("send 10kb"), 3, 18, "expected a size like 10KB", 1)             \
+    X(map_size_no_unit, MAP("send 10"), 3, 18, "expected a size like 10KB", 1)             \
+    X(map_size_fraction, MAP("recv 1.5MB"), 3, 18, "expected a size like 10KB", 1)         \
+    X(map_size_no_digits, MAP("recv KB"), 3, 18, "expected a size like 10KB", 1)           \
+    X(map_size_negative, MAP("recv -1B"), 3, 18, "expected a size like 10KB", 1)           \
+    X(map_size_space, MAP("recv 10 KB"), 3, 18, "expected a size like 10KB", 1)            \
+    X(map_size_too_big, MAP("send 1001GB"), 3, 18, "a size must be at most 1000GB (1 TB)", 1) \
+    X(map_size_huge, MAP("send 99999999999999999999999B"), 3, 18,                          \
+      "a size must be at most 1000GB (1 TB)", 1)                                           \
+    X(map_size_just_over, MAP("send 1000000000001B"), 3, 18,                               \
+      "a size must be at most 1000GB (1 TB)", 1)                                           \
+    X(map_send_twice, MAP("send 1B send 2B"), 3, 21, "duplicate 'send'", 1)                \
+    X(map_recv_twice, MAP("recv 1B send 1B recv 2B"), 3, 29, "duplicate 'recv'", 1)        \
+    X(map_extra, MAP("foo"), 3, 13, "unexpected 'foo' after the 'map' statement", 1)       \
+    X(map_size_missing, MAP("recv"), 3, 17, "expected a size like 10KB after 'recv'", 1)   \
+    X(map_in_callback, "pool p x2\n" LT "    callback c:\n        map p 2:\n"              \
+      "            cpu 1ms\n" RUNEV, 6, 9, "'map' is only allowed in a thread or a task", 1) \
+    X(unknown_task, A("        create_task x\n"), 3, 21, "unknown task 'x'", 1)            \
+    X(unknown_task_gather, A("        await gather x\n"), 3, 22, "unknown task 'x'", 1)    \
+    X(unknown_callback, A("        call_soon x\n"), 3, 19, "unknown callback 'x'", 1)      \
+    X(unknown_future, A("        await x\n"), 3, 15, "unknown future 'x'", 1)              \
+    X(unknown_queue, "thread a:\n    put q\n", 2, 9, "unknown queue 'q'", 1)               \
+    X(unknown_pool, "thread a:\n    map p 2:\n        cpu 1ms\n", 2, 9, "unknown pool 'p'", 1) \
+    X(unknown_loop, "thread a:\n    run ev\n", 2, 9, "unknown loop 'ev'", 1)               \
+    X(unknown_threadsafe, "thread a:\n    call_soon_threadsafe c\n", 2, 26,                \
+      "unknown callback 'c'", 1)                                                           \
+    X(queue_not_task, "queue q\n" A("        create_task q\n"), 4, 21,                     \
+      "'q' is a queue, not a task", 1)                                                     \
+    X(thread_not_loop, "thread a:\n    run a\n", 2, 9, "'a' is a thread, not a loop", 1)   \
+    X(lock_not_thread, "lock m\nthread a:\n    start m\n", 3, 11,                          \
+      "'m' is a lock, not a thread", 1)                                                    \
+    X(process_not_pool, "process w:\n    thread b:\n        cpu 1ms\nthread a:\n"          \
+      "    map w 2:\n        cpu 1ms\n", 5, 9, "'w' is a process, not a pool", 1)          \
+    X(task_not_callback, A("        call_soon t\n"), 3, 19, "'t' is a task, not a callback", 1) \
+    X(loop_not_queue, LT "main:\n    run ev\n    get ev\n", 6, 9,                          \
+      "'ev' is a loop, not a queue", 1)                                                    \
+    X(task_other_loop, "loop a:\n    task t:\n        create_task u\nloop b:\n"            \
+      "    task u:\n        cpu 1ms\n    task v:\n        cpu 1ms\nmain:\n    run a\n"     \
+      "    run b\n", 3, 21, "task 'u' belongs to loop 'b', not 'a'", 1)                    \
+    X(future_other_loop, "loop a:\n    task t:\n        await f\nloop b:\n    task u:\n"  \
+      "        cpu 1ms\n    future f\nmain:\n    run a\n    run b\n", 3, 15,               \
+      "future 'f' belongs to loop 'b', not 'a'", 1)                                        \
+    X(callback_other_loop, "loop a:\n    task t:\n        add_done_callback f c\n"         \
+      "    future f\nloop b:\n    task u:\n        cpu 1ms\n    callback c:\n"             \
+      "        cpu 1ms\nmain:\n    run a\n    run b\n", 3, 29,                             \
+      "callback 'c' belongs to loop 'b', not 'a'", 1)                                      \
+    X(future_other_process, LT "    future f\n" RUNEV "process p:\n    thread b:\n"        \
+      "        set_result f\n", 9, 20,                                                     \
+      "future 'f' belongs to loop 'ev', which runs in another process", 1)                 \
+    X(callback_other_process, LT "    callback c:\n        cpu 1ms\n" RUNEV "process p:\n" \
+      "    thread b:\n        call_soon_threadsafe c\n", 10, 30,                           \
+      "callback 'c' belongs to loop 'ev', which runs in another process", 1)               \
+    X(loop_never_run, LT T, 1, 1, "loop 'ev' is never run", 1)                             \
+    X(run_by_two_threads, LT "thread a:\n    run ev\nthread b:\n    run ev\n", 7, 9,       \
+      "loop 'ev' is run by more than one thread", 1)                                       \
+    X(run_twice, LT "thread a:\n    run ev\n    run ev\n", 6, 9, RUN_TWICE("ev"), 1)       \
+    X(run_in_repeat, LT "thread a:\n    repeat 2:\n        run ev\n", 6, 13,               \
+      RUN_TWICE("ev"), 1)                                                                  \
+    X(run_by_replicas, LT "thread a x2:\n    run ev\n", 5, 9, RUN_TWICE("ev"), 1)          \
+    X(run_in_replicated_process, LT "process p x2:\n    thread a:\n        run ev\n", 6, 13, \
+      RUN_TWICE("ev"), 1)                                                                  \
+    X(loop_no_start, "loop ev:\n    task t:\n        create_task t\n" RUNEV, 1, 1,         \
+      "loop 'ev' has no task to start with: every task is created by create_task or "    \
+      "gather", 1)                                                                         \
+    X(task_never_created, "loop ev:\n    task a:\n        cpu 1ms\n    task b:\n"          \
+      "        create_task c\n    task c:\n        await gather b\n" RUNEV, 4, 5,          \
+      "task 'b' is never created: only tasks that are never created create it", 2)         \
+    X(task_never_created_2, "loop ev:\n    task a:\n        cpu 1ms\n    task b:\n"        \
+      "        create_task c\n    task c:\n        await gather b\n" RUNEV, 6, 5,          \
+      "task 'c' is never created: only tasks that are never created create it", 2)         \
+    X(task_never_created_cb, "loop ev:\n    task a:\n        cpu 1ms\n    callback cb:\n"  \
+      "        create_task b\n    task b:\n        cpu 1ms\n" RUNEV, 6, 5,                 \
+      "task 'b' is never created: only tasks and callbacks that never run create it", 1)   \
+    X(task_never_created_chain, "loop ev:\n    task a:\n        cpu 1ms\n"                 \
+      "    callback cb:\n        call_soon cb2\n    callback cb2:\n"                       \
+      "        create_task b\n    task b:\n        cpu 1ms\n" RUNEV, 8, 5,                 \
+      "task 'b' is never created: only tasks and callbacks that never run create it", 1)   \
+    X(spawn_cost_duplicate, "spawn_cost 1ms\nspawn_cost 2ms\n" T, 2, 1,                    \
+      "duplicate setting 'spawn_cost'", 1)                                                 \
+    X(fork_cost_negative, "fork_cost -1ms\n" T, 1, 11, "a duration cannot be negative", 1) \
+    X(pickle_no_unit, "pickle_per_mb 1\n" T, 1, 15,                                        \
+      "a duration needs a unit (ns, us, ms, s)", 1)                                        \
     X(no_threads, "cores 2\nlock m\n", 0, 0, "the scene has no threads", 1)                \
     X(empty_text, "", 0, 0, "the scene has no threads", 1)                                 \
     X(comments_only, "# nothing\n\n   \n", 0, 0, "the scene has no threads", 1)
@@ -1002,6 +1612,221 @@ static void test_error_too_many_names(void **state)
     free(b.p);
 }
 
+/* Loops, callbacks, futures and queues over their limits; steps in a
+ * task and in a callback over theirs; nesting through map. */
+static void test_error_async_limits(void **state)
+{
+    (void)state;
+    struct buf b = { 0 };
+    for (int i = 0; i <= SCENE_MAX_LOOPS; i++)
+        bprintf(&b, "loop l%d:\n    task t%d:\n        cpu 1ms\n", i, i);
+    bprintf(&b, "main:\n");
+    for (int i = 0; i <= SCENE_MAX_LOOPS; i++)
+        bprintf(&b, "    run l%d\n", i);
+    expect_error_n(b.p, b.n, 3 * SCENE_MAX_LOOPS + 1, 1, "too many loops (at most 1024)", 1);
+    free(b.p);
+
+    b = (struct buf){ 0 };
+    bprintf(&b, "loop ev:\n    task t:\n        cpu 1ms\n");
+    for (int i = 0; i <= SCENE_MAX_CALLBACKS; i++)
+        bprintf(&b, "    callback c%d:\n        cpu 1ms\n", i);
+    bprintf(&b, RUNEV);
+    expect_error_n(b.p, b.n, 4 + 2 * SCENE_MAX_CALLBACKS, 5,
+                   "too many callbacks (at most 4096)", 1);
+    free(b.p);
+
+    b = (struct buf){ 0 };
+    bprintf(&b, "loop ev:\n    task t:\n        cpu 1ms\n");
+    for (int i = 0; i <= SCENE_MAX_FUTURES; i++)
+        bprintf(&b, "    future f%d\n", i);
+    bprintf(&b, RUNEV);
+    expect_error_n(b.p, b.n, 4 + SCENE_MAX_FUTURES, 5, "too many futures (at most 4096)", 1);
+    free(b.p);
+
+    b = (struct buf){ 0 };
+    for (int i = 0; i <= SCENE_MAX_QUEUES; i++)
+        bprintf(&b, "queue q%d size %d\n", i, i + 1);
+    bprintf(&b, T);
+    expect_error_n(b.p, b.n, SCENE_MAX_QUEUES + 1, 1, "too many queues (at most 1024)", 1);
+    free(b.p);
+
+    b = (struct buf){ 0 };
+    bprintf(&b, "loop ev:\n    task t:\n        cpu 1ms\n    task x:\n");
+    for (int i = 0; i <= SCENE_MAX_STEPS; i++)
+        bprintf(&b, "        await sleep 0s\n");
+    bprintf(&b, RUNEV);
+    expect_error_n(b.p, b.n, 4 + SCENE_MAX_STEPS + 1, 9,
+                   "too many steps in task 'x' (at most 100000)", 1);
+    free(b.p);
+    b = (struct buf){ 0 };
+    bprintf(&b, "loop ev:\n    task t:\n        cpu 1ms\n    callback x:\n");
+    for (int i = 0; i <= SCENE_MAX_STEPS; i++)
+        bprintf(&b, "        sleep 0s\n");
+    bprintf(&b, RUNEV);
+    expect_error_n(b.p, b.n, 4 + SCENE_MAX_STEPS + 1, 9,
+                   "too many steps in callback 'x' (at most 100000)", 1);
+    free(b.p);
+
+    /* map counts as a nesting level, like repeat and with */
+    for (int depth = 16; depth <= 17; depth++) {
+        b = (struct buf){ 0 };
+        bprintf(&b, "pool p x2\nthread a:\n");
+        for (int i = 1; i <= depth; i++)
+            bprintf(&b, "%*s%s\n", 4 * i, "", i == 1 ? "map p 2:" : "repeat 2:");
+        bprintf(&b, "%*scpu 1ms\n", 4 * (depth + 1), "");
+        if (depth == 16) {
+            struct scene *s = parse_ok(b.p);
+            assert_int_equal(s->threads[0].nsteps, 17);
+            assert_int_equal(s->threads[0].steps[0].op, OP_MAP);
+            assert_int_equal(s->threads[0].steps[0].body, 16);
+            scene_free(s);
+        } else {
+            expect_error_n(b.p, b.n, 2 + 17, 69, "blocks nested too deeply (at most 16)", 1);
+        }
+        free(b.p);
+    }
+}
+
+/* asyncio errors are all reported in one pass, in line order. */
+static void test_async_errors_in_one_pass(void **state)
+{
+    (void)state;
+    static const char text[] =
+        "loop ev:\n"                       /* 1 */
+        "    task t:\n"                    /* 2 */
+        "        await nope\n"             /* 3: resolved late, sorted first */
+        "        run ev\n"                 /* 4 */
+        "        map p 0:\n"               /* 5 */
+        "            cpu 1ms\n"            /* 6 */
+        "    executor 0\n"                 /* 7 */
+        "queue q size -1\n"                /* 8 */
+        "thread a:\n"                      /* 9 */
+        "    await sleep 1ms\n";           /* 10; and ev is never run (line 1) */
+    struct scene_diags d;
+    assert_null(parse_n(text, strlen(text), &d));
+    assert_int_equal(d.n, 7);
+    static const struct { uint32_t line, col; const char *msg; } want[] = {
+        { 1, 1, "loop 'ev' is never run" },
+        { 3, 15, "unknown future 'nope'" },
+        { 4, 9, "'run' is only allowed in a thread" },
+        { 5, 15, "map item count must be a whole number between 1 and 1000000000" },
+        { 7, 14, "executor must be between 1 and 1024" },
+        { 8, 14, "queue size must be a whole number between 1 and 1000000000" },
+        { 10, 5, "'await' is only allowed inside a task" },
+    };
+    for (int i = 0; i < 7; i++) {
+        assert_int_equal(d.v[i].line, want[i].line);
+        assert_int_equal(d.v[i].col, want[i].col);
+        assert_string_equal(d.v[i].msg, want[i].msg);
+    }
+    scene_diags_free(&d);
+}
+
+/* Every prefix of the rich scenes, and the rich scene without each one of
+ * its lines, parses without crashing or leaking, and either succeeds or
+ * reports at least one error. */
+static void test_async_mutations(void **state)
+{
+    (void)state;
+    const char *texts[] = { rich_async, rich };
+    for (int k = 0; k < 2; k++) {
+        const char *text = texts[k];
+        size_t len = strlen(text);
+        for (size_t n = 0; n <= len; n++) {
+            struct scene_diags d;
+            struct scene *s = parse_n(text, n, &d);
+            assert_true((s != NULL) == (d.n == 0));
+            assert_true(d.n <= 51);
+            scene_free(s);
+            scene_diags_free(&d);
+        }
+        for (size_t start = 0; start < len;) {
+            const char *nl = strchr(text + start, '\n');
+            size_t end = nl ? (size_t)(nl - text) + 1 : len;
+            char *cut = gv_malloc(len + 1);
+            memcpy(cut, text, start);
+            memcpy(cut + start, text + end, len - end + 1);
+            struct scene_diags d;
+            struct scene *s = parse_n(cut, len - (end - start), &d);
+            assert_true((s != NULL) == (d.n == 0));
+            scene_free(s);
+            scene_diags_free(&d);
+            free(cut);
+            start = end;
+        }
+    }
+}
+
+/* Random lines made of the language's own words, at random indentation:
+ * never a crash (ASan/UBSan), a leak, or more than 51 diagnostics. */
+static void test_async_token_soup(void **state)
+{
+    (void)state;
+    static const char *const words[] = {
+        "loop", "ev", "task", "t", "x3", "callback", "cb", "future", "f", "executor",
+        "slow_callback", "queue", "q", "size", "pool", "p", "x2", "fork", "spawn", "map",
+        "send", "recv", "10KB", "1GB", "run", "await", "io", "sleep", "gather", "create_task",
+        "cancel", "call_soon", "call_later", "call_soon_threadsafe", "add_done_callback",
+        "set_result", "put", "get", "thread", "main", "process", "repeat", "with", "lock",
+        "m", "cpu", "nogil", "1ms", "0s", "3", "\"l\"", ":", "x100001", "start", "join",
+        "spawn_cost", "5ms", "incr", "shared", "v",
+    };
+    const size_t nw = sizeof words / sizeof *words;
+    uint32_t x = 777;
+    for (int round = 0; round < 300; round++) {
+        struct buf b = { 0 };
+        int lines = 1 + round % 40;
+        for (int l = 0; l < lines; l++) {
+            x = x * 1103515245u + 12345u;
+            bprintf(&b, "%*s", (int)((x >> 16) % 4) * 4, "");
+            x = x * 1103515245u + 12345u;
+            int ntok = 1 + (int)((x >> 16) % 5);
+            for (int k = 0; k < ntok; k++) {
+                x = x * 1103515245u + 12345u;
+                bprintf(&b, "%s%s", k ? " " : "", words[(x >> 16) % nw]);
+            }
+            x = x * 1103515245u + 12345u;
+            bprintf(&b, "%s\n", (x >> 16) % 3 == 0 ? ":" : "");
+        }
+        struct scene_diags d;
+        struct scene *s = parse_n(b.p ? b.p : "", b.n, &d);
+        assert_true((s != NULL) == (d.n == 0));
+        assert_true(d.n <= 51);
+        scene_free(s);
+        scene_diags_free(&d);
+        free(b.p);
+    }
+}
+
+/* Large scenes stay linear: a chain of 20000 tasks each creating the next
+ * (every one created), 4000 callbacks in a call_soon chain, a thread that
+ * schedules the first. */
+static void test_async_large_chain(void **state)
+{
+    (void)state;
+    struct buf b = { 0 };
+    bprintf(&b, "loop ev:\n");
+    for (int i = 0; i < 20000; i++) {
+        bprintf(&b, "    task t%d:\n", i);
+        if (i + 1 < 20000)
+            bprintf(&b, "        create_task t%d\n        await gather t%d\n", i + 1, i + 1);
+        else
+            bprintf(&b, "        await sleep 1ms\n");
+    }
+    for (int i = 0; i < 4000; i++)
+        bprintf(&b, "    callback c%d:\n        call_soon c%d\n", i, (i + 1) % 4000);
+    bprintf(&b, "main:\n    call_soon_threadsafe c0\n    run ev\n");
+    struct scene *s = parse_ok(b.p);
+    assert_int_equal(s->ncoros, 24000);
+    assert_int_equal(s->coros[0].deferred, 0);
+    for (int i = 1; i < 20000; i++)
+        assert_int_equal(s->coros[i].deferred, 1);
+    assert_int_equal(s->coros[19999].nsteps, 1);
+    assert_int_equal(s->coros[20000 + 3999].steps[0].ref, 20000);
+    scene_free(s);
+    free(b.p);
+}
+
 /* The error list is capped. */
 static void test_error_too_many_errors(void **state)
 {
@@ -1072,12 +1897,19 @@ int main(void)
         cmocka_unit_test(test_python_and_gil),
         cmocka_unit_test(test_scene_set),
         cmocka_unit_test(test_diags_print),
+        cmocka_unit_test(test_rich_async),
+        cmocka_unit_test(test_async_allowed),
         ERROR_CASES(RUN_CASE)
         cmocka_unit_test(test_error_name_too_long),
         cmocka_unit_test(test_error_nesting),
         cmocka_unit_test(test_error_too_many_steps),
         cmocka_unit_test(test_error_too_many_names),
         cmocka_unit_test(test_error_too_many_errors),
+        cmocka_unit_test(test_error_async_limits),
+        cmocka_unit_test(test_async_errors_in_one_pass),
+        cmocka_unit_test(test_async_mutations),
+        cmocka_unit_test(test_async_token_soup),
+        cmocka_unit_test(test_async_large_chain),
         cmocka_unit_test(test_errors_in_one_pass),
         cmocka_unit_test(test_garbage),
     };

@@ -7,16 +7,26 @@
  *      (words, "strings", '=' and ':').  A line with such an error is
  *      marked bad and later skipped together with its indented body.
  *   2. parse: a recursive walk over the indentation structure, one statement
- *      per line.  Lock, variable and thread names may be used before they
- *      are defined, so uses are kept as pending references.
- *   3. resolve: pending references, start/join rules, python/gil mapping.
+ *      per line.  Every name may be used before it is defined, so uses are
+ *      kept as pending references.
+ *   3. resolve: pending references, start/join rules, which loop each
+ *      task/callback/future belongs to, run rules, which threads and tasks
+ *      ever run, python/gil mapping.
  * Every error is recorded with line:col and parsing goes on with the next
  * line; the body of a failed block is skipped so that one mistake gives one
  * error.  After SC_MAX_ERRORS errors the parser stops.
  *
- * Recursion depth is bounded: only thread, process, repeat and with open
- * blocks, and repeat/with nesting is capped at SCENE_MAX_DEPTH before
- * recursing.  All numbers are range-checked before any arithmetic.
+ * Recursion depth is bounded: only thread, process, loop, task, callback,
+ * repeat, with and map open blocks; thread/process and loop/task nest at
+ * most two deep and repeat/with/map nesting is capped at SCENE_MAX_DEPTH
+ * before recursing.  All numbers are range-checked before any arithmetic.
+ * Everything after lexing is linear in the input (hash maps for names, one
+ * pass over the references, breadth-first searches over compressed edge
+ * lists).
+ *
+ * Programs: a thread, a task and a callback each own a flat step array.
+ * While one is being filled, `ctx` says which kind it is and `cur` its
+ * index (in scene.threads or scene.coros).
  *
  * scene_set() lives here too because it shares the setting validation.
  */
@@ -71,15 +81,30 @@ struct sc_map {
 
 /* ------------------------------------------------- pending references */
 
-enum sc_pk { PK_LOCK, PK_SHARED, PK_THREAD };
+/* Kinds of the names in sc.names (value = index * 8 + kind) and of pending
+ * references; NK_THREAD is only a pending kind (threads have their own map). */
+enum sc_nk {
+    NK_LOCK, NK_SHARED, NK_LOOP, NK_TASK, NK_CALLBACK, NK_FUTURE, NK_QUEUE, NK_POOL,
+    NK_THREAD,
+};
+
+static const char *const sc_kind_names[] = {
+    "lock", "shared variable", "loop", "task", "callback", "future", "queue", "pool",
+    "thread",
+};
+
+/* Where a program runs: a thread, a task or a callback (bits of `where`). */
+enum sc_ctx { CX_THREAD = 1, CX_TASK = 2, CX_CALLBACK = 4, CX_MAP = 8 };
 
 struct sc_pend {
-    enum sc_pk kind;
-    int32_t thread;     /* group whose program holds the step */
+    enum sc_nk kind;
+    int32_t thread;     /* thread group or coro whose program holds the step */
+    bool coro;          /* `thread` indexes scene.coros */
+    bool second;        /* the name fills ref2, not ref (add_done_callback) */
     int32_t step;       /* index of the step in that program */
     int32_t step2;      /* `with`: the matching release, else -1 */
     size_t line, tok;   /* indices into sc.lines / sc.toks: the name */
-    int mult;           /* START: 1, or 2 meaning "runs more than once" */
+    int mult;           /* START/RUN: 1, or 2 meaning "runs more than once" */
 };
 
 /* ----------------------------------------------------------- settings */
@@ -87,7 +112,7 @@ struct sc_pend {
 enum {
     S_CORES, S_GIL, S_PYTHON, S_SWITCH, S_CHECK, S_BYTECODE, S_CHECKPOINT,
     S_TIMESLICE, S_CTXSW, S_WAKEUP, S_JITTER, S_SIGNAL, S_OVERHEAD, S_RMW, S_HORIZON,
-    S_SEED, S_COUNT,
+    S_SEED, S_SPAWN, S_FORK, S_PICKLE, S_COUNT,
     S_TITLE = S_COUNT, S_DESCRIPTION, S_ALL
 };
 
@@ -95,6 +120,7 @@ static const char *const sc_setting_names[S_COUNT] = {
     "cores", "gil", "python", "switch_interval", "check_interval", "bytecode",
     "checkpoint", "timeslice", "context_switch", "wakeup_latency",
     "wakeup_jitter", "signal_cost", "nogil_overhead", "rmw_cost", "horizon", "seed",
+    "spawn_cost", "fork_cost", "pickle_per_mb",
 };
 
 struct sc_py {
@@ -127,33 +153,70 @@ struct sc {
     size_t npend, cpend;
 
     size_t cprocs, cthreads, clocks, cshared, clabels, cnotes;
+    size_t cloops, ccoros, cfutures, cqueues, cpools;
     size_t *tcap;                   /* step capacity of each thread group */
     size_t ctcap;
+    size_t *ocap;                   /* step capacity of each coro */
+    size_t cocap;
     struct sc_map threads, procs, names, labels;
 
     uint32_t seen[S_ALL];           /* line of each setting, 0 if not seen */
     struct sc_py py;
     enum gil_model gil;
 
-    int32_t cur;                    /* thread group being filled */
-    int depth;                      /* repeat/with nesting */
+    enum sc_ctx ctx;                /* kind of program being filled */
+    int32_t cur;                    /* its index: thread group or coro */
+    int depth;                      /* repeat/with/map nesting */
     int mult;                       /* 2 if the current step may run twice */
+    bool in_map;                    /* inside a map body */
     bool steps_full;
-    int64_t total_threads, total_procs;
+    int64_t total_threads, total_procs, total_tasks, total_callbacks;
     bool threads_over, procs_over, locks_over, shared_over, notes_over;
+    bool loops_over, tasks_over, callbacks_over, futures_over, queues_over;
 };
 
 typedef void (*sc_fn)(struct sc *c, const struct sc_line *ln, void *arg);
 
 static const char sc_steps_list[] =
     "cpu, ccall, nogil, io, sleep, acquire, release, with, incr, read, "
-    "write, start, join, repeat";
+    "write, start, join, repeat, run, await, create_task, cancel, call_soon, "
+    "call_later, call_soon_threadsafe, add_done_callback, set_result, put, get, map";
 
 static const char sc_top_list[] =
     "scene, description, python, gil, cores, switch_interval, "
     "check_interval, bytecode, checkpoint, timeslice, context_switch, "
     "wakeup_latency, wakeup_jitter, signal_cost, nogil_overhead, rmw_cost, horizon, seed, "
-    "lock, shared, note, thread, main, process";
+    "spawn_cost, fork_cost, pickle_per_mb, "
+    "lock, shared, note, thread, main, process, loop, queue, pool";
+
+/* The steps, where each may appear (CX_* bits) and the op it becomes. */
+enum {
+    W_CPU, W_CCALL, W_NOGIL, W_IO, W_SLEEP, W_ACQ, W_REL, W_WITH, W_INCR, W_READ,
+    W_WRITE, W_START, W_JOIN, W_REPEAT, W_RUN, W_AWAIT, W_CREATE, W_CANCEL, W_SOON,
+    W_LATER, W_THREADSAFE, W_DONE, W_SETRES, W_PUT, W_GET, W_MAP,
+};
+
+static const char *const sc_step_words[] = {
+    "cpu", "ccall", "nogil", "io", "sleep", "acquire", "release", "with", "incr", "read",
+    "write", "start", "join", "repeat", "run", "await", "create_task", "cancel",
+    "call_soon", "call_later", "call_soon_threadsafe", "add_done_callback", "set_result",
+    "put", "get", "map", NULL,
+};
+
+#define CX_ANY (CX_THREAD | CX_TASK | CX_CALLBACK)
+#define CX_CORO (CX_TASK | CX_CALLBACK)
+static const unsigned char sc_step_where[] = {
+    CX_ANY | CX_MAP, CX_ANY | CX_MAP, CX_ANY | CX_MAP, CX_ANY | CX_MAP, CX_ANY | CX_MAP,
+    CX_ANY, CX_ANY, CX_ANY, CX_ANY, CX_ANY,
+    CX_ANY, CX_THREAD, CX_THREAD, CX_ANY | CX_MAP, CX_THREAD, CX_TASK, CX_CORO, CX_CORO,
+    CX_CORO, CX_CORO, CX_THREAD, CX_CORO, CX_ANY,
+    CX_THREAD | CX_TASK, CX_THREAD | CX_TASK, CX_THREAD | CX_TASK,
+};
+
+/* Words that only make sense directly inside a loop block. */
+static const char *const sc_loop_words[] = {
+    "executor", "slow_callback", "task", "callback", "future", NULL,
+};
 
 /* ============================================================== helpers */
 
@@ -573,6 +636,9 @@ static void sc_setting_store(struct scene_settings *set, int key, const struct s
     case S_RMW:        set->rmw_cost = v->i; break;
     case S_HORIZON:    set->horizon = v->i; break;
     case S_SEED:       set->seed = v->u; break;
+    case S_SPAWN:      set->spawn_cost = v->i; break;
+    case S_FORK:       set->fork_cost = v->i; break;
+    case S_PICKLE:     set->pickle_per_mb = v->i; break;
     case S_GIL:        sc_apply_gil(set, v->gil); break;
     case S_PYTHON:     sc_apply_python(set, v->py); break;
     default:           break;
@@ -1021,9 +1087,10 @@ static bool sc_text(struct sc *c, const struct sc_line *ln, size_t k, struct sce
     return true;
 }
 
-/* Parse an "xN" count token; 0 if tok is not of that form. */
+/* Parse an "xN" count token of `what` ("threads", "processes", "tasks")
+ * with at most `max`; 0 if tok is not of that form, -1 after an error. */
 static int64_t sc_xcount(struct sc *c, const struct sc_line *ln, const struct sc_tok *t,
-                         bool process)
+                         const char *what, int64_t max)
 {
     uint64_t u;
     if (t->kind != TK_WORD || t->len < 2 || t->p[0] != 'x')
@@ -1031,21 +1098,48 @@ static int64_t sc_xcount(struct sc *c, const struct sc_line *ln, const struct sc
     int r = sc_parse_u64(t->p + 1, t->len - 1, &u);
     if (r == -1)
         return 0;
-    int64_t max = process ? SCENE_MAX_PROCESSES : SCENE_MAX_THREADS;
     if (r == 0 && u == 0) {
         sc_err(c, ln, t->col, "a count must be at least 1 (x1)");
         return -1;
     }
     if (r == -2 || u > (uint64_t)max) {
         sc_err(c, ln, t->col, "too many %s: %.*s (at most %" PRId64 ")",
-               process ? "processes" : "threads", (int)(t->len - 1), t->p + 1, max);
+               what, (int)(t->len - 1), t->p + 1, max);
         return -1;
     }
     return (int64_t)u;
 }
 
+/* Parse a size token: digits and a unit B, KB, MB or GB (powers of 1000).
+ * 0 ok, -1 malformed, -2 over SCENE_MAX_BYTES. */
+static int sc_parse_size(const struct sc_tok *t, int64_t *out)
+{
+    static const struct { const char *u; int64_t mult; } units[] = {
+        { "B", 1 }, { "KB", 1000 }, { "MB", 1000000 }, { "GB", 1000000000 },
+    };
+    if (t->kind != TK_WORD)
+        return -1;
+    size_t d = 0;
+    while (d < t->len && t->p[d] >= '0' && t->p[d] <= '9')
+        d++;
+    if (d == 0)
+        return -1;
+    for (size_t i = 0; i < sizeof units / sizeof *units; i++) {
+        size_t ul = strlen(units[i].u);
+        if (t->len - d != ul || memcmp(t->p + d, units[i].u, ul) != 0)
+            continue;
+        uint64_t v;
+        if (sc_parse_u64(t->p, d, &v) != 0 ||
+            v > (uint64_t)(SCENE_MAX_BYTES / units[i].mult))
+            return -2;
+        *out = (int64_t)v * units[i].mult;
+        return 0;
+    }
+    return -1;
+}
+
 /* Record a name use to resolve after parsing. */
-static void sc_pending(struct sc *c, enum sc_pk kind, int32_t step, const struct sc_line *ln,
+static void sc_pending(struct sc *c, enum sc_nk kind, int32_t step, const struct sc_line *ln,
                        const struct sc_tok *t)
 {
     if (step < 0)
@@ -1054,6 +1148,8 @@ static void sc_pending(struct sc *c, enum sc_pk kind, int32_t step, const struct
     struct sc_pend *p = &c->pend[c->npend++];
     p->kind = kind;
     p->thread = c->cur;
+    p->coro = c->ctx != CX_THREAD;
+    p->second = false;
     p->step = step;
     p->step2 = -1;
     p->line = (size_t)(ln - c->lines);
@@ -1063,33 +1159,63 @@ static void sc_pending(struct sc *c, enum sc_pk kind, int32_t step, const struct
 
 /* ================================================================ steps */
 
-/* Append a step to the current thread; its index, or -1 when full. */
+/* Append a step to the current program; its index, or -1 when full. */
 static int32_t sc_step(struct sc *c, enum step_op op, const struct sc_line *ln,
                        const struct sc_tok *kw)
 {
-    struct scene_thread *th = &c->s->threads[c->cur];
-    if (th->nsteps >= SCENE_MAX_STEPS) {
+    struct scene_step **steps;
+    int32_t *nsteps;
+    size_t *cap;
+    const char *what, *name;
+    if (c->ctx == CX_THREAD) {
+        struct scene_thread *th = &c->s->threads[c->cur];
+        steps = &th->steps;
+        nsteps = &th->nsteps;
+        cap = &c->tcap[c->cur];
+        what = "thread";
+        name = th->name;
+    } else {
+        struct scene_coro *co = &c->s->coros[c->cur];
+        steps = &co->steps;
+        nsteps = &co->nsteps;
+        cap = &c->ocap[c->cur];
+        what = co->is_callback ? "callback" : "task";
+        name = co->name;
+    }
+    if (*nsteps >= SCENE_MAX_STEPS) {
         if (!c->steps_full)
-            sc_err(c, ln, kw->col, "too many steps in thread '%s' (at most %d)",
-                   th->name, SCENE_MAX_STEPS);
+            sc_err(c, ln, kw->col, "too many steps in %s '%s' (at most %d)",
+                   what, name, SCENE_MAX_STEPS);
         c->steps_full = true;
         return -1;
     }
-    th->steps = gv_grow(th->steps, &c->tcap[c->cur], (size_t)th->nsteps + 1,
-                        sizeof *th->steps);
-    struct scene_step *st = &th->steps[th->nsteps];
+    *steps = gv_grow(*steps, cap, (size_t)*nsteps + 1, sizeof **steps);
+    struct scene_step *st = &(*steps)[*nsteps];
     memset(st, 0, sizeof *st);
     st->op = op;
     st->ref = -1;
+    st->ref2 = -1;
     st->line = ln->no;
     st->col = kw->col;
-    return th->nsteps++;
+    return (*nsteps)++;
 }
 
-/* Pointer to step i of the current thread. */
+/* The steps of a thread group or (coro) of a task/callback. */
+static struct scene_step *sc_prog(const struct sc *c, bool coro, int32_t i)
+{
+    return coro ? c->s->coros[i].steps : c->s->threads[i].steps;
+}
+
+/* Number of steps of the current program. */
+static int32_t sc_nsteps(const struct sc *c)
+{
+    return c->ctx == CX_THREAD ? c->s->threads[c->cur].nsteps : c->s->coros[c->cur].nsteps;
+}
+
+/* Pointer to step i of the current program. */
 static struct scene_step *sc_at(struct sc *c, int32_t i)
 {
-    return &c->s->threads[c->cur].steps[i];
+    return &sc_prog(c, c->ctx != CX_THREAD, c->cur)[i];
 }
 
 /* Index of label str (deduplicated). */
@@ -1118,20 +1244,201 @@ static bool sc_nest(struct sc *c, const struct sc_line *ln, const struct sc_tok 
     return sc_open_block(c, ln);
 }
 
-/* One step line inside a thread (or repeat/with) block. */
+/* Where a step may appear, for "'X' is only allowed ..." (CX_* bits). */
+static const char *sc_where_only(unsigned where)
+{
+    switch (where & CX_ANY) {
+    case CX_THREAD:            return "in a thread";
+    case CX_TASK:              return "inside a task";
+    case CX_CORO:              return "inside a task or a callback";
+    case CX_THREAD | CX_TASK:  return "in a thread or a task";
+    default:                   return "in a thread, a task or a callback";
+    }
+}
+
+/* Where a step may appear, for "'X' must be inside ..." at the top level. */
+static const char *sc_where_block(unsigned where)
+{
+    switch (where & CX_ANY) {
+    case CX_THREAD:            return "a thread block";
+    case CX_TASK:              return "a task block";
+    case CX_CORO:              return "a task or callback block";
+    case CX_THREAD | CX_TASK:  return "a thread or task block";
+    default:                   return "a thread, task or callback block";
+    }
+}
+
+/* Optional "label" at token k and nothing after it; *label = index or -1. */
+static bool sc_opt_label(struct sc *c, const struct sc_line *ln, size_t k, int32_t *label)
+{
+    const struct sc_tok *t = &c->toks[ln->tok];
+    *label = -1;
+    if (k < ln->ntok && t[k].kind == TK_STR) {
+        if (!sc_no_more(c, ln, k + 1))
+            return false;
+        *label = sc_label(c, t[k].str);
+        return true;
+    }
+    return sc_no_more(c, ln, k);
+}
+
+/* The body of a block step (with, repeat, map), one level deeper. */
+static void sc_body(struct sc *c, const struct sc_line *ln)
+{
+    c->depth++;
+    sc_walk(c, ln->indent, -1, sc_step_stmt, NULL);
+    c->depth--;
+}
+
+/* `KW NAME`: one step naming one thing of kind `kind`. */
+static bool sc_ref_step(struct sc *c, const struct sc_line *ln, enum step_op op,
+                        enum sc_nk kind, const char *what)
+{
+    const struct sc_tok *t = &c->toks[ln->tok];
+    if (!sc_need(c, ln, 1, what) || !sc_name(c, ln, &t[1]) || !sc_no_more(c, ln, 2))
+        return false;
+    int32_t k = sc_step(c, op, ln, &t[0]);
+    sc_pending(c, kind, k, ln, &t[1]);
+    return true;
+}
+
+/* `await io DUR ["l"]`, `await sleep DUR`, `await gather TASK`,
+ * `await executor KIND DUR ["l"]` or `await FUTURE`. */
+static bool sc_await_step(struct sc *c, const struct sc_line *ln)
+{
+    static const char *const forms[] = { "io", "sleep", "gather", "executor", NULL };
+    static const char *const kinds[] = { "cpu", "nogil", "io", "sleep", NULL };
+    static const enum step_op subs[] = { OP_CPU, OP_NOGIL, OP_IO, OP_SLEEP };
+    const struct sc_tok *t = &c->toks[ln->tok];
+    gv_ns dur = 0;
+    int32_t k, label = -1;
+    char b[256];
+
+    if (!sc_need(c, ln, 1, "io, sleep, gather, executor or a future"))
+        return false;
+    switch (sc_which(&t[1], forms)) {
+    case 0:
+        if (!sc_need(c, ln, 2, "a duration like 5ms") || !sc_dur_pos(c, ln, &t[2], &dur) ||
+            !sc_opt_label(c, ln, 3, &label))
+            return false;
+        k = sc_step(c, OP_AWAIT_IO, ln, &t[0]);
+        if (k >= 0) {
+            sc_at(c, k)->dur = dur;
+            sc_at(c, k)->ref = label;
+        }
+        return true;
+    case 1:
+        if (!sc_need(c, ln, 2, "a duration like 5ms") || !sc_dur(c, ln, &t[2], &dur) ||
+            !sc_no_more(c, ln, 3))
+            return false;
+        k = sc_step(c, OP_AWAIT_SLEEP, ln, &t[0]);
+        if (k >= 0)
+            sc_at(c, k)->dur = dur;
+        return true;
+    case 2:
+        if (!sc_need(c, ln, 2, "a task name") || !sc_name(c, ln, &t[2]) ||
+            !sc_no_more(c, ln, 3))
+            return false;
+        k = sc_step(c, OP_AWAIT_GATHER, ln, &t[0]);
+        sc_pending(c, NK_TASK, k, ln, &t[2]);
+        return true;
+    case 3: {
+        if (!sc_need(c, ln, 2, "cpu, nogil, io or sleep"))
+            return false;
+        int f = sc_which(&t[2], kinds);
+        if (f < 0) {
+            sc_err(c, ln, t[2].col, "expected cpu, nogil, io or sleep after 'executor', "
+                   "not '%s'", sc_show(&t[2], b, sizeof b));
+            return false;
+        }
+        if (!sc_need(c, ln, 3, "a duration like 5ms"))
+            return false;
+        if (subs[f] == OP_SLEEP ? !sc_dur(c, ln, &t[3], &dur) : !sc_dur_pos(c, ln, &t[3], &dur))
+            return false;
+        if (!sc_opt_label(c, ln, 4, &label))
+            return false;
+        k = sc_step(c, OP_AWAIT_EXECUTOR, ln, &t[0]);
+        if (k >= 0) {
+            sc_at(c, k)->dur = dur;
+            sc_at(c, k)->ref = label;
+            sc_at(c, k)->sub = (int32_t)subs[f];
+        }
+        return true;
+    }
+    default:
+        if (!sc_name(c, ln, &t[1]) || !sc_no_more(c, ln, 2))
+            return false;
+        k = sc_step(c, OP_AWAIT_FUTURE, ln, &t[0]);
+        sc_pending(c, NK_FUTURE, k, ln, &t[1]);
+        return true;
+    }
+}
+
+/* `map POOL N [send SIZE] [recv SIZE]:` and its body. */
+static bool sc_map_step(struct sc *c, const struct sc_line *ln)
+{
+    const struct sc_tok *t = &c->toks[ln->tok];
+    uint64_t items = 0;
+    int64_t size[2] = { 0, 0 };
+    bool seen[2] = { false, false };
+
+    if (!sc_need(c, ln, 1, "a pool name") || !sc_name(c, ln, &t[1]) ||
+        !sc_need(c, ln, 2, "a number of items"))
+        return false;
+    if (t[2].kind != TK_WORD || sc_parse_u64(t[2].p, t[2].len, &items) != 0 || items < 1 ||
+        items > SCENE_MAX_ITEMS) {
+        sc_err(c, ln, t[2].col, "map item count must be a whole number between 1 and %d",
+               SCENE_MAX_ITEMS);
+        return false;
+    }
+    for (size_t k = 3; k < ln->ntok; k += 2) {
+        int which = sc_is(&t[k], "send") ? 0 : sc_is(&t[k], "recv") ? 1 : -1;
+        if (which < 0)
+            return sc_no_more(c, ln, k);
+        if (seen[which]) {
+            sc_err(c, ln, t[k].col, "duplicate '%s'", which ? "recv" : "send");
+            return false;
+        }
+        seen[which] = true;
+        if (!sc_need(c, ln, k + 1, "a size like 10KB"))
+            return false;
+        int r = sc_parse_size(&t[k + 1], &size[which]);
+        if (r != 0) {
+            sc_err(c, ln, t[k + 1].col, "%s", r == -1 ? "expected a size like 10KB"
+                   : "a size must be at most 1000GB (1 TB)");
+            return false;
+        }
+    }
+    if (!sc_nest(c, ln, &t[0]))
+        return false;
+    int32_t k = sc_step(c, OP_MAP, ln, &t[0]);
+    if (k >= 0) {
+        sc_at(c, k)->count = (int64_t)items;
+        sc_at(c, k)->send = size[0];
+        sc_at(c, k)->recv = size[1];
+    }
+    sc_pending(c, NK_POOL, k, ln, &t[1]);
+    bool saved = c->in_map;
+    c->in_map = true;
+    sc_body(c, ln);
+    c->in_map = saved;
+    if (k >= 0)
+        sc_at(c, k)->body = sc_nsteps(c) - k - 1;
+    return true;
+}
+
+/* One step line inside a thread, task or callback (or a block step). */
 static void sc_step_stmt(struct sc *c, const struct sc_line *ln, void *arg)
 {
-    static const char *const steps[] = {
-        "cpu", "ccall", "nogil", "io", "sleep", "acquire", "release", "with",
-        "incr", "read", "write", "start", "join", "repeat", NULL,
-    };
-    enum { W_CPU, W_CCALL, W_NOGIL, W_IO, W_SLEEP, W_ACQ, W_REL, W_WITH,
-           W_INCR, W_READ, W_WRITE, W_START, W_JOIN, W_REPEAT };
     static const char *const top[] = {
-        "scene", "title", "description", "python", "gil", "cores", "switch_interval",
-        "check_interval", "bytecode", "checkpoint", "timeslice", "context_switch",
-        "wakeup_latency", "wakeup_jitter", "signal_cost", "nogil_overhead", "rmw_cost", "horizon",
-        "seed", "lock", "shared", "note", "process", NULL,
+        "scene", "title", "description", "lock", "shared", "note", "process", "loop",
+        "queue", "pool", NULL,
+    };
+    static const enum step_op ops[] = {
+        OP_CPU, OP_CCALL, OP_NOGIL, OP_IO, OP_SLEEP, OP_ACQUIRE, OP_RELEASE, OP_ACQUIRE,
+        OP_INCR, OP_READ, OP_WRITE, OP_START, OP_JOIN, OP_REPEAT, OP_RUN, OP_AWAIT_IO,
+        OP_CREATE_TASK, OP_CANCEL, OP_CALL_SOON, OP_CALL_LATER, OP_CALL_SOON_THREADSAFE,
+        OP_ADD_DONE_CALLBACK, OP_SET_RESULT, OP_PUT, OP_GET, OP_MAP,
     };
     const struct sc_tok *t = &c->toks[ln->tok];
     size_t n = ln->ntok;
@@ -1143,12 +1450,16 @@ static void sc_step_stmt(struct sc *c, const struct sc_line *ln, void *arg)
         sc_skip_body(c, ln->indent);
         return;
     }
-    int w = sc_which(&t[0], steps);
+    int w = sc_which(&t[0], sc_step_words);
     if (w < 0) {
         if (sc_is(&t[0], "thread") || sc_is(&t[0], "main"))
             sc_err(c, ln, t[0].col, "a thread block cannot be inside another block "
                    "(use 'start' to start one thread from another)");
-        else if (sc_which(&t[0], top) >= 0)
+        else if (sc_which(&t[0], sc_loop_words) >= 0)
+            sc_err(c, ln, t[0].col, "'%.*s' must be directly inside a loop block",
+                   (int)t[0].len, t[0].p);
+        else if (sc_which(&t[0], top) >= 0 ||
+                 (t[0].kind == TK_WORD && sc_setting_index(t[0].p, t[0].len) >= 0))
             sc_err(c, ln, t[0].col, "'%.*s' must be at the top level (not indented)",
                    (int)t[0].len, t[0].p);
         else
@@ -1157,24 +1468,33 @@ static void sc_step_stmt(struct sc *c, const struct sc_line *ln, void *arg)
         sc_skip_body(c, ln->indent);
         return;
     }
-    bool block = w == W_WITH || w == W_REPEAT;
+    unsigned where = sc_step_where[w];
+    if (c->in_map && !(where & CX_MAP)) {
+        sc_err(c, ln, t[0].col, "'%s' is not allowed in a map body (only cpu, ccall, "
+               "nogil, io, sleep and repeat)", sc_step_words[w]);
+        sc_skip_body(c, ln->indent);
+        return;
+    }
+    if (!(where & (unsigned)c->ctx)) {
+        sc_err(c, ln, t[0].col, "'%s' is only allowed %s", sc_step_words[w],
+               sc_where_only(where));
+        sc_skip_body(c, ln->indent);
+        return;
+    }
+    bool block = w == W_WITH || w == W_REPEAT || w == W_MAP;
     if (block && !ln->colon) {
         sc_err(c, ln, sc_eol_col(c, ln), "expected ':' at the end of the '%s' line",
-               steps[w]);
+               sc_step_words[w]);
         sc_skip_body(c, ln->indent);
         return;
     }
     if (!block && ln->colon) {
         sc_err(c, ln, ln->colon_col, "'%s' does not open a block (remove the ':')",
-               steps[w]);
+               sc_step_words[w]);
         sc_skip_body(c, ln->indent);
         return;
     }
 
-    static const enum step_op ops[] = {
-        OP_CPU, OP_CCALL, OP_NOGIL, OP_IO, OP_SLEEP, OP_ACQUIRE, OP_RELEASE, OP_ACQUIRE,
-        OP_INCR, OP_READ, OP_WRITE, OP_START, OP_JOIN, OP_REPEAT,
-    };
     gv_ns dur = 0;
     int32_t k, label = -1;
 
@@ -1188,13 +1508,8 @@ static void sc_step_stmt(struct sc *c, const struct sc_line *ln, void *arg)
             break;
         if (w == W_SLEEP ? !sc_dur(c, ln, &t[1], &dur) : !sc_dur_pos(c, ln, &t[1], &dur))
             break;
-        if (w != W_SLEEP && n >= 3 && t[2].kind == TK_STR) {
-            if (!sc_no_more(c, ln, 3))
-                break;
-            label = sc_label(c, t[2].str);
-        } else if (!sc_no_more(c, ln, 2)) {
+        if (w == W_SLEEP ? !sc_no_more(c, ln, 2) : !sc_opt_label(c, ln, 2, &label))
             break;
-        }
         k = sc_step(c, ops[w], ln, &t[0]);
         if (k >= 0) {
             sc_at(c, k)->dur = dur;
@@ -1205,11 +1520,10 @@ static void sc_step_stmt(struct sc *c, const struct sc_line *ln, void *arg)
     case W_REL:
     case W_START:
     case W_JOIN:
-        if (!sc_need(c, ln, 1, "a name") || !sc_name(c, ln, &t[1]) || !sc_no_more(c, ln, 2))
-            break;
-        k = sc_step(c, ops[w], ln, &t[0]);
-        sc_pending(c, w == W_ACQ || w == W_REL ? PK_LOCK : PK_THREAD, k, ln, &t[1]);
-        return;
+        if (sc_ref_step(c, ln, ops[w], w == W_ACQ || w == W_REL ? NK_LOCK : NK_THREAD,
+                        "a name"))
+            return;
+        break;
     case W_INCR:
     case W_READ:
     case W_WRITE:
@@ -1226,7 +1540,7 @@ static void sc_step_stmt(struct sc *c, const struct sc_line *ln, void *arg)
         k = sc_step(c, ops[w], ln, &t[0]);
         if (k >= 0)
             sc_at(c, k)->dur = dur;
-        sc_pending(c, PK_SHARED, k, ln, &t[1]);
+        sc_pending(c, NK_SHARED, k, ln, &t[1]);
         return;
     case W_WITH: {
         if (!sc_need(c, ln, 1, "a lock name") || !sc_name(c, ln, &t[1]) ||
@@ -1234,10 +1548,8 @@ static void sc_step_stmt(struct sc *c, const struct sc_line *ln, void *arg)
             break;
         k = sc_step(c, OP_ACQUIRE, ln, &t[0]);
         size_t pi = c->npend;
-        sc_pending(c, PK_LOCK, k, ln, &t[1]);
-        c->depth++;
-        sc_walk(c, ln->indent, -1, sc_step_stmt, NULL);
-        c->depth--;
+        sc_pending(c, NK_LOCK, k, ln, &t[1]);
+        sc_body(c, ln);
         int32_t r = sc_step(c, OP_RELEASE, ln, &t[0]);
         if (k >= 0 && pi < c->npend)
             c->pend[pi].step2 = r;
@@ -1261,14 +1573,64 @@ static void sc_step_stmt(struct sc *c, const struct sc_line *ln, void *arg)
         int saved = c->mult;
         if (u > 1)
             c->mult = 2;
-        c->depth++;
-        sc_walk(c, ln->indent, -1, sc_step_stmt, NULL);
-        c->depth--;
+        sc_body(c, ln);
         c->mult = saved;
         if (k >= 0)
-            sc_at(c, k)->body = c->s->threads[c->cur].nsteps - k - 1;
+            sc_at(c, k)->body = sc_nsteps(c) - k - 1;
         return;
     }
+    case W_RUN:
+        if (sc_ref_step(c, ln, OP_RUN, NK_LOOP, "a loop name"))
+            return;
+        break;
+    case W_AWAIT:
+        if (sc_await_step(c, ln))
+            return;
+        break;
+    case W_CREATE:
+    case W_CANCEL:
+        if (sc_ref_step(c, ln, ops[w], NK_TASK, "a task name"))
+            return;
+        break;
+    case W_SOON:
+    case W_THREADSAFE:
+        if (sc_ref_step(c, ln, ops[w], NK_CALLBACK, "a callback name"))
+            return;
+        break;
+    case W_LATER:
+        if (!sc_need(c, ln, 1, "a duration like 5ms") || !sc_dur(c, ln, &t[1], &dur) ||
+            !sc_need(c, ln, 2, "a callback name") || !sc_name(c, ln, &t[2]) ||
+            !sc_no_more(c, ln, 3))
+            break;
+        k = sc_step(c, OP_CALL_LATER, ln, &t[0]);
+        if (k >= 0)
+            sc_at(c, k)->dur = dur;
+        sc_pending(c, NK_CALLBACK, k, ln, &t[2]);
+        return;
+    case W_DONE:
+        if (!sc_need(c, ln, 1, "a future name") || !sc_name(c, ln, &t[1]) ||
+            !sc_need(c, ln, 2, "a callback name") || !sc_name(c, ln, &t[2]) ||
+            !sc_no_more(c, ln, 3))
+            break;
+        k = sc_step(c, OP_ADD_DONE_CALLBACK, ln, &t[0]);
+        sc_pending(c, NK_FUTURE, k, ln, &t[1]);
+        sc_pending(c, NK_CALLBACK, k, ln, &t[2]);
+        if (k >= 0)
+            c->pend[c->npend - 1].second = true;
+        return;
+    case W_SETRES:
+        if (sc_ref_step(c, ln, OP_SET_RESULT, NK_FUTURE, "a future name"))
+            return;
+        break;
+    case W_PUT:
+    case W_GET:
+        if (sc_ref_step(c, ln, ops[w], NK_QUEUE, "a queue name"))
+            return;
+        break;
+    case W_MAP:
+        if (sc_map_step(c, ln))
+            return;
+        break;
     default:
         break;
     }
@@ -1276,6 +1638,54 @@ static void sc_step_stmt(struct sc *c, const struct sc_line *ln, void *arg)
 }
 
 /* ================================================= top-level statements */
+
+/* Line where the thing with sc.names value v was defined. */
+static uint32_t sc_name_line(const struct sc *c, int32_t v)
+{
+    const struct scene *s = c->s;
+    int32_t i = v >> 3;
+    switch ((enum sc_nk)(v & 7)) {
+    case NK_LOCK:     return s->locks[i].line;
+    case NK_SHARED:   return s->shared[i].line;
+    case NK_LOOP:     return s->loops[i].line;
+    case NK_TASK:
+    case NK_CALLBACK: return s->coros[i].line;
+    case NK_FUTURE:   return s->futures[i].line;
+    case NK_QUEUE:    return s->queues[i].line;
+    default:          return s->pools[i].line;
+    }
+}
+
+/* A loop, task, callback, future, queue or pool name must differ from every
+ * other name (threads and processes included); false after reporting. */
+static bool sc_fresh(struct sc *c, const struct sc_line *ln, const struct sc_tok *t)
+{
+    uint32_t line = 0;
+    int32_t v = sc_map_get(&c->names, t->p, t->len);
+    if (v >= 0)
+        line = sc_name_line(c, v);
+    else if ((v = sc_map_get(&c->threads, t->p, t->len)) >= 0)
+        line = c->s->threads[v].line;
+    else if ((v = sc_map_get(&c->procs, t->p, t->len)) >= 0)
+        line = c->s->procs[v].line;
+    else
+        return true;
+    sc_err(c, ln, t->col, "duplicate name '%.*s' (first defined at line %" PRIu32 ")",
+           (int)t->len, t->p, line);
+    return false;
+}
+
+/* A thread or process name taken by a loop, task, ...: report it. */
+static bool sc_taken_by_new(struct sc *c, const struct sc_line *ln, const char *name,
+                            size_t n, uint32_t col)
+{
+    int32_t v = sc_map_get(&c->names, name, n);
+    if (v < 0 || (v & 7) < NK_LOOP)
+        return false;
+    sc_err(c, ln, col, "duplicate name '%.*s' (first defined at line %" PRIu32 ")",
+           (int)n, name, sc_name_line(c, v));
+    return true;
+}
 
 /* `thread NAME [xN]:` or `main:` inside process `proc`. */
 static void sc_thread_stmt(struct sc *c, const struct sc_line *ln, int32_t proc)
@@ -1298,7 +1708,7 @@ static void sc_thread_stmt(struct sc *c, const struct sc_line *ln, int32_t proc)
         nlen = t[1].len;
         k = 2;
         if (ln->ntok > 2) {
-            count = sc_xcount(c, ln, &t[2], false);
+            count = sc_xcount(c, ln, &t[2], "threads", SCENE_MAX_THREADS);
             if (count != 0)
                 k = 3;
             if (count <= 0)
@@ -1313,6 +1723,8 @@ static void sc_thread_stmt(struct sc *c, const struct sc_line *ln, int32_t proc)
                (int)nlen, name, s->threads[prev].line);
         goto fail;
     }
+    if (sc_taken_by_new(c, ln, name, nlen, t[k - 1].col))
+        goto fail;
     if (!sc_open_block(c, ln))
         goto fail;
 
@@ -1334,9 +1746,11 @@ static void sc_thread_stmt(struct sc *c, const struct sc_line *ln, int32_t proc)
     th->col = t[0].col;
     c->tcap[s->nthreads] = 0;
     sc_map_put(&c->threads, th->name, nlen, s->nthreads);
+    c->ctx = CX_THREAD;
     c->cur = s->nthreads++;
     c->depth = 0;
     c->mult = count > 1 ? 2 : 1;
+    c->in_map = false;
     c->steps_full = false;
     sc_walk(c, ln->indent, -1, sc_step_stmt, NULL);
     return;
@@ -1376,7 +1790,7 @@ static void sc_process_stmt(struct sc *c, const struct sc_line *ln)
     if (!sc_need(c, ln, 1, "a process name") || !sc_name(c, ln, &t[1]))
         goto fail;
     if (ln->ntok > 2) {
-        count = sc_xcount(c, ln, &t[2], true);
+        count = sc_xcount(c, ln, &t[2], "processes", SCENE_MAX_PROCESSES);
         if (count != 0)
             k = 3;
         if (count <= 0)
@@ -1394,6 +1808,8 @@ static void sc_process_stmt(struct sc *c, const struct sc_line *ln)
                (int)t[1].len, t[1].p, s->procs[prev].line);
         goto fail;
     }
+    if (sc_taken_by_new(c, ln, t[1].p, t[1].len, t[1].col))
+        goto fail;
     if (!sc_open_block(c, ln))
         goto fail;
     c->total_procs += count;
@@ -1450,9 +1866,8 @@ static void sc_named_stmt(struct sc *c, const struct sc_line *ln, bool shared)
     }
     int32_t prev = sc_map_get(&c->names, t[1].p, t[1].len);
     if (prev >= 0) {
-        const struct scene_named *pn = prev & 1 ? &s->shared[prev >> 1] : &s->locks[prev >> 1];
         sc_err(c, ln, t[1].col, "duplicate name '%.*s' (first defined at line %" PRIu32 ")",
-               (int)t[1].len, t[1].p, pn->line);
+               (int)t[1].len, t[1].p, sc_name_line(c, prev));
         return;
     }
     struct scene_named *nm;
@@ -1478,7 +1893,289 @@ static void sc_named_stmt(struct sc *c, const struct sc_line *ln, bool shared)
     nm->init = init;
     nm->line = ln->no;
     nm->col = t[1].col;
-    sc_map_put(&c->names, nm->name, t[1].len, idx * 2 + shared);
+    sc_map_put(&c->names, nm->name, t[1].len, idx * 8 + (shared ? NK_SHARED : NK_LOCK));
+}
+
+/* Count one more of something limited to `max`; report once when over. */
+static void sc_limit(struct sc *c, const struct sc_line *ln, int64_t count, int64_t max,
+                     bool *over, const char *what)
+{
+    if (count > max && !*over) {
+        sc_err(c, ln, c->toks[ln->tok].col, "too many %s (at most %" PRId64 ")", what, max);
+        *over = true;
+    }
+}
+
+/* `queue NAME [size N]` */
+static void sc_queue_stmt(struct sc *c, const struct sc_line *ln)
+{
+    const struct sc_tok *t = &c->toks[ln->tok];
+    struct scene *s = c->s;
+    uint64_t cap = 0;
+
+    if (!sc_need(c, ln, 1, "a queue name") || !sc_name(c, ln, &t[1]))
+        return;
+    if (ln->ntok > 2 && sc_is(&t[2], "size")) {
+        if (!sc_need(c, ln, 3, "a number"))
+            return;
+        if (t[3].kind != TK_WORD || sc_parse_u64(t[3].p, t[3].len, &cap) != 0 || cap < 1 ||
+            cap > SCENE_MAX_ITEMS) {
+            sc_err(c, ln, t[3].col, "queue size must be a whole number between 1 and %d",
+                   SCENE_MAX_ITEMS);
+            return;
+        }
+        if (!sc_no_more(c, ln, 4))
+            return;
+    } else if (!sc_no_more(c, ln, 2)) {
+        return;
+    }
+    if (!sc_fresh(c, ln, &t[1]))
+        return;
+    sc_limit(c, ln, (int64_t)s->nqueues + 1, SCENE_MAX_QUEUES, &c->queues_over, "queues");
+    s->queues = gv_grow(s->queues, &c->cqueues, (size_t)s->nqueues + 1, sizeof *s->queues);
+    struct scene_queue *q = &s->queues[s->nqueues];
+    q->name = gv_strndup(t[1].p, t[1].len);
+    q->capacity = (int64_t)cap;
+    q->line = ln->no;
+    q->col = t[1].col;
+    sc_map_put(&c->names, q->name, t[1].len, s->nqueues++ * 8 + NK_QUEUE);
+}
+
+/* `pool NAME xN [fork|spawn]` */
+static void sc_pool_stmt(struct sc *c, const struct sc_line *ln)
+{
+    const struct sc_tok *t = &c->toks[ln->tok];
+    struct scene *s = c->s;
+    int spawn = 1;
+    size_t k = 3;
+    char b[256];
+
+    if (!sc_need(c, ln, 1, "a pool name") || !sc_name(c, ln, &t[1]) ||
+        !sc_need(c, ln, 2, "a worker count like x4"))
+        return;
+    int64_t count = sc_xcount(c, ln, &t[2], "processes", SCENE_MAX_PROCESSES);
+    if (count == 0)
+        sc_err(c, ln, t[2].col, "expected a worker count like x4, not '%s'",
+               sc_show(&t[2], b, sizeof b));
+    if (count <= 0)
+        return;
+    if (ln->ntok > 3 && (sc_is(&t[3], "fork") || sc_is(&t[3], "spawn"))) {
+        spawn = sc_is(&t[3], "spawn");
+        k = 4;
+    } else if (ln->ntok > 3 && t[3].kind == TK_WORD) {
+        sc_err(c, ln, t[3].col, "unknown start method '%s' (use fork or spawn)",
+               sc_show(&t[3], b, sizeof b));
+        return;
+    }
+    if (!sc_no_more(c, ln, k) || !sc_fresh(c, ln, &t[1]))
+        return;
+    c->total_procs += count;
+    if (c->total_procs > SCENE_MAX_PROCESSES && !c->procs_over) {
+        sc_err(c, ln, t[0].col, "too many processes: %" PRId64 " (at most %d, the main "
+               "process included)", c->total_procs, SCENE_MAX_PROCESSES);
+        c->procs_over = true;
+    }
+    s->pools = gv_grow(s->pools, &c->cpools, (size_t)s->npools + 1, sizeof *s->pools);
+    struct scene_pool *pl = &s->pools[s->npools];
+    pl->name = gv_strndup(t[1].p, t[1].len);
+    pl->size = (int32_t)count;
+    pl->spawn = spawn;
+    pl->line = ln->no;
+    pl->col = t[1].col;
+    sc_map_put(&c->names, pl->name, t[1].len, s->npools++ * 8 + NK_POOL);
+}
+
+/* What a loop block has seen so far. */
+struct sc_loopctx {
+    int32_t loop;
+    uint32_t seen_executor, seen_slow;
+    int32_t ntasks;
+};
+
+/* `task NAME [xN]:` or `callback NAME:` inside loop lc, and its steps. */
+static void sc_coro_stmt(struct sc *c, const struct sc_line *ln, struct sc_loopctx *lc,
+                         bool callback)
+{
+    const struct sc_tok *t = &c->toks[ln->tok];
+    struct scene *s = c->s;
+    const char *kw = callback ? "callback" : "task";
+    int64_t count = 1;
+    size_t k = 2;
+
+    if (!ln->colon) {
+        sc_err(c, ln, sc_eol_col(c, ln), "expected ':' at the end of the '%s' line", kw);
+        goto fail;
+    }
+    if (!sc_need(c, ln, 1, callback ? "a callback name" : "a task name") ||
+        !sc_name(c, ln, &t[1]))
+        goto fail;
+    if (!callback && ln->ntok > 2) {
+        count = sc_xcount(c, ln, &t[2], "tasks", SCENE_MAX_TASKS);
+        if (count != 0)
+            k = 3;
+        if (count <= 0)
+            count = 1;          /* after an error: go on, so the name is known */
+    }
+    if (!sc_no_more(c, ln, k) || !sc_fresh(c, ln, &t[1]) || !sc_open_block(c, ln))
+        goto fail;
+    if (callback) {
+        sc_limit(c, ln, ++c->total_callbacks, SCENE_MAX_CALLBACKS, &c->callbacks_over,
+                 "callbacks");
+    } else {
+        c->total_tasks += count;
+        if (c->total_tasks > SCENE_MAX_TASKS && !c->tasks_over) {
+            sc_err(c, ln, t[0].col, "too many tasks: %" PRId64 " (at most %d)",
+                   c->total_tasks, SCENE_MAX_TASKS);
+            c->tasks_over = true;
+        }
+    }
+    s->coros = gv_grow(s->coros, &c->ccoros, (size_t)s->ncoros + 1, sizeof *s->coros);
+    c->ocap = gv_grow(c->ocap, &c->cocap, (size_t)s->ncoros + 1, sizeof *c->ocap);
+    struct scene_coro *co = &s->coros[s->ncoros];
+    memset(co, 0, sizeof *co);
+    co->name = gv_strndup(t[1].p, t[1].len);
+    co->loop = lc->loop;
+    co->count = (int32_t)count;
+    co->is_callback = callback;
+    co->line = ln->no;
+    co->col = t[0].col;
+    c->ocap[s->ncoros] = 0;
+    sc_map_put(&c->names, co->name, t[1].len,
+               s->ncoros * 8 + (callback ? NK_CALLBACK : NK_TASK));
+    c->ctx = callback ? CX_CALLBACK : CX_TASK;
+    c->cur = s->ncoros++;
+    c->depth = 0;
+    c->mult = 1;
+    c->in_map = false;
+    c->steps_full = false;
+    sc_walk(c, ln->indent, -1, sc_step_stmt, NULL);
+    return;
+fail:
+    sc_skip_body(c, ln->indent);
+}
+
+/* A statement inside a `loop` block. */
+static void sc_loop_stmt(struct sc *c, const struct sc_line *ln, void *arg)
+{
+    enum { L_EXECUTOR, L_SLOW, L_TASK, L_CALLBACK, L_FUTURE };
+    struct sc_loopctx *lc = arg;
+    struct scene *s = c->s;
+    const struct sc_tok *t = &c->toks[ln->tok];
+    char b[256];
+
+    if (ln->ntok == 0) {
+        sc_err(c, ln, ln->colon_col, "unexpected ':'");
+        sc_skip_body(c, ln->indent);
+        return;
+    }
+    int w = sc_which(&t[0], sc_loop_words);
+    if (w < 0) {
+        sc_err(c, ln, t[0].col, "only 'task', 'callback', 'future', 'executor' and "
+               "'slow_callback' can be inside a loop, not '%s'", sc_show(&t[0], b, sizeof b));
+        sc_skip_body(c, ln->indent);
+        return;
+    }
+    if (w == L_TASK || w == L_CALLBACK) {
+        lc->ntasks += w == L_TASK;      /* even a bad one: one mistake, one error */
+        sc_coro_stmt(c, ln, lc, w == L_CALLBACK);
+        return;
+    }
+    if (ln->colon) {
+        sc_err(c, ln, ln->colon_col, "'%s' does not open a block (remove the ':')",
+               sc_loop_words[w]);
+        sc_skip_body(c, ln->indent);
+        return;
+    }
+    struct scene_loop *lp = &s->loops[lc->loop];
+    if (w == L_EXECUTOR || w == L_SLOW) {
+        uint32_t *seen = w == L_EXECUTOR ? &lc->seen_executor : &lc->seen_slow;
+        if (*seen) {
+            sc_err(c, ln, t[0].col, "duplicate setting '%s'", sc_loop_words[w]);
+            return;
+        }
+        *seen = ln->no;
+        if (!sc_need(c, ln, 1, w == L_EXECUTOR ? "a number" : "a duration like 5ms"))
+            return;
+        if (w == L_EXECUTOR) {
+            uint64_t u = 0;
+            int r = t[1].kind == TK_WORD ? sc_parse_u64(t[1].p, t[1].len, &u) : -1;
+            if (r == -1) {
+                sc_err(c, ln, t[1].col, "executor must be a whole number, not '%s'",
+                       sc_show(&t[1], b, sizeof b));
+                return;
+            }
+            if (r == -2 || u < 1 || u > SCENE_MAX_EXECUTOR) {
+                sc_err(c, ln, t[1].col, "executor must be between 1 and %d",
+                       SCENE_MAX_EXECUTOR);
+                return;
+            }
+            if (!sc_no_more(c, ln, 2))
+                return;
+            lp->executor = (int32_t)u;
+        } else {
+            gv_ns d = 0;
+            if (!sc_dur(c, ln, &t[1], &d))
+                return;
+            if (d <= 0) {
+                sc_err(c, ln, t[1].col, "slow_callback must be positive");
+                return;
+            }
+            if (!sc_no_more(c, ln, 2))
+                return;
+            lp->slow_callback = d;
+        }
+        return;
+    }
+    /* future NAME */
+    static const char *const reserved[] = { "io", "sleep", "gather", "executor", NULL };
+    if (!sc_need(c, ln, 1, "a future name") || !sc_name(c, ln, &t[1]) || !sc_no_more(c, ln, 2))
+        return;
+    if (sc_which(&t[1], reserved) >= 0) {
+        sc_err(c, ln, t[1].col, "a future cannot be called '%.*s' ('await %.*s' means "
+               "something else)", (int)t[1].len, t[1].p, (int)t[1].len, t[1].p);
+        return;
+    }
+    if (!sc_fresh(c, ln, &t[1]))
+        return;
+    sc_limit(c, ln, (int64_t)s->nfutures + 1, SCENE_MAX_FUTURES, &c->futures_over, "futures");
+    s->futures = gv_grow(s->futures, &c->cfutures, (size_t)s->nfutures + 1, sizeof *s->futures);
+    struct scene_future *f = &s->futures[s->nfutures];
+    f->name = gv_strndup(t[1].p, t[1].len);
+    f->loop = lc->loop;
+    f->line = ln->no;
+    f->col = t[1].col;
+    sc_map_put(&c->names, f->name, t[1].len, s->nfutures++ * 8 + NK_FUTURE);
+}
+
+/* `loop NAME:` and its block. */
+static void sc_loop_block(struct sc *c, const struct sc_line *ln)
+{
+    const struct sc_tok *t = &c->toks[ln->tok];
+    struct scene *s = c->s;
+
+    if (!ln->colon) {
+        sc_err(c, ln, sc_eol_col(c, ln), "expected ':' at the end of the 'loop' line");
+        goto fail;
+    }
+    if (!sc_need(c, ln, 1, "a loop name") || !sc_name(c, ln, &t[1]) || !sc_no_more(c, ln, 2) ||
+        !sc_fresh(c, ln, &t[1]) || !sc_open_block(c, ln))
+        goto fail;
+    sc_limit(c, ln, (int64_t)s->nloops + 1, SCENE_MAX_LOOPS, &c->loops_over, "loops");
+    s->loops = gv_grow(s->loops, &c->cloops, (size_t)s->nloops + 1, sizeof *s->loops);
+    struct scene_loop *lp = &s->loops[s->nloops];
+    lp->name = gv_strndup(t[1].p, t[1].len);
+    lp->executor = 0;                       /* the default: see scene_loop_executor() */
+    lp->slow_callback = 100 * GV_NS_PER_MS;
+    lp->line = ln->no;
+    lp->col = t[0].col;
+    sc_map_put(&c->names, lp->name, t[1].len, s->nloops * 8 + NK_LOOP);
+    struct sc_loopctx lc = { s->nloops++, 0, 0, 0 };
+    sc_walk(c, ln->indent, -1, sc_loop_stmt, &lc);
+    if (lc.ntasks == 0)
+        sc_err(c, ln, t[0].col, "loop '%s' has no tasks", s->loops[lc.loop].name);
+    return;
+fail:
+    sc_skip_body(c, ln->indent);
 }
 
 /* `note TIME "text" [pt "texto"]` */
@@ -1535,10 +2232,6 @@ static void sc_setting_stmt(struct sc *c, const struct sc_line *ln, int key)
 /* One top-level line. */
 static void sc_top_stmt(struct sc *c, const struct sc_line *ln, void *arg)
 {
-    static const char *const steps[] = {
-        "cpu", "ccall", "nogil", "io", "sleep", "acquire", "release", "with",
-        "incr", "read", "write", "start", "join", "repeat", NULL,
-    };
     const struct sc_tok *t = &c->toks[ln->tok];
     char b[256];
     (void)arg;
@@ -1548,10 +2241,13 @@ static void sc_top_stmt(struct sc *c, const struct sc_line *ln, void *arg)
         sc_skip_body(c, ln->indent);
         return;
     }
-    bool block = sc_is(&t[0], "thread") || sc_is(&t[0], "main") || sc_is(&t[0], "process");
+    bool block = sc_is(&t[0], "thread") || sc_is(&t[0], "main") || sc_is(&t[0], "process") ||
+                 sc_is(&t[0], "loop");
     if (block) {
         if (sc_is(&t[0], "process"))
             sc_process_stmt(c, ln);
+        else if (sc_is(&t[0], "loop"))
+            sc_loop_block(c, ln);
         else
             sc_thread_stmt(c, ln, 0);
         return;
@@ -1559,10 +2255,15 @@ static void sc_top_stmt(struct sc *c, const struct sc_line *ln, void *arg)
     int key = t[0].kind == TK_WORD ? sc_setting_index(t[0].p, t[0].len) : -1;
     bool title = sc_is(&t[0], "scene") || sc_is(&t[0], "title");
     bool known = key >= 0 || title || sc_is(&t[0], "description") || sc_is(&t[0], "lock") ||
-                 sc_is(&t[0], "shared") || sc_is(&t[0], "note");
+                 sc_is(&t[0], "shared") || sc_is(&t[0], "note") || sc_is(&t[0], "queue") ||
+                 sc_is(&t[0], "pool");
     if (!known) {
-        if (sc_which(&t[0], steps) >= 0)
-            sc_err(c, ln, t[0].col, "'%.*s' must be inside a thread block",
+        int w = sc_which(&t[0], sc_step_words);
+        if (w >= 0)
+            sc_err(c, ln, t[0].col, "'%.*s' must be inside %s", (int)t[0].len, t[0].p,
+                   sc_where_block(sc_step_where[w]));
+        else if (sc_which(&t[0], sc_loop_words) >= 0)
+            sc_err(c, ln, t[0].col, "'%.*s' must be directly inside a loop block",
                    (int)t[0].len, t[0].p);
         else
             sc_err(c, ln, t[0].col, "unknown statement '%s' (expected %s)",
@@ -1589,6 +2290,10 @@ static void sc_top_stmt(struct sc *c, const struct sc_line *ln, void *arg)
         sc_text(c, ln, 1, dst);
     } else if (sc_is(&t[0], "note")) {
         sc_note_stmt(c, ln);
+    } else if (sc_is(&t[0], "queue")) {
+        sc_queue_stmt(c, ln);
+    } else if (sc_is(&t[0], "pool")) {
+        sc_pool_stmt(c, ln);
     } else {
         sc_named_stmt(c, ln, sc_is(&t[0], "shared"));
     }
@@ -1596,124 +2301,303 @@ static void sc_top_stmt(struct sc *c, const struct sc_line *ln, void *arg)
 
 /* ============================================================== resolve */
 
-/* Resolve names used by steps; check start/join rules. */
-static void sc_resolve(struct sc *c)
+/* The line record of line number `no` (lines are in file order). */
+static const struct sc_line *sc_line_at(const struct sc *c, uint32_t no)
 {
-    struct scene *s = c->s;
-    int32_t ng = s->nthreads;
-    int *started = gv_calloc((size_t)ng + 1, sizeof *started);
-    size_t *deg = gv_calloc((size_t)ng + 2, sizeof *deg);
-    int32_t *edge = gv_calloc(c->npend + 1, sizeof *edge);
-    int32_t *queue = gv_calloc((size_t)ng + 1, sizeof *queue);
-    bool *live = gv_calloc((size_t)ng + 1, sizeof *live);
-    bool *reported = gv_calloc((size_t)ng + 1, sizeof *reported);
+    size_t lo = 0, hi = c->nlines;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (c->lines[mid].no < no)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < c->nlines ? &c->lines[lo] : NULL;
+}
 
-    for (size_t i = 0; i < c->npend && !c->stop; i++) {
-        struct sc_pend *p = &c->pend[i];
-        const struct sc_line *ln = &c->lines[p->line];
-        const struct sc_tok *t = &c->toks[p->tok];
-        struct scene_step *st = &s->threads[p->thread].steps[p->step];
-        int n = (int)t->len;
-        if (p->kind == PK_LOCK || p->kind == PK_SHARED) {
-            int32_t v = sc_map_get(&c->names, t->p, t->len);
-            int want = p->kind == PK_SHARED;
-            if (v < 0)
-                sc_err(c, ln, t->col, "unknown %s '%.*s'", want ? "shared variable" : "lock",
-                       n, t->p);
-            else if ((v & 1) != want)
-                sc_err(c, ln, t->col, "'%.*s' is a %s, not a %s", n, t->p,
-                       want ? "lock" : "shared variable", want ? "shared variable" : "lock");
-            else {
-                st->ref = v >> 1;
-                if (p->step2 >= 0)
-                    s->threads[p->thread].steps[p->step2].ref = v >> 1;
-            }
-            continue;
-        }
-        int32_t g = sc_map_get(&c->threads, t->p, t->len);
-        const char *verb = st->op == OP_START ? "start" : "join";
-        if (g < 0) {
-            sc_err(c, ln, t->col, "unknown thread '%.*s'", n, t->p);
-        } else if (g == p->thread) {
-            sc_err(c, ln, t->col, "a thread cannot %s itself", verb);
-        } else if (s->threads[g].process != s->threads[p->thread].process) {
-            sc_err(c, ln, t->col, "thread '%.*s' belongs to another process", n, t->p);
-        } else {
-            st->ref = g;
-            if (st->op == OP_START) {
-                s->threads[g].deferred = 1;
-                started[g] += p->mult;
-                if (started[g] > 1 && !reported[g]) {
-                    sc_err(c, ln, t->col, "thread '%.*s' is started more than once "
-                           "(Python raises RuntimeError)", n, t->p);
-                    reported[g] = true;
-                }
-                deg[p->thread]++;
-            }
-        }
-    }
-    if (c->stop)
-        goto out;
+/* Report name t, which should be a `want`: unknown, or something else. */
+static void sc_wrong_kind(struct sc *c, const struct sc_line *ln, const struct sc_tok *t,
+                          enum sc_nk want, int32_t v)
+{
+    int n = (int)t->len;
+    const char *other = v >= 0 ? sc_kind_names[v & 7]
+        : want != NK_THREAD && sc_map_get(&c->threads, t->p, t->len) >= 0 ? "thread"
+        : sc_map_get(&c->procs, t->p, t->len) >= 0 ? "process" : NULL;
+    if (other)
+        sc_err(c, ln, t->col, "'%.*s' is a %s, not a %s", n, t->p, other, sc_kind_names[want]);
+    else
+        sc_err(c, ln, t->col, "unknown %s '%.*s'", sc_kind_names[want], n, t->p);
+}
 
-    /* which groups ever run: from the groups that start at time 0 along
-     * `start` edges (compressed adjacency: deg -> offsets) */
-    size_t sum = 0;
-    for (int32_t g = 0; g <= ng; g++) {
-        size_t d = deg[g];
-        deg[g] = sum;
-        sum += d;
-    }
-    for (size_t i = 0; i < c->npend; i++) {
-        struct sc_pend *p = &c->pend[i];
-        struct scene_step *st = &s->threads[p->thread].steps[p->step];
-        if (p->kind == PK_THREAD && st->op == OP_START && st->ref >= 0)
-            edge[deg[p->thread]++] = st->ref;
-    }
-    /* deg[g] is now the end of g's edges; g's start is deg[g-1] (0 for g=0) */
+/* The step holding pending reference p. */
+static struct scene_step *sc_pstep(const struct sc *c, const struct sc_pend *p)
+{
+    return &sc_prog(c, p->coro, p->thread)[p->step];
+}
+
+/* If p is a resolved edge from a coro to the coro it creates (create_task,
+ * gather) or schedules (call_soon, call_later, add_done_callback): the
+ * target, else -1. */
+static int32_t sc_coro_edge(const struct sc *c, const struct sc_pend *p)
+{
+    if (!p->coro)
+        return -1;
+    const struct scene_step *st = sc_pstep(c, p);
+    if (p->kind == NK_TASK && (st->op == OP_CREATE_TASK || st->op == OP_AWAIT_GATHER))
+        return st->ref;
+    if (p->kind == NK_CALLBACK)
+        return p->second ? st->ref2 : st->ref;
+    return -1;
+}
+
+/* Breadth-first search from the marked nodes of live[0..n) along the edges
+ * (compressed: node g's edges are edge[end[g-1] .. end[g]), end[-1] = 0). */
+static void sc_reach(bool *live, int32_t n, const size_t *end, const int32_t *edge,
+                     int32_t *queue)
+{
     size_t qh = 0, qt = 0;
-    for (int32_t g = 0; g < ng; g++)
-        if (!s->threads[g].deferred) {
-            live[g] = true;
+    for (int32_t g = 0; g < n; g++)
+        if (live[g])
             queue[qt++] = g;
-        }
     while (qh < qt) {
         int32_t g = queue[qh++];
-        for (size_t e = g ? deg[g - 1] : 0; e < deg[g]; e++)
+        for (size_t e = g ? end[g - 1] : 0; e < end[g]; e++)
             if (!live[edge[e]]) {
                 live[edge[e]] = true;
                 queue[qt++] = edge[e];
             }
     }
+}
+
+/* Turn counts per node into end offsets (exclusive prefix sums); the fill
+ * pass then advances them to the end of each node's edges. */
+static void sc_offsets(size_t *deg, int32_t n)
+{
+    size_t sum = 0;
+    for (int32_t g = 0; g <= n; g++) {
+        size_t d = deg[g];
+        deg[g] = sum;
+        sum += d;
+    }
+}
+
+/* Resolve names used by steps; check start/join, run and loop rules; find
+ * the threads that never start and the tasks that are never created. */
+static void sc_resolve(struct sc *c)
+{
+    struct scene *s = c->s;
+    int32_t ng = s->nthreads, nl = s->nloops, nco = s->ncoros;
+    int32_t nq = ng > nco ? ng : nco;
+    int *started = gv_calloc((size_t)ng + 1, sizeof *started);
+    size_t *deg = gv_calloc((size_t)ng + 2, sizeof *deg);
+    size_t *cdeg = gv_calloc((size_t)nco + 2, sizeof *cdeg);
+    int32_t *edge = gv_calloc(c->npend + 1, sizeof *edge);
+    int32_t *queue = gv_calloc((size_t)nq + 1, sizeof *queue);
+    bool *live = gv_calloc((size_t)ng + 1, sizeof *live);
+    bool *clive = gv_calloc((size_t)nco + 1, sizeof *clive);
+    bool *by_cb = gv_calloc((size_t)nco + 1, sizeof *by_cb);
+    bool *reported = gv_calloc((size_t)ng + 1, sizeof *reported);
+    int32_t *run_by = gv_calloc((size_t)nl + 1, sizeof *run_by);
+    bool *run_reported = gv_calloc((size_t)nl + 1, sizeof *run_reported);
+    bool *has_task = gv_calloc((size_t)nl + 1, sizeof *has_task);
+    bool *has_start = gv_calloc((size_t)nl + 1, sizeof *has_start);
+
+    for (int32_t l = 0; l < nl; l++)
+        run_by[l] = -1;
+
+    for (size_t i = 0; i < c->npend && !c->stop; i++) {
+        struct sc_pend *p = &c->pend[i];
+        const struct sc_line *ln = &c->lines[p->line];
+        const struct sc_tok *t = &c->toks[p->tok];
+        struct scene_step *st = sc_pstep(c, p);
+        int n = (int)t->len;
+        if (p->kind == NK_THREAD) {
+            int32_t g = sc_map_get(&c->threads, t->p, t->len);
+            const char *verb = st->op == OP_START ? "start" : "join";
+            if (g < 0) {
+                sc_wrong_kind(c, ln, t, NK_THREAD, sc_map_get(&c->names, t->p, t->len));
+            } else if (g == p->thread) {
+                sc_err(c, ln, t->col, "a thread cannot %s itself", verb);
+            } else if (s->threads[g].process != s->threads[p->thread].process) {
+                sc_err(c, ln, t->col, "thread '%.*s' belongs to another process", n, t->p);
+            } else {
+                st->ref = g;
+                if (st->op == OP_START) {
+                    s->threads[g].deferred = 1;
+                    started[g] += p->mult;
+                    if (started[g] > 1 && !reported[g]) {
+                        sc_err(c, ln, t->col, "thread '%.*s' is started more than once "
+                               "(Python raises RuntimeError)", n, t->p);
+                        reported[g] = true;
+                    }
+                    deg[p->thread]++;
+                }
+            }
+            continue;
+        }
+        int32_t v = sc_map_get(&c->names, t->p, t->len);
+        if (v < 0 || (enum sc_nk)(v & 7) != p->kind) {
+            sc_wrong_kind(c, ln, t, p->kind, v);
+            continue;
+        }
+        int32_t idx = v >> 3;
+        switch (p->kind) {
+        case NK_LOCK:
+        case NK_SHARED:
+            st->ref = idx;
+            if (p->step2 >= 0)
+                sc_prog(c, p->coro, p->thread)[p->step2].ref = idx;
+            break;
+        case NK_LOOP: {
+            st->ref = idx;
+            bool twice = p->mult > 1 || s->procs[s->threads[p->thread].process].count > 1;
+            if (run_by[idx] < 0) {
+                run_by[idx] = p->thread;
+            } else if (!run_reported[idx] && run_by[idx] != p->thread) {
+                sc_err(c, ln, t->col, "loop '%.*s' is run by more than one thread", n, t->p);
+                run_reported[idx] = true;
+            } else {
+                twice = true;
+            }
+            if (twice && !run_reported[idx]) {
+                sc_err(c, ln, t->col, "loop '%.*s' is run more than once (a loop block "
+                       "is one asyncio.run: declare another loop)", n, t->p);
+                run_reported[idx] = true;
+            }
+            break;
+        }
+        case NK_TASK:
+        case NK_CALLBACK:
+        case NK_FUTURE: {
+            int32_t tl = p->kind == NK_FUTURE ? s->futures[idx].loop : s->coros[idx].loop;
+            int32_t ol = p->coro ? s->coros[p->thread].loop : tl;
+            if (tl != ol) {
+                sc_err(c, ln, t->col, "%s '%.*s' belongs to loop '%s', not '%s'",
+                       sc_kind_names[p->kind], n, t->p, s->loops[tl].name, s->loops[ol].name);
+                break;
+            }
+            if (p->second)
+                st->ref2 = idx;
+            else
+                st->ref = idx;
+            if (p->kind == NK_TASK && (st->op == OP_CREATE_TASK || st->op == OP_AWAIT_GATHER))
+                s->coros[idx].deferred = 1;
+            break;
+        }
+        default:
+            st->ref = idx;
+            break;
+        }
+    }
+    if (c->stop)
+        goto out;
+
+    /* a thread may name any loop's callback or future, but not across processes */
+    for (size_t i = 0; i < c->npend; i++) {
+        struct sc_pend *p = &c->pend[i];
+        if (p->coro || (p->kind != NK_CALLBACK && p->kind != NK_FUTURE))
+            continue;
+        int32_t idx = sc_pstep(c, p)->ref;
+        if (idx < 0)
+            continue;
+        int32_t l = p->kind == NK_FUTURE ? s->futures[idx].loop : s->coros[idx].loop;
+        if (run_by[l] >= 0 &&
+            s->threads[run_by[l]].process != s->threads[p->thread].process) {
+            const struct sc_tok *t = &c->toks[p->tok];
+            sc_err(c, &c->lines[p->line], t->col, "%s '%.*s' belongs to loop '%s', which "
+                   "runs in another process", sc_kind_names[p->kind], (int)t->len, t->p,
+                   s->loops[l].name);
+        }
+    }
+
+    /* every loop is run once and has a task to start with */
+    for (int32_t i = 0; i < nco; i++)
+        if (!s->coros[i].is_callback) {
+            has_task[s->coros[i].loop] = true;
+            has_start[s->coros[i].loop] |= !s->coros[i].deferred;
+        }
+    for (int32_t l = 0; l < nl; l++) {
+        const struct scene_loop *lp = &s->loops[l];
+        if (run_by[l] < 0)
+            sc_err(c, sc_line_at(c, lp->line), lp->col, "loop '%s' is never run", lp->name);
+        else if (has_task[l] && !has_start[l])
+            sc_err(c, sc_line_at(c, lp->line), lp->col, "loop '%s' has no task to start "
+                   "with: every task is created by create_task or gather", lp->name);
+    }
+
+    /* which thread groups ever run: from the groups that start at time 0
+     * along `start` edges */
+    sc_offsets(deg, ng);
+    for (size_t i = 0; i < c->npend; i++) {
+        struct sc_pend *p = &c->pend[i];
+        struct scene_step *st = sc_pstep(c, p);
+        if (p->kind == NK_THREAD && st->op == OP_START && st->ref >= 0)
+            edge[deg[p->thread]++] = st->ref;
+    }
+    for (int32_t g = 0; g < ng; g++)
+        live[g] = !s->threads[g].deferred;
+    sc_reach(live, ng, deg, edge, queue);
     for (int32_t g = 0; g < ng; g++)
         if (!live[g]) {
             struct scene_thread *th = &s->threads[g];
-            /* lines are in file order: binary search for the header */
-            size_t lo = 0, hi = c->nlines;
-            while (lo < hi) {
-                size_t mid = lo + (hi - lo) / 2;
-                if (c->lines[mid].no < th->line)
-                    lo = mid + 1;
-                else
-                    hi = mid;
-            }
-            const struct sc_line *hdr = lo < c->nlines ? &c->lines[lo] : NULL;
-            sc_err(c, hdr, th->col, "thread '%s' never starts: only threads that "
-                   "never start start it", th->name);
+            sc_err(c, sc_line_at(c, th->line), th->col, "thread '%s' never starts: only "
+                   "threads that never start start it", th->name);
         }
     for (size_t i = 0; i < c->npend; i++) {
         struct sc_pend *p = &c->pend[i];
-        struct scene_step *st = &s->threads[p->thread].steps[p->step];
-        if (p->kind == PK_THREAD && st->op == OP_JOIN && st->ref >= 0 && !live[st->ref])
+        struct scene_step *st = sc_pstep(c, p);
+        if (p->kind == NK_THREAD && st->op == OP_JOIN && st->ref >= 0 && !live[st->ref])
             sc_err(c, &c->lines[p->line], c->toks[p->tok].col, "thread '%s' never starts, "
                    "so joining it would wait forever", s->threads[st->ref].name);
+    }
+
+    /* which tasks and callbacks ever run: from the tasks that start with
+     * their loop and the callbacks that running threads schedule, along
+     * create_task / gather / call_soon / call_later / add_done_callback */
+    for (size_t i = 0; i < c->npend; i++)
+        if (sc_coro_edge(c, &c->pend[i]) >= 0)
+            cdeg[c->pend[i].thread]++;
+    sc_offsets(cdeg, nco);
+    for (size_t i = 0; i < c->npend; i++) {
+        struct sc_pend *p = &c->pend[i];
+        int32_t to = sc_coro_edge(c, p);
+        if (to < 0)
+            continue;
+        edge[cdeg[p->thread]++] = to;
+        if (s->coros[p->thread].is_callback && !s->coros[to].is_callback)
+            by_cb[to] = true;
+    }
+    for (int32_t i = 0; i < nco; i++)
+        clive[i] = !s->coros[i].is_callback && !s->coros[i].deferred;
+    for (size_t i = 0; i < c->npend; i++) {
+        struct sc_pend *p = &c->pend[i];
+        struct scene_step *st = sc_pstep(c, p);
+        if (!p->coro && st->op == OP_CALL_SOON_THREADSAFE && st->ref >= 0 && live[p->thread])
+            clive[st->ref] = true;
+    }
+    sc_reach(clive, nco, cdeg, edge, queue);
+    for (int32_t i = 0; i < nco; i++) {
+        const struct scene_coro *co = &s->coros[i];
+        if (co->is_callback || clive[i] || run_by[co->loop] < 0 || !has_start[co->loop])
+            continue;
+        sc_err(c, sc_line_at(c, co->line), co->col, "task '%s' is never created: only %s "
+               "create it", co->name, by_cb[i] ? "tasks and callbacks that never run"
+               : "tasks that are never created");
     }
 out:
     free(started);
     free(deg);
+    free(cdeg);
     free(edge);
     free(queue);
     free(live);
+    free(clive);
+    free(by_cb);
     free(reported);
+    free(run_by);
+    free(run_reported);
+    free(has_task);
+    free(has_start);
 }
 
 /* Order notes by time, then by line (= file order): stable. */
@@ -1797,6 +2681,7 @@ struct scene *scene_parse(const char *file, const char *text, size_t len,
     free(c.lines);
     free(c.pend);
     free(c.tcap);
+    free(c.ocap);
     free(c.threads.e);
     free(c.procs.e);
     free(c.names.e);

@@ -39,6 +39,9 @@ void scene_defaults(struct scene_settings *s)
     s->horizon = 600 * GV_NS_PER_S;
     s->seed = 1;
     s->nogil_overhead_explicit = 0;
+    s->spawn_cost = 50 * GV_NS_PER_MS;
+    s->fork_cost = 2 * GV_NS_PER_MS;
+    s->pickle_per_mb = 4 * GV_NS_PER_MS;
 }
 
 /* Free the strings of a translated text. */
@@ -76,6 +79,23 @@ void scene_free(struct scene *s)
     for (int32_t i = 0; i < s->nnotes; i++)
         scene_text_free(&s->notes[i].text);
     free(s->notes);
+    for (int32_t i = 0; i < s->nloops; i++)
+        free(s->loops[i].name);
+    free(s->loops);
+    for (int32_t i = 0; i < s->ncoros; i++) {
+        free(s->coros[i].name);
+        free(s->coros[i].steps);
+    }
+    free(s->coros);
+    for (int32_t i = 0; i < s->nfutures; i++)
+        free(s->futures[i].name);
+    free(s->futures);
+    for (int32_t i = 0; i < s->nqueues; i++)
+        free(s->queues[i].name);
+    free(s->queues);
+    for (int32_t i = 0; i < s->npools; i++)
+        free(s->pools[i].name);
+    free(s->pools);
     free(s);
 }
 
@@ -134,6 +154,17 @@ int32_t scene_total_threads(const struct scene *s)
             return INT32_MAX;
     }
     return (int32_t)total;
+}
+
+/* The loop's `executor N`, or min(32, cores + 4) when it gave none (0). */
+int32_t scene_loop_executor(const struct scene *s, int32_t loop)
+{
+    if (!s || loop < 0 || loop >= s->nloops)
+        return 0;
+    if (s->loops[loop].executor > 0)
+        return s->loops[loop].executor;
+    int32_t d = (int32_t)s->set.cores + 4;
+    return d < 32 ? d : 32;
 }
 
 /* Text in `lang`, else English, else "". */
