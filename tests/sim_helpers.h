@@ -180,7 +180,8 @@ static inline void check_invariants(const struct run *r)
         if (t->end < 0 && t->start == 0 && t->python_ns + t->ready_ns + t->os_ns == 0)
             continue; /* never started */
         gv_ns sum = t->python_ns + t->ccall_ns + t->nogil_ns + t->os_ns + t->ready_ns + t->gil_wait_ns +
-                    t->io_ns + t->sleep_ns + t->lock_wait_ns + t->join_wait_ns;
+                    t->io_ns + t->sleep_ns + t->lock_wait_ns + t->join_wait_ns + t->select_ns +
+                    t->queue_wait_ns + t->idle_ns + t->map_wait_ns;
         if (sum != end - t->start)
             fail_msg("thread %s: buckets add to %lld ns, lifetime is %lld ns", t->name, (long long)sum,
                      (long long)(end - t->start));

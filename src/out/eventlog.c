@@ -69,6 +69,19 @@ static void thread_state(const struct timeline *tl, const struct scene *sc, cons
     case TS_JOIN_WAIT: snprintf(buf, size, "%s waits in join() for %s", who, thread_name(tl, r->arg)); break;
     case TS_OS: snprintf(buf, size, "%s is in the kernel on core %d (switch or wake-up)%s", who, core, gil); break;
     case TS_DONE: snprintf(buf, size, "%s has finished", who); break;
+    case TS_SELECT:
+        snprintf(buf, size, "%s waits in select() for its event loop %s (GIL released)", who,
+                 sc && r->arg >= 0 && r->arg < sc->nloops ? sc->loops[r->arg].name : "");
+        break;
+    case TS_QUEUE_WAIT:
+        snprintf(buf, size, "%s waits on queue %s (GIL released)", who,
+                 sc && r->arg >= 0 && r->arg < sc->nqueues ? sc->queues[r->arg].name : "?");
+        break;
+    case TS_IDLE: snprintf(buf, size, "%s is idle, waiting for work", who); break;
+    case TS_MAP_WAIT:
+        snprintf(buf, size, "%s waits in Pool.map for pool %s", who,
+                 sc && r->arg >= 0 && r->arg < sc->npools ? sc->pools[r->arg].name : "?");
+        break;
     default: snprintf(buf, size, "%s: state %d", who, r->code); break;
     }
 }
@@ -96,11 +109,45 @@ void eventlog_describe(const struct timeline *tl, const struct scene *sc, uint64
             else
                 snprintf(buf, size, "lock %s: free", who);
             return;
+        case LANE_TASK: {
+            static const char *const what[] = { "I/O", "asyncio.sleep", "future", "gather", "the executor" };
+            if (r->code == TK_PENDING) {
+                const char *detail = "";
+                if ((r->flags == TW_IO || r->flags == TW_EXECUTOR) && label(sc, r->arg))
+                    detail = label(sc, r->arg);
+                else if (r->flags == TW_FUTURE && sc && r->arg >= 0 && r->arg < sc->nfutures)
+                    detail = sc->futures[r->arg].name;
+                else if (r->flags == TW_GATHER && sc && r->arg >= 0 && r->arg < sc->ncoros)
+                    detail = sc->coros[r->arg].name;
+                snprintf(buf, size, "task %s awaits %s%s%s%s", who, r->flags < 5 ? what[r->flags] : "?",
+                         *detail ? " \"" : "", detail, *detail ? "\"" : "");
+            } else {
+                snprintf(buf, size, "task %s is %s", who, task_state_name(r->code));
+            }
+            return;
+        }
+        case LANE_LOOP:
+            switch (r->code) {
+            case LOOP_SELECT:
+                if (r->arg < 0)
+                    snprintf(buf, size, "loop %s waits in select() until an event comes", who);
+                else
+                    snprintf(buf, size, "loop %s waits in select() for at most %d us", who, r->arg);
+                break;
+            case LOOP_TASK: snprintf(buf, size, "loop %s runs a step of task %d", who, r->arg); break;
+            case LOOP_CALLBACK:
+                snprintf(buf, size, "loop %s runs callback %s", who,
+                         sc && r->arg >= 0 && r->arg < sc->ncoros ? sc->coros[r->arg].name : "?");
+                break;
+            case LOOP_EVENTS: snprintf(buf, size, "loop %s: select returned, it queues the ready callbacks", who); break;
+            default: snprintf(buf, size, "loop %s is not running", who); break;
+            }
+            return;
         default: snprintf(buf, size, "%s: state %d", who, r->code); return;
         }
     }
     if (r->kind == TL_COUNTER) {
-        snprintf(buf, size, "%s = %" PRId32, who, r->arg);
+        snprintf(buf, size, "%s%s = %" PRId32, l->kind == LANE_COUNTER ? "length of " : "", who, r->arg);
         return;
     }
     switch (r->code) {
@@ -141,6 +188,26 @@ void eventlog_describe(const struct timeline *tl, const struct scene *sc, uint64
     case EV_HORIZON: snprintf(buf, size, "the simulation stops at its horizon"); break;
     case EV_PREEMPT: snprintf(buf, size, "the OS preempts %s: its time slice on core %d is over", who, r->arg); break;
     case EV_LOCK_ACQUIRED: snprintf(buf, size, "%s acquires lock %s", thread_name(tl, r->arg), who); break;
+    case EV_TASK_CREATED: snprintf(buf, size, "task %s is created", who); break;
+    case EV_FUTURE_DONE:
+        snprintf(buf, size, "future %s is done: its waiters and callbacks are scheduled",
+                 sc && r->arg >= 0 && r->arg < sc->nfutures ? sc->futures[r->arg].name : "?");
+        break;
+    case EV_CALLBACK_SCHEDULED:
+        snprintf(buf, size, "callback %s is scheduled on loop %s",
+                 sc && r->arg >= 0 && r->arg < sc->ncoros ? sc->coros[r->arg].name : "?", who);
+        break;
+    case EV_SLOW_CALLBACK:
+        snprintf(buf, size, "loop %s: a callback ran %d us (asyncio debug mode would warn)", who, r->arg);
+        break;
+    case EV_FLOW_OUT: {
+        static const char *const kind[] = { "I/O is ready", "a timer fires", "a result is set",
+                                            "call_soon_threadsafe", "call_soon" };
+        snprintf(buf, size, "%s: %s (notification #%d)", who, r->flags < 5 ? kind[r->flags] : "?", r->arg);
+        break;
+    }
+    case EV_FLOW_IN: snprintf(buf, size, "%s: resumed by notification #%d", who, r->arg); break;
+    case EV_LOOP_ITERATION: snprintf(buf, size, "loop %s: a new pass, %d callbacks ready", who, r->arg); break;
     default: snprintf(buf, size, "%s: event %d", who, r->code); break;
     }
 }

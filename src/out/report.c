@@ -83,11 +83,13 @@ void report_text(FILE *f, const struct scene *sc, const struct sim_stats *st)
             "ready", "lock wait", "ended");
     for (int32_t i = 0; i < st->nthreads; i++) {
         const struct thread_stats *t = &st->threads[i];
+        if (t->daemon && t->start == 0 && t->end < 0 && cpu_of(t) + t->os_ns + t->idle_ns == 0)
+            continue; /* a pool thread that was never needed */
         fprintf(f, "%-*.*s  %10s %10s %10s %10s %10s %10s\n", w, w, t->name,
                 gv_fmt_duration(cpu_of(t), a, sizeof a), gv_fmt_duration(t->gil_wait_ns, b, sizeof b),
                 gv_fmt_duration(t->io_ns, c, sizeof c), gv_fmt_duration(t->ready_ns, d, sizeof d),
                 gv_fmt_duration(t->lock_wait_ns, e, sizeof e),
-                t->end >= 0 ? gv_fmt_duration(t->end, g, sizeof g) : "never");
+                t->end >= 0 ? gv_fmt_duration(t->end, g, sizeof g) : t->daemon ? "(idle)" : "never");
     }
     fputc('\n', f);
     if (sc->set.gil == GIL_NONE)
@@ -112,6 +114,38 @@ void report_text(FILE *f, const struct scene *sc, const struct sim_stats *st)
             fprintf(f, ": %" PRIu64 " updates lost, overwritten by %" PRIu64 " writes based on stale reads)\n",
                     s->lost_updates, s->stale_writes);
     }
+    for (int32_t l = 0; l < st->nloops; l++) {
+        const struct loop_stats *ls = &st->loops[l];
+        fprintf(f, "loop     %s: %" PRIu64 " iterations, %" PRIu64 " callbacks, lag mean %s, p99 %s, max %s, %" PRIu64
+                   " slow callbacks\n",
+                ls->name, ls->iterations, ls->handles, gv_fmt_duration(ls->lag_mean_ns, a, sizeof a),
+                gv_fmt_duration(ls->lag_p99_ns, b, sizeof b), gv_fmt_duration(ls->lag_max_ns, c, sizeof c),
+                ls->slow_callbacks);
+        if (ls->executor_threads > 0)
+            fprintf(f, "executor %s: %d threads, busy %.0f%%\n", ls->name, (int)ls->executor_threads,
+                    100.0 * ls->executor_utilisation);
+    }
+    if (st->ntasks > 0) {
+        fprintf(f, "\n%-*s  %10s %10s %10s %10s %10s\n", w, "task", "created", "ended", "awaiting", "in queue",
+                "running");
+        int shown = 0;
+        for (int32_t k = 0; k < st->ntasks; k++) {
+            const struct task_stats *t = &st->tasks[k];
+            if (t->created < 0)
+                continue;
+            if (++shown > 20) {
+                fprintf(f, "... and %d more tasks (see --json)\n", (int)(st->ntasks - k));
+                break;
+            }
+            fprintf(f, "%-*.*s  %10s %10s %10s %10s %10s%s\n", w, w, t->name, gv_fmt_duration(t->created, a, sizeof a),
+                    t->done >= 0 ? gv_fmt_duration(t->done, b, sizeof b) : "never",
+                    gv_fmt_duration(t->pending_ns, c, sizeof c), gv_fmt_duration(t->scheduled_ns, d, sizeof d),
+                    gv_fmt_duration(t->running_ns, e, sizeof e), t->cancelled ? "  cancelled" : "");
+        }
+    }
+    if (st->sequential_ns > 0)
+        fprintf(f, "speedup  %.2fx over doing the same work and waits one after another (%s)\n", st->speedup,
+                gv_fmt_duration(st->sequential_ns, a, sizeof a));
     if (st->deadlock)
         fprintf(f, "DEADLOCK %s\n", st->deadlock_desc);
 }
@@ -173,7 +207,41 @@ void report_json(FILE *f, const struct scene *sc, const struct sim_stats *st)
                    ",\"stale_writes\":%" PRIu64 "}",
                 v->final, v->expected, v->lost_updates, v->stale_writes);
     }
-    fprintf(f, "},\"deadlock\":%s", st->deadlock ? "true" : "false");
+    fputs("},\"loop\":", f);
+    /* the first loop at top level (most scenes have one), all of them in "loops" */
+    for (int pass = 0; pass < 2; pass++) {
+        if (pass == 1)
+            fputs(",\"loops\":[", f);
+        for (int32_t l = 0; l < st->nloops && (pass == 1 || l == 0); l++) {
+            const struct loop_stats *ls = &st->loops[l];
+            if (pass == 1 && l)
+                fputc(',', f);
+            fputs("{\"name\":", f);
+            json_str(f, ls->name);
+            fprintf(f, ",\"iterations\":%" PRIu64 ",\"callbacks\":%" PRIu64 ",\"lag_ns\":{\"mean\":%" PRId64
+                       ",\"p99\":%" PRId64 ",\"max\":%" PRId64 "},\"slow_callbacks\":%" PRIu64
+                       ",\"executor\":{\"threads\":%d,\"busy_ns\":%" PRId64 ",\"utilisation\":%.4f}}",
+                    ls->iterations, ls->handles, ls->lag_mean_ns, ls->lag_p99_ns, ls->lag_max_ns, ls->slow_callbacks,
+                    (int)ls->executor_threads, ls->executor_busy_ns, ls->executor_utilisation);
+        }
+        if (pass == 0 && st->nloops == 0)
+            fputs("null", f);
+        if (pass == 1)
+            fputc(']', f);
+    }
+    fputs(",\"tasks\":[", f);
+    for (int32_t k = 0; k < st->ntasks; k++) {
+        const struct task_stats *t = &st->tasks[k];
+        fputs(k ? ",{\"name\":" : "{\"name\":", f);
+        json_str(f, t->name);
+        fprintf(f, ",\"loop\":%d,\"created_ns\":%" PRId64 ",\"done_ns\":%" PRId64 ",\"wall_ns\":%" PRId64
+                   ",\"pending_ns\":%" PRId64 ",\"scheduled_ns\":%" PRId64 ",\"running_ns\":%" PRId64
+                   ",\"cancelled\":%s}",
+                (int)t->loop, t->created, t->done, t->done >= 0 && t->created >= 0 ? t->done - t->created : -1,
+                t->pending_ns, t->scheduled_ns, t->running_ns, t->cancelled ? "true" : "false");
+    }
+    fprintf(f, "],\"sequential_ns\":%" PRId64 ",\"speedup\":%.4f", st->sequential_ns, st->speedup);
+    fprintf(f, ",\"deadlock\":%s", st->deadlock ? "true" : "false");
     if (st->deadlock) {
         fputs(",\"deadlock_detail\":", f);
         json_str(f, st->deadlock_desc);

@@ -30,6 +30,15 @@
 #define SCENE_MAX_LOCKS     1024
 #define SCENE_MAX_SHARED    1024
 #define SCENE_MAX_NOTES     4096
+/* asyncio, queues and pools (added with the asyncio constructs) */
+#define SCENE_MAX_LOOPS     1024
+#define SCENE_MAX_TASKS     100000 /* tasks after xN replication, all loops */
+#define SCENE_MAX_CALLBACKS 4096
+#define SCENE_MAX_FUTURES   4096
+#define SCENE_MAX_QUEUES    1024
+#define SCENE_MAX_EXECUTOR  1024   /* `executor N` of one loop */
+#define SCENE_MAX_ITEMS     1000000000 /* `map` items; `queue ... size N` */
+#define SCENE_MAX_BYTES     INT64_C(1000000000000) /* `send`/`recv` sizes: 1 TB */
 
 enum gil_model {
     GIL_NEW,   /* CPython 3.2+: switch interval, drop_request, forced switching */
@@ -51,6 +60,33 @@ enum step_op {
     OP_START,    /* threading.Thread(...).start() of another thread (group) */
     OP_JOIN,     /* thread.join() of another thread (group) */
     OP_REPEAT,   /* repeat `count` times the next `body` steps */
+
+    /* asyncio, inside the body of a task (and, for the non-await ones, of a
+     * callback).  `ref` names what is awaited or scheduled. */
+    OP_AWAIT_IO,          /* await non-blocking I/O: dur, ref = label or -1 */
+    OP_AWAIT_SLEEP,       /* await asyncio.sleep(dur) */
+    OP_AWAIT_FUTURE,      /* await fut: ref = future */
+    OP_AWAIT_GATHER,      /* await asyncio.gather(*group): ref = task group; creates
+                             the group's tasks now if they were not created yet */
+    OP_AWAIT_EXECUTOR,    /* await loop.run_in_executor(None, f): f is `sub` (OP_CPU,
+                             OP_NOGIL, OP_IO or OP_SLEEP) of `dur`, ref = label or -1 */
+    OP_CREATE_TASK,       /* asyncio.create_task(...): ref = task group */
+    OP_CANCEL,            /* task.cancel() for every task of group ref */
+    OP_CALL_SOON,         /* loop.call_soon(cb): ref = callback */
+    OP_CALL_LATER,        /* loop.call_later(dur, cb): ref = callback */
+    OP_ADD_DONE_CALLBACK, /* fut.add_done_callback(cb): ref = future, ref2 = callback */
+    OP_SET_RESULT,        /* fut.set_result(...): ref = future.  In a thread that is not
+                             the loop's, it goes through call_soon_threadsafe */
+
+    /* ordinary threads */
+    OP_RUN,               /* asyncio.run(...): ref = loop; runs the loop on this thread
+                             until every task of the loop has finished */
+    OP_CALL_SOON_THREADSAFE, /* loop.call_soon_threadsafe(cb): ref = callback */
+    OP_PUT,               /* queue.Queue.put(): ref = queue; blocks while it is full */
+    OP_GET,               /* queue.Queue.get(): ref = queue; blocks while it is empty */
+    OP_MAP,               /* multiprocessing Pool.map(): ref = pool, count = items; the
+                             next `body` steps are one item's work in a worker process;
+                             send / recv = bytes pickled per item each way */
 };
 
 /* One step of a thread's program.  Programs are flat arrays: a REPEAT step is
@@ -62,8 +98,54 @@ struct scene_step {
                          set.bytecode for READ/WRITE), resolved by the engine */
     int32_t ref;      /* IO/CPU/NOGIL/CCALL: label index or -1; ACQUIRE/RELEASE: lock;
                          INCR/READ/WRITE: shared variable; START/JOIN: thread group */
-    int64_t count;    /* REPEAT: iterations */
-    int32_t body;     /* REPEAT: number of steps in the body */
+    int64_t count;    /* REPEAT: iterations; MAP: items */
+    int32_t body;     /* REPEAT, MAP: number of steps in the body */
+    int32_t ref2;     /* ADD_DONE_CALLBACK: the callback; else -1 */
+    int32_t sub;      /* AWAIT_EXECUTOR: the op run in the executor; else 0 */
+    int64_t send, recv; /* MAP: bytes pickled per item, to the worker and back */
+    uint32_t line, col;
+};
+
+/* `loop NAME:` — an asyncio event loop, run by the thread that executes
+ * `run NAME`. */
+struct scene_loop {
+    char *name;
+    int32_t executor;       /* run_in_executor thread pool size (default: min(32, cores + 4)) */
+    gv_ns slow_callback;    /* loop.slow_callback_duration (default 100 ms) */
+    uint32_t line, col;
+};
+
+/* `task NAME [xN]:` or `callback NAME:` inside a loop block. */
+struct scene_coro {
+    char *name;
+    int32_t loop;           /* index into scene.loops */
+    int32_t count;          /* tasks: xN (named name1..nameN when N > 1); callbacks: 1 */
+    int is_callback;
+    int deferred;           /* tasks: created by create_task / gather, not at loop start */
+    struct scene_step *steps;
+    int32_t nsteps;
+    uint32_t line, col;
+};
+
+/* `future NAME` inside a loop block. */
+struct scene_future {
+    char *name;
+    int32_t loop;
+    uint32_t line, col;
+};
+
+/* `queue NAME [size N]` — a queue.Queue; capacity 0 means unbounded. */
+struct scene_queue {
+    char *name;
+    int64_t capacity;
+    uint32_t line, col;
+};
+
+/* `pool NAME xN [fork|spawn]` — a multiprocessing.Pool of N worker processes. */
+struct scene_pool {
+    char *name;
+    int32_t size;
+    int spawn;              /* 1: spawn start method, 0: fork */
     uint32_t line, col;
 };
 
@@ -125,6 +207,9 @@ struct scene_settings {
     gv_ns horizon;          /* simulation stops here at the latest */
     uint64_t seed;
     int nogil_overhead_explicit; /* nogil_overhead given (scene or --set): `python` keeps it */
+    gv_ns spawn_cost;       /* starting a worker process with the spawn method (default 50 ms) */
+    gv_ns fork_cost;        /* ... with fork (default 2 ms) */
+    gv_ns pickle_per_mb;    /* pickling, piping and unpickling one megabyte (default 4 ms) */
 };
 
 struct scene {
@@ -139,6 +224,11 @@ struct scene {
     struct scene_named *shared;   int32_t nshared;
     char **labels;                int32_t nlabels;  /* I/O and work labels, deduplicated */
     struct scene_note *notes;     int32_t nnotes;   /* sorted by time (stable) */
+    struct scene_loop *loops;     int32_t nloops;
+    struct scene_coro *coros;     int32_t ncoros;   /* tasks and callbacks, in file order */
+    struct scene_future *futures; int32_t nfutures;
+    struct scene_queue *queues;   int32_t nqueues;
+    struct scene_pool *pools;     int32_t npools;
 };
 
 /* One diagnostic: "file:line:col: message" plus the offending source line. */
@@ -175,6 +265,11 @@ void scene_diags_free(struct scene_diags *d);
 
 /* Number of threads after replication of threads and processes. */
 int32_t scene_total_threads(const struct scene *s);
+
+/* The executor size of loop `loop`: loops[loop].executor when the scene gave
+ * `executor N`, else 0 is stored there and this returns the default
+ * min(32, set.cores + 4) for the current settings (so --set cores applies). */
+int32_t scene_loop_executor(const struct scene *s, int32_t loop);
 
 /* Text in language `lang`, falling back to English ("" when there is none). */
 const char *scene_text_get(const struct scene_text *t, int lang);

@@ -67,20 +67,39 @@ enum seg_kind { SEG_NONE, SEG_OS, SEG_WORK, SEG_SPIN };
 enum pending { PEND_NONE, PEND_GIL, PEND_RETAKE, PEND_LOCK };
 
 /* What a sleeping thread is waiting for (selects the wake-up action). */
-enum wait_kind { W_NONE, W_GIL, W_SWITCH, W_IO, W_SLEEP, W_LOCK, W_JOIN };
+enum wait_kind { W_NONE, W_GIL, W_SWITCH, W_IO, W_SLEEP, W_LOCK, W_JOIN,
+                 W_SELECT, W_QUEUE, W_IDLE, W_MAP };
+
+/* What a thread is, beyond its own program. */
+enum role {
+    ROLE_PLAIN,     /* runs its program */
+    ROLE_LOOP,      /* inside asyncio.run: runs the loop's callbacks */
+    ROLE_EXECUTOR,  /* a run_in_executor worker thread */
+    ROLE_WORKER,    /* the thread of a multiprocessing pool worker process */
+};
+
+/* Steps the engine makes up itself (never in a scene). */
+#define OPX_MAP_DISPATCH ((enum step_op)1000) /* hand a map's items to the pool */
+#define OPX_MAP_WAIT     ((enum step_op)1001) /* wait for them to be done */
 
 struct loopframe {
     int32_t start;      /* index of the REPEAT step */
     int64_t left;       /* iterations left, including the current one */
 };
 
-struct sthread {
-    int32_t id, pinst, group;
+/* A program being executed and where it is: a thread's own program, a
+ * task's coroutine, a callback, or an executor / pool work item. */
+struct exec {
     const struct scene_step *prog;
     int32_t nprog, pc;
-    struct loopframe *loops;  /* repeat stack, as deep as the program nests
-                                 (kept out of line: the struct stays small) */
+    struct loopframe *loops;  /* repeat stack, as deep as the program nests */
     int depth;
+};
+
+struct sthread {
+    int32_t id, pinst, group;
+    struct exec own;          /* the thread's program */
+    struct exec *x;           /* what it executes now (own, a task, a callback, work) */
 
     bool started, done, has_gil;
     int core;                 /* -1 when on no core */
@@ -113,6 +132,16 @@ struct sthread {
     uint64_t gil_snap;        /* switch_number when the current wait began */
     int32_t waits_lock;
     int64_t reg;              /* register for read/write of shared variables */
+    uint8_t role;             /* enum role */
+    int32_t role_ref;         /* the loop (ROLE_LOOP, ROLE_EXECUTOR) or pool (ROLE_WORKER) */
+    int32_t cur_task;         /* ROLE_LOOP: task whose step runs, or -1 */
+    int32_t cur_cb;           /* ROLE_LOOP: callback (coro) that runs, or -1 */
+    int32_t work;             /* ROLE_EXECUTOR / ROLE_WORKER: current item, or -1 */
+    int32_t waits_queue;      /* W_QUEUE: the queue */
+    bool queue_put;           /* W_QUEUE: waiting to put (else to get) */
+    struct exec sub;          /* a made-up program (map caller, work item) */
+    struct exec *sub_ret;     /* where to go on when `sub` ends (map caller) */
+    bool daemon;              /* executor / pool worker: idle is not alive */
     gv_ns io_start;           /* for I/O latency; -1 when not measuring */
     int last_core;
 };
@@ -146,6 +175,103 @@ struct slock {
     uint16_t lane;
 };
 
+/* ---- asyncio, queues and pools: the state ------------------------------ */
+
+enum hkind { H_TASK, H_CALLBACK, H_SETRESULT };
+
+/* An entry of a loop's ready queue: a task step, a callback, or a
+ * set_result sent from another thread. */
+struct shandle {
+    uint8_t kind;
+    int32_t ref;              /* task, coro of the callback, or future */
+    uint32_t wgen;            /* H_TASK: the task's wait generation it resumes */
+    gv_ns ready_at;           /* when it became ready: scheduled, its timer due, its
+                                 I/O ready (for the loop lag); -1 means now */
+    int32_t flow;             /* flow id linking it to its cause, or -1 */
+};
+
+struct ltimer {
+    gv_ns when;
+    uint64_t seq;
+    struct shandle h;
+};
+
+struct stask {
+    int32_t coro, loop;
+    struct exec x;
+    uint8_t state;            /* enum task_state */
+    bool created, cancel;
+    uint32_t wgen;            /* bumped by each wait: late completions are ignored */
+    gv_ns created_at, done_at, since;
+    gv_ns pending_ns, scheduled_ns, running_ns;
+    int32_t lane;             /* its timeline lane, or -1 */
+    struct shandle io;        /* the handle its pending I/O will schedule */
+};
+
+struct sfuture {
+    bool done;
+    int32_t *waiters;         /* tasks awaiting it */
+    size_t nwait, capwait;
+    int32_t *cbs;             /* done callbacks (coro indexes) */
+    size_t ncb, capcb;
+};
+
+struct swork {                /* run_in_executor work: the task waiting for it */
+    int32_t task;
+    uint32_t wgen;            /* the task's wait it completes */
+    struct scene_step step;
+};
+
+struct sloop {
+    int32_t thread;           /* the thread running it, or -1 */
+    int32_t pinst;            /* its process instance */
+    struct shandle *ready;    /* ring */
+    size_t rhead, rn, rcap;
+    size_t ntodo;             /* callbacks left in this pass */
+    struct shandle *iodone;   /* I/O that became ready: seen at the next select */
+    size_t nio, capio;
+    struct shandle *ts;       /* sent by other threads (the self-pipe) */
+    size_t nts, capts;
+    struct ltimer *timers;    /* binary heap */
+    size_t ntimers, captimers;
+    uint64_t tseq;
+    bool in_select, woken, after_select, running, rdirty;
+    int32_t rlast;            /* ready-queue length last written */
+    gv_ns wake_at;            /* when a woken select() returns */
+    int32_t alive;            /* tasks created and not finished */
+    gv_ns handle_start;
+    uint16_t lane, rlane;
+    int32_t exec_first, exec_size, exec_started, exec_idle;
+    struct swork *work;       /* ring of pending executor work */
+    size_t whead, wn, wcap;
+    struct swork *cur_work;   /* per executor thread: the item it runs */
+    uint64_t iterations, slow, handles;
+    gv_ns *lags;
+    size_t nlag, caplag;
+};
+
+struct squeue {
+    int64_t len, cap;
+    int32_t *waiters;         /* FIFO of blocked threads (putters when full, getters when empty) */
+    size_t whead, wn, wcap;
+    uint16_t lane;
+};
+
+struct smap {                 /* one Pool.map call in progress */
+    int32_t caller;
+    int64_t left, next, items;
+    struct scene_step *prog;  /* a worker's program for one item */
+    int32_t nprog;
+};
+
+struct spool {
+    int32_t first;            /* first worker thread */
+    int32_t size;
+    bool started;
+    int32_t idle;
+    struct smap *map;         /* the map in progress, or NULL */
+};
+
 struct engine {
     const struct scene *sc;
     const struct scene_settings *set;
@@ -169,13 +295,28 @@ struct engine {
     size_t nkick, capkick;
     int32_t armed;                 /* cores with a queued slice timer */
     uint32_t firing;               /* slot of the timer being handled */
-    struct loopframe *loopmem;     /* every thread's repeat stack */
+    void **arena;                  /* blocks owned by the engine (repeat stacks, ...) */
+    size_t narena, caparena;
     int32_t *dirty;                /* threads whose state changed in this event */
     size_t ndirty, capdirty;
     int32_t *group_first, *group_count; /* [pinst * ngroups + group] */
     int32_t ngroups;
 
     gv_ns *io_lat; size_t nio, capio;
+    struct sloop *loops;
+    struct stask *tasks;  int32_t ntasks;
+    int32_t *coro_first, *coro_left;   /* per scene coro: first task, tasks not finished */
+    int32_t **gather_waiters;          /* per coro: tasks awaiting gather on it */
+    size_t *ngather, *capgather;
+    struct exec *cb_exec;              /* per callback coro */
+    struct sfuture *futures;
+    struct squeue *queues;
+    struct spool *pools;
+    struct swork *work_items;          /* per executor thread */
+    int32_t flows;                     /* last flow id */
+    uint32_t task_slot0;               /* first evq slot of the tasks' I/O timers */
+    struct exec null_exec;             /* an empty program */
+    gv_ns sequential_ns;               /* all work and waits, one after another */
     int32_t live;                  /* threads started and not done */
     int32_t unstarted;
     struct sim_stats st;
@@ -184,6 +325,31 @@ struct engine {
 };
 
 /* ---- small helpers ------------------------------------------------------ */
+
+/* Zeroed memory that lives as long as the engine. */
+static void *arena_alloc(struct engine *e, size_t n)
+{
+    void *p = gv_calloc(1, n);
+    if (e->narena == e->caparena)
+        e->arena = gv_grow(e->arena, &e->caparena, e->narena + 1, sizeof *e->arena);
+    e->arena[e->narena++] = p;
+    return p;
+}
+
+/* Point x at a program, with a repeat stack as deep as it can nest. */
+static void exec_init(struct engine *e, struct exec *x, const struct scene_step *prog, int32_t n)
+{
+    int32_t nrep = 0;
+    for (int32_t k = 0; k < n; k++)
+        nrep += prog[k].op == OP_REPEAT;
+    if (nrep > SCENE_MAX_DEPTH)
+        nrep = SCENE_MAX_DEPTH;
+    x->prog = prog;
+    x->nprog = n;
+    x->pc = 0;
+    x->depth = 0;
+    x->loops = nrep ? arena_alloc(e, (size_t)nrep * sizeof *x->loops) : NULL;
+}
 
 static inline uint32_t slot_main(const struct engine *e, const struct sthread *t)
 {
@@ -272,6 +438,10 @@ static void account(struct engine *e, struct sthread *t)
     case TS_SLEEP: s->sleep_ns += d; break;
     case TS_LOCK_WAIT: s->lock_wait_ns += d; break;
     case TS_JOIN_WAIT: s->join_wait_ns += d; break;
+    case TS_SELECT: s->select_ns += d; break;
+    case TS_QUEUE_WAIT: s->queue_wait_ns += d; break;
+    case TS_IDLE: s->idle_ns += d; break;
+    case TS_MAP_WAIT: s->map_wait_ns += d; break;
     default: break;
     }
     t->state_since = e->now;
@@ -296,9 +466,18 @@ static void set_state(struct engine *e, struct sthread *t, uint8_t code, int32_t
     }
 }
 
-/* Write one STATE record per thread whose visible state changed. */
+/* Write one STATE record per thread whose visible state changed, and the
+ * ready-queue lengths that changed. */
 static void flush_states(struct engine *e)
 {
+    for (int32_t l = 0; l < e->sc->nloops; l++) {
+        struct sloop *L = &e->loops[l];
+        if (L->rdirty && (int32_t)L->rn != L->rlast) {
+            L->rlast = (int32_t)L->rn;
+            rec(e, L->rlane, TL_COUNTER, 0, 0, L->rlast);
+        }
+        L->rdirty = false;
+    }
     for (size_t i = 0; i < e->ndirty; i++) {
         struct sthread *t = &e->th[e->dirty[i]];
         t->dirty = false;
@@ -689,7 +868,7 @@ static void start_segment(struct engine *e, struct sthread *t)
 }
 
 /* Find the next step to run, unrolling repeat blocks; NULL at the end. */
-static const struct scene_step *next_step(struct sthread *t)
+static const struct scene_step *next_step(struct exec *t)
 {
     for (;;) {
         if (t->depth > 0) {
@@ -777,6 +956,613 @@ static void describe_cycle(struct engine *e, struct sthread *t)
     }
 }
 
+/* ---- asyncio ----------------------------------------------------------------
+ *
+ * A loop runs on the thread that executed `run`.  While it runs, that
+ * thread's program is the loop itself (BaseEventLoop._run_once):
+ *
+ *   1. select(timeout): 0 if callbacks are ready, else until the next timer,
+ *      else forever.  select() releases the GIL (Py_BEGIN_ALLOW_THREADS), so
+ *      even a select(0) gives other threads a chance to take it;
+ *   2. I/O that became ready, and handles sent by other threads through the
+ *      self-pipe, go to the ready queue; then the due timers;
+ *   3. exactly the handles that are ready at this point run, FIFO: ones
+ *      scheduled meanwhile wait for the next pass.
+ *
+ * A handle is a task step (the coroutine runs until its next await), a
+ * callback, or a set_result sent from another thread.  Steps of tasks and
+ * callbacks run on the loop's thread like any thread's steps, holding the
+ * GIL, so a CPU-bound thread beside the loop delays every callback.
+ */
+
+/* Charge the time since the task's last change to its state's bucket. */
+static void task_account(struct engine *e, struct stask *k)
+{
+    gv_ns d = e->now - k->since;
+    if (k->state == TK_PENDING)
+        k->pending_ns += d;
+    else if (k->state == TK_SCHEDULED)
+        k->scheduled_ns += d;
+    else if (k->state == TK_RUNNING)
+        k->running_ns += d;
+    k->since = e->now;
+}
+
+static void task_state(struct engine *e, struct stask *k, uint8_t state, uint8_t why, int32_t arg)
+{
+    task_account(e, k);
+    k->state = state;
+    if (k->lane >= 0)
+        rec(e, (uint16_t)k->lane, TL_STATE, state, why, arg);
+}
+
+/* A new flow id: its EV_FLOW_OUT goes on the cause's lane now, its
+ * EV_FLOW_IN on the effect's lane when the effect happens.  Only between
+ * lanes that exist (tasks beyond TASK_LANES_MAX have none): -1 otherwise. */
+static int32_t flow_out(struct engine *e, int cause, int effect, uint8_t kind)
+{
+    if (cause < 0 || effect < 0)
+        return -1;
+    int32_t id = ++e->flows;
+    rec(e, (uint16_t)cause, TL_EVENT, EV_FLOW_OUT, kind, id);
+    return id;
+}
+
+/* The ready queue's length changed: written once per event (flush_states). */
+static void ready_count(struct engine *e, struct sloop *L)
+{
+    (void)e;
+    L->rdirty = true;
+}
+
+/* call_soon: append a handle to the loop's ready queue. */
+static void loop_ready(struct engine *e, struct sloop *L, struct shandle h)
+{
+    if (L->rn == L->rcap) {
+        size_t ncap = L->rcap ? L->rcap * 2 : 64;
+        struct shandle *nb = gv_malloc(ncap * sizeof *nb);
+        for (size_t i = 0; i < L->rn; i++)
+            nb[i] = L->ready[(L->rhead + i) % L->rcap];
+        free(L->ready);
+        L->ready = nb;
+        L->rcap = ncap;
+        L->rhead = 0;
+    }
+    if (h.ready_at < 0)
+        h.ready_at = e->now;
+    L->ready[(L->rhead + L->rn++) % L->rcap] = h;
+    if (h.kind == H_TASK && e->tasks[h.ref].state != TK_DONE)
+        task_state(e, &e->tasks[h.ref], TK_SCHEDULED, 0, -1);
+    ready_count(e, L);
+}
+
+static void handles_push(struct shandle **v, size_t *n, size_t *cap, struct shandle h)
+{
+    if (*n == *cap)
+        *v = gv_grow(*v, cap, *n + 1, sizeof **v);
+    (*v)[(*n)++] = h;
+}
+
+/* The loop's thread is asleep in select: wake it, unless it already wakes
+ * up sooner (its timeout, or an earlier event). */
+static void loop_wake(struct engine *e, struct sloop *L)
+{
+    if (!L->in_select)
+        return;
+    gv_ns at = e->now + wake_delay(e);
+    if (L->woken && L->wake_at <= at)
+        return;
+    L->woken = true;
+    L->wake_at = at;
+    evq_set(&e->q, slot_main(e, &e->th[L->thread]), at, PRIO_WAKE);
+}
+
+static void timer_push(struct sloop *L, gv_ns when, struct shandle h)
+{
+    if (L->ntimers == L->captimers)
+        L->timers = gv_grow(L->timers, &L->captimers, L->ntimers + 1, sizeof *L->timers);
+    struct ltimer it = { when, L->tseq++, h };
+    size_t i = L->ntimers++;
+    while (i > 0) {
+        size_t p = (i - 1) / 2;
+        struct ltimer *q = &L->timers[p];
+        if (q->when < it.when || (q->when == it.when && q->seq < it.seq))
+            break;
+        L->timers[i] = *q;
+        i = p;
+    }
+    L->timers[i] = it;
+}
+
+static struct shandle timer_pop(struct sloop *L)
+{
+    struct shandle h = L->timers[0].h;
+    struct ltimer last = L->timers[--L->ntimers];
+    size_t i = 0, n = L->ntimers;
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= n)
+            break;
+        if (c + 1 < n && (L->timers[c + 1].when < L->timers[c].when ||
+                          (L->timers[c + 1].when == L->timers[c].when && L->timers[c + 1].seq < L->timers[c].seq)))
+            c++;
+        if (last.when < L->timers[c].when || (last.when == L->timers[c].when && last.seq < L->timers[c].seq))
+            break;
+        L->timers[i] = L->timers[c];
+        i = c;
+    }
+    if (n > 0)
+        L->timers[i] = last;
+    return h;
+}
+
+static struct shandle task_handle(struct engine *e, int32_t task, int32_t flow)
+{
+    return (struct shandle){ H_TASK, task, e->tasks[task].wgen, -1, flow };
+}
+
+/* asyncio.create_task for every task of group `coro` not created yet. */
+static void tasks_create(struct engine *e, int32_t coro, int cause_lane)
+{
+    struct sloop *L = &e->loops[e->sc->coros[coro].loop];
+    for (int32_t i = 0; i < e->sc->coros[coro].count; i++) {
+        struct stask *k = &e->tasks[e->coro_first[coro] + i];
+        if (k->created)
+            continue;
+        k->created = true;
+        k->created_at = k->since = e->now;
+        L->alive++;
+        int32_t id = e->coro_first[coro] + i;
+        rec(e, k->lane >= 0 ? (uint16_t)k->lane : L->lane, TL_EVENT, EV_TASK_CREATED, 0, id);
+        loop_ready(e, L, task_handle(e, id, flow_out(e, cause_lane, k->lane, FLOW_SCHEDULE)));
+    }
+}
+
+/* Suspend the task that runs on t in an await; t goes back to the loop. */
+static void task_suspend(struct engine *e, struct sthread *t, uint8_t why, int32_t arg)
+{
+    struct stask *k = &e->tasks[t->cur_task];
+    k->wgen++;
+    task_state(e, k, TK_PENDING, why, arg);
+    t->x = &e->null_exec;
+}
+
+/* A future is done: its waiters and done callbacks are scheduled. */
+static void future_done(struct engine *e, int32_t f, int cause_lane)
+{
+    struct sfuture *F = &e->futures[f];
+    struct sloop *L = &e->loops[e->sc->futures[f].loop];
+    F->done = true;
+    rec(e, L->lane, TL_EVENT, EV_FUTURE_DONE, 0, f);
+    for (size_t i = 0; i < F->nwait; i++)
+        loop_ready(e, L, task_handle(e, F->waiters[i],
+                                     flow_out(e, cause_lane, e->tasks[F->waiters[i]].lane, FLOW_RESULT)));
+    for (size_t i = 0; i < F->ncb; i++) {
+        rec(e, L->lane, TL_EVENT, EV_CALLBACK_SCHEDULED, 0, F->cbs[i]);
+        loop_ready(e, L, (struct shandle){ H_CALLBACK, F->cbs[i], 0, -1, flow_out(e, cause_lane, L->lane, FLOW_RESULT) });
+    }
+    F->nwait = F->ncb = 0;
+}
+
+/* A task returned (or was cancelled): wake whoever gathers its group. */
+static void task_finish(struct engine *e, struct stask *k, bool cancelled)
+{
+    struct sloop *L = &e->loops[k->loop];
+    task_state(e, k, cancelled ? TK_CANCELLED : TK_DONE, 0, -1);
+    k->done_at = e->now;
+    L->alive--;
+    if (--e->coro_left[k->coro] == 0) {
+        for (size_t i = 0; i < e->ngather[k->coro]; i++)
+            loop_ready(e, L, task_handle(e, e->gather_waiters[k->coro][i],
+                                         flow_out(e, k->lane, e->tasks[e->gather_waiters[k->coro][i]].lane,
+                                                  FLOW_RESULT)));
+        e->ngather[k->coro] = 0;
+    }
+}
+
+/* set_result from a task or callback of the loop's own thread. */
+static void future_set(struct engine *e, const struct scene_step *s, int32_t f, int lane)
+{
+    if (e->futures[f].done) {
+        fail(e, s, "set_result on future '%s' that is already done (asyncio raises InvalidStateError)",
+             e->sc->futures[f].name);
+        return;
+    }
+    future_done(e, f, lane);
+}
+
+/* Hand a handle to a loop from another thread: loop.call_soon_threadsafe
+ * writes to the self-pipe, which wakes a loop asleep in select. */
+static void loop_threadsafe(struct engine *e, struct sthread *from, struct sloop *L, struct shandle h)
+{
+    h.flow = flow_out(e, from->id, h.kind == H_TASK ? e->tasks[h.ref].lane : L->lane, FLOW_THREADSAFE);
+    h.ready_at = e->now;
+    handles_push(&L->ts, &L->nts, &L->capts, h);
+    from->os_left += e->set->signal_cost; /* the write() to the self-pipe */
+    loop_wake(e, L);
+}
+
+/* Move what select() reported, and the due timers, to the ready queue. */
+static void loop_events(struct engine *e, struct sloop *L)
+{
+    for (size_t i = 0; i < L->nio; i++)
+        loop_ready(e, L, L->iodone[i]);
+    L->nio = 0;
+    for (size_t i = 0; i < L->nts; i++)
+        loop_ready(e, L, L->ts[i]);
+    L->nts = 0;
+    while (L->ntimers > 0 && L->timers[0].when <= e->now) {
+        gv_ns due = L->timers[0].when;
+        struct shandle h = timer_pop(L);
+        h.flow = flow_out(e, L->lane, h.kind == H_TASK ? e->tasks[h.ref].lane : L->lane, FLOW_TIMER);
+        h.ready_at = due; /* lag counts from when it was due */
+        loop_ready(e, L, h);
+    }
+    L->ntodo = L->rn;
+    L->after_select = false;
+}
+
+/* The step of the running handle ended (returned or awaited). */
+static void handle_end(struct engine *e, struct sthread *t, struct sloop *L)
+{
+    gv_ns ran = e->now - L->handle_start;
+    int32_t slow_us = (int32_t)(ran / GV_NS_PER_US);
+    const struct scene_loop *sl = &e->sc->loops[t->role_ref];
+    if (ran >= sl->slow_callback) {
+        L->slow++;
+        rec(e, L->lane, TL_EVENT, EV_SLOW_CALLBACK, 0, slow_us);
+    }
+    if (t->cur_task >= 0) {
+        struct stask *k = &e->tasks[t->cur_task];
+        if (t->x == &k->x) /* it ran off the end of its coroutine */
+            task_finish(e, k, false);
+    }
+    t->cur_task = t->cur_cb = -1;
+    t->x = &e->null_exec;
+}
+
+/* asyncio.run returned: back to the thread's own program. */
+static void loop_leave(struct engine *e, struct sthread *t, struct sloop *L)
+{
+    L->running = false;
+    rec(e, L->lane, TL_STATE, LOOP_IDLE, 0, -1);
+    t->role = ROLE_PLAIN;
+    t->x = &t->own;
+}
+
+/* Choose what the loop's thread does next.  Returns true if t->x has a
+ * program to go on with, false if t blocked. */
+static bool loop_next(struct engine *e, struct sthread *t)
+{
+    struct sloop *L = &e->loops[t->role_ref];
+    if (t->cur_task >= 0 || t->cur_cb >= 0)
+        handle_end(e, t, L);
+    if (L->after_select) {
+        if (!gil_attempt(e, t)) /* select returned; Python again needs the GIL */
+            return false;
+        rec(e, L->lane, TL_STATE, LOOP_EVENTS, 0, -1);
+        loop_events(e, L);
+    }
+    while (L->ntodo > 0) {
+        struct shandle h = L->ready[L->rhead];
+        L->rhead = (L->rhead + 1) % L->rcap;
+        L->rn--;
+        L->ntodo--;
+        ready_count(e, L);
+        if (h.kind == H_SETRESULT) {
+            future_set(e, NULL, h.ref, L->lane);
+            continue;
+        }
+        if (h.kind == H_TASK) {
+            struct stask *k = &e->tasks[h.ref];
+            if (k->state == TK_DONE || k->state == TK_CANCELLED || h.wgen != k->wgen)
+                continue; /* a stale wake-up (cancelled or resumed already) */
+        }
+        L->handles++;
+        if (L->nlag == L->caplag)
+            L->lags = gv_grow(L->lags, &L->caplag, L->nlag + 1, sizeof *L->lags);
+        L->lags[L->nlag++] = e->now - h.ready_at;
+        L->handle_start = e->now;
+        if (h.kind == H_CALLBACK) {
+            t->cur_cb = h.ref;
+            if (h.flow >= 0)
+                rec(e, L->lane, TL_EVENT, EV_FLOW_IN, 0, h.flow);
+            rec(e, L->lane, TL_STATE, LOOP_CALLBACK, 0, h.ref);
+            struct exec *x = &e->cb_exec[h.ref];
+            x->pc = 0;
+            x->depth = 0;
+            t->x = x;
+            return true;
+        }
+        struct stask *k = &e->tasks[h.ref];
+        t->cur_task = h.ref;
+        if (h.flow >= 0)
+            rec(e, k->lane >= 0 ? (uint16_t)k->lane : L->lane, TL_EVENT, EV_FLOW_IN, 0, h.flow);
+        rec(e, L->lane, TL_STATE, LOOP_TASK, 0, h.ref);
+        if (k->cancel) { /* CancelledError raised at its await */
+            task_finish(e, k, true);
+            t->cur_task = -1;
+            continue;
+        }
+        task_state(e, k, TK_RUNNING, 0, -1);
+        t->x = &k->x;
+        return true;
+    }
+    if (L->alive == 0) {
+        loop_leave(e, t, L);
+        return true;
+    }
+    /* the next pass: select() with the GIL released */
+    L->iterations++;
+    rec(e, L->lane, TL_EVENT, EV_LOOP_ITERATION, 0, (int32_t)L->rn);
+    if (t->has_gil && !gil_model(e, GIL_NONE))
+        gil_drop(e, t, false);
+    L->after_select = true;
+    bool at_once = L->rn > 0 || L->nio > 0 || L->nts > 0 ||
+                   (L->ntimers > 0 && L->timers[0].when <= e->now);
+    if (at_once) {
+        rec(e, L->lane, TL_STATE, LOOP_SELECT, 0, 0);
+        return loop_next(e, t); /* select(0) returns at once */
+    }
+    gv_ns timeout = L->ntimers > 0 ? L->timers[0].when - e->now : -1;
+    rec(e, L->lane, TL_STATE, LOOP_SELECT, 0, timeout < 0 ? -1 : (int32_t)(timeout / GV_NS_PER_US));
+    L->in_select = true;
+    L->woken = false;
+    block(e, t, W_SELECT, TS_SELECT, t->role_ref);
+    if (timeout >= 0) {
+        L->woken = true; /* the timeout is its wake-up; I/O may bring it forward */
+        L->wake_at = e->now + timeout + wake_delay(e);
+        evq_set(&e->q, slot_main(e, t), L->wake_at, PRIO_WAKE);
+    }
+    return false;
+}
+
+/* ---- run_in_executor --------------------------------------------------------- */
+
+/* Submit work for task `task`: wake an idle worker or start a new one. */
+static void executor_submit(struct engine *e, struct sloop *L, int32_t task, const struct scene_step *s)
+{
+    if (L->wn == L->wcap) {
+        size_t ncap = L->wcap ? L->wcap * 2 : 16;
+        struct swork *nb = gv_malloc(ncap * sizeof *nb);
+        for (size_t i = 0; i < L->wn; i++)
+            nb[i] = L->work[(L->whead + i) % L->wcap];
+        free(L->work);
+        L->work = nb;
+        L->wcap = ncap;
+        L->whead = 0;
+    }
+    struct scene_step st = *s;
+    st.op = (enum step_op)s->sub;
+    st.sub = 0;
+    L->work[(L->whead + L->wn++) % L->wcap] = (struct swork){ task, e->tasks[task].wgen, st };
+    for (int32_t i = 0; i < L->exec_started; i++) {
+        struct sthread *w = &e->th[L->exec_first + i];
+        if (w->wait == W_IDLE) {
+            wake_later(e, w);
+            return;
+        }
+    }
+    if (L->exec_started < L->exec_size) {
+        struct sthread *w = &e->th[L->exec_first + L->exec_started++];
+        thread_start(e, w, e->th[L->thread].id);
+    }
+}
+
+/* An executor thread looks for work; false if it went idle. */
+static bool executor_next(struct engine *e, struct sthread *w)
+{
+    struct sloop *L = &e->loops[w->role_ref];
+    struct swork *cur = &e->work_items[w->id - L->exec_first];
+    if (w->work >= 0) {
+        /* done: the future completes through call_soon_threadsafe */
+        loop_threadsafe(e, w, L, (struct shandle){ H_TASK, cur->task, cur->wgen, -1, -1 });
+        w->work = -1;
+    }
+    if (L->wn == 0) {
+        block(e, w, W_IDLE, TS_IDLE, -1);
+        e->live--; /* an idle pool thread keeps nothing alive */
+        return false;
+    }
+    *cur = L->work[L->whead];
+    L->whead = (L->whead + 1) % L->wcap;
+    L->wn--;
+    w->work = cur->task;
+    exec_init(e, &w->sub, &cur->step, 1);
+    w->x = &w->sub;
+    return true;
+}
+
+/* ---- multiprocessing pools ------------------------------------------------------- */
+
+/* A worker process looks for the next item of the map; false if idle. */
+static bool worker_next(struct engine *e, struct sthread *w)
+{
+    struct spool *P = &e->pools[w->role_ref];
+    struct smap *m = P->map;
+    if (w->work >= 0 && m) {
+        w->work = -1;
+        if (--m->left == 0) {
+            struct sthread *c = &e->th[m->caller];
+            if (c->wait == W_MAP)
+                wake_later(e, c);
+        }
+    }
+    w->work = -1;
+    if (!m || m->next == m->items) {
+        block(e, w, W_IDLE, TS_IDLE, -1);
+        e->live--; /* an idle worker process keeps nothing alive */
+        return false;
+    }
+    w->work = (int32_t)m->next++;
+    exec_init(e, &w->sub, m->prog, m->nprog);
+    w->x = &w->sub;
+    return true;
+}
+
+/* Bytes -> the time to pickle, pipe and unpickle them. */
+static gv_ns pickle_time(const struct engine *e, int64_t bytes)
+{
+    return (gv_ns)((__int128)bytes * e->set->pickle_per_mb / 1000000);
+}
+
+/* A made-up `cpu` step (sub = 1 marks it: it is overhead, not the scene's
+ * work, so it does not count in the sequential time). */
+static struct scene_step cpu_step(gv_ns d)
+{
+    struct scene_step s;
+    memset(&s, 0, sizeof s);
+    s.op = OP_CPU;
+    s.dur = d;
+    s.ref = s.ref2 = -1;
+    s.sub = 1;
+    return s;
+}
+
+/* Pool.map on thread t: start the workers the first time, then run the
+ * made-up program: pickle the arguments, hand out the items, wait, unpickle
+ * the results. */
+static void map_begin(struct engine *e, struct sthread *t, const struct scene_step *s)
+{
+    struct spool *P = &e->pools[s->ref];
+    const struct scene_pool *sp = &e->sc->pools[s->ref];
+    if (P->map) {
+        fail(e, s, "pool '%s' is already running a map from another thread", sp->name);
+        return;
+    }
+    struct smap *m = arena_alloc(e, sizeof *m);
+    m->caller = t->id;
+    m->items = m->left = s->count;
+    /* a worker's program: unpickle the arguments, the body, pickle the result */
+    m->nprog = s->body + 2;
+    m->prog = arena_alloc(e, (size_t)m->nprog * sizeof *m->prog);
+    m->prog[0] = cpu_step(pickle_time(e, s->send));
+    memcpy(m->prog + 1, s + 1, (size_t)s->body * sizeof *s);
+    m->prog[m->nprog - 1] = cpu_step(pickle_time(e, s->recv));
+    P->map = m;
+    struct scene_step *caller = arena_alloc(e, 4 * sizeof *caller);
+    caller[0] = cpu_step(pickle_time(e, s->send * s->count));
+    caller[1] = cpu_step(0);
+    caller[1].op = OPX_MAP_DISPATCH;
+    caller[1].ref = s->ref;
+    caller[2] = cpu_step(0);
+    caller[2].op = OPX_MAP_WAIT;
+    caller[2].ref = s->ref;
+    caller[3] = cpu_step(pickle_time(e, s->recv * s->count));
+    exec_init(e, &t->sub, caller, 4);
+    t->sub_ret = t->x; /* its pc is already past the map step and its body */
+    t->x = &t->sub;
+    if (!P->started) {
+        /* each worker boots an interpreter (spawn) or copies the parent (fork) */
+        P->started = true;
+        gv_ns boot = sp->spawn ? e->set->spawn_cost : e->set->fork_cost;
+        struct scene_step *b = arena_alloc(e, sizeof *b);
+        *b = cpu_step(boot);
+        for (int32_t i = 0; i < P->size; i++) {
+            struct sthread *w = &e->th[P->first + i];
+            exec_init(e, &w->sub, b, 1);
+            w->x = &w->sub;
+            w->work = -1;
+            thread_start(e, w, t->id);
+        }
+    }
+}
+
+/* ---- queue.Queue --------------------------------------------------------------------- */
+
+static void queue_count(struct engine *e, struct squeue *Q)
+{
+    rec(e, Q->lane, TL_COUNTER, 0, 0, (int32_t)(Q->len > INT32_MAX ? INT32_MAX : Q->len));
+}
+
+static void queue_wait(struct squeue *Q, int32_t id)
+{
+    if (Q->wn == Q->wcap) {
+        size_t ncap = Q->wcap ? Q->wcap * 2 : 16;
+        int32_t *nb = gv_malloc(ncap * sizeof *nb);
+        for (size_t i = 0; i < Q->wn; i++)
+            nb[i] = Q->waiters[(Q->whead + i) % Q->wcap];
+        free(Q->waiters);
+        Q->waiters = nb;
+        Q->wcap = ncap;
+        Q->whead = 0;
+    }
+    Q->waiters[(Q->whead + Q->wn++) % Q->wcap] = id;
+}
+
+/* put or get on t; returns false if t blocked.  A blocked thread is woken
+ * to try again (the queue's Condition: notify, then re-check). */
+static bool queue_op(struct engine *e, struct sthread *t, int32_t q, bool put)
+{
+    struct squeue *Q = &e->queues[q];
+    bool full = Q->cap > 0 && Q->len >= Q->cap;
+    if (put ? full : Q->len == 0) {
+        t->waits_queue = q;
+        t->queue_put = put;
+        queue_wait(Q, t->id);
+        if (t->has_gil && !gil_model(e, GIL_NONE))
+            gil_drop(e, t, false);
+        block(e, t, W_QUEUE, TS_QUEUE_WAIT, q);
+        return false;
+    }
+    Q->len += put ? 1 : -1;
+    queue_count(e, Q);
+    /* notify one waiter of the other kind (all waiters are of one kind) */
+    if (Q->wn > 0) {
+        struct sthread *w = &e->th[Q->waiters[Q->whead]];
+        if (w->queue_put != put) {
+            Q->whead = (Q->whead + 1) % Q->wcap;
+            Q->wn--;
+            wake_later(e, w); /* it runs its put/get again */
+            t->os_left += e->set->signal_cost;
+        }
+    }
+    return true;
+}
+
+/* t's current program ended: what next, for its role?  1: go on with
+ * t->x, 0: t blocked, -1: the thread ends. */
+static int role_next(struct engine *e, struct sthread *t)
+{
+    if (t->x == &t->sub && t->sub_ret) {
+        t->x = t->sub_ret;
+        t->sub_ret = NULL;
+        return 1;
+    }
+    switch (t->role) {
+    case ROLE_LOOP: return loop_next(e, t) ? 1 : 0;
+    case ROLE_EXECUTOR: return executor_next(e, t) ? 1 : 0;
+    case ROLE_WORKER: return worker_next(e, t) ? 1 : 0;
+    default: return -1;
+    }
+}
+
+/* asyncio.run(): t becomes the loop's thread. */
+static void loop_start(struct engine *e, struct sthread *t, int32_t l)
+{
+    struct sloop *L = &e->loops[l];
+    L->thread = t->id;
+    L->running = true;
+    t->role = ROLE_LOOP;
+    t->role_ref = l;
+    t->cur_task = t->cur_cb = -1;
+    for (int32_t c = 0; c < e->sc->ncoros; c++) {
+        const struct scene_coro *sc = &e->sc->coros[c];
+        if (sc->loop == l && !sc->is_callback && !sc->deferred)
+            tasks_create(e, c, t->id);
+    }
+    t->x = &e->null_exec;
+}
+
+/* The lane where things that t's current code does show: its task's lane
+ * when it runs a task, else its thread's. */
+static int cur_lane(const struct engine *e, const struct sthread *t)
+{
+    if (t->role == ROLE_LOOP && t->cur_task >= 0 && e->tasks[t->cur_task].lane >= 0)
+        return e->tasks[t->cur_task].lane;
+    return t->id;
+}
+
 /* t now owns lock l. */
 static void lock_own(struct engine *e, struct slock *l, struct sthread *t)
 {
@@ -840,7 +1626,7 @@ static void advance(struct engine *e, struct sthread *t)
                 block(e, t, W_LOCK, TS_LOCK_WAIT, t->waits_lock);
                 return;
             }
-            t->pc++;
+            t->x->pc++;
             lock_own(e, l, t);
         }
         if (t->in_step) {
@@ -861,14 +1647,46 @@ static void advance(struct engine *e, struct sthread *t)
             block(e, t, W_SWITCH, TS_SWITCH_WAIT, -1);
             return;
         }
-        const struct scene_step *s = next_step(t);
+        const struct scene_step *s = next_step(t->x);
         if (!s) {
-            thread_end(e, t);
+            int r = role_next(e, t);
+            if (r > 0)
+                continue;
+            if (r < 0)
+                thread_end(e, t);
             return;
         }
-        bool needs_gil = s->op != OP_NOGIL && s->op != OP_IO && s->op != OP_SLEEP;
+        bool needs_gil = s->op != OP_NOGIL && s->op != OP_IO && s->op != OP_SLEEP && s->op != OPX_MAP_WAIT;
         if (needs_gil && !gil_attempt(e, t))
             return;
+        if (s->dur > 0 && !s->sub && (s->op <= OP_SLEEP || s->op == OP_AWAIT_IO || s->op == OP_AWAIT_SLEEP))
+            e->sequential_ns += s->dur;
+        if (s->op == OPX_MAP_DISPATCH) {
+            struct spool *P = &e->pools[s->ref];
+            t->x->pc++;
+            int32_t n = 0;
+            for (int32_t i = 0; i < P->size && n < P->map->items; i++) {
+                struct sthread *w = &e->th[P->first + i];
+                if (w->wait == W_IDLE) {
+                    wake_later(e, w);
+                    n++;
+                }
+            }
+            continue;
+        }
+        if (s->op == OPX_MAP_WAIT) {
+            struct spool *P = &e->pools[s->ref];
+            if (P->map->left == 0) {
+                P->map = NULL;
+                t->x->pc++;
+                continue;
+            }
+            if (t->has_gil && !gil_model(e, GIL_NONE))
+                gil_drop(e, t, false);
+            block(e, t, W_MAP, TS_MAP_WAIT, s->ref);
+            return;
+        }
+        struct stask *k = t->role == ROLE_LOOP && t->cur_task >= 0 ? &e->tasks[t->cur_task] : NULL;
         switch (s->op) {
         case OP_CPU:
         case OP_CCALL:
@@ -899,7 +1717,7 @@ static void advance(struct engine *e, struct sthread *t)
         case OP_SLEEP:
             if (t->has_gil && !gil_model(e, GIL_NONE))
                 gil_drop(e, t, false);
-            t->pc++;
+            t->x->pc++;
             if (s->op == OP_IO) {
                 t->io_start = e->now;
                 e->st.threads[t->id].io_ops++;
@@ -918,7 +1736,7 @@ static void advance(struct engine *e, struct sthread *t)
             }
             /* acquire() first tries without letting go of the GIL */
             if (l->owner < 0) {
-                t->pc++;
+                t->x->pc++;
                 lock_own(e, l, t);
                 continue;
             }
@@ -942,7 +1760,7 @@ static void advance(struct engine *e, struct sthread *t)
                      e->st.threads[t->id].name, e->sc->locks[s->ref].name);
                 return;
             }
-            t->pc++;
+            t->x->pc++;
             /* sem_post: the lock is free at once (the releaser, or anyone,
              * may take it again before the woken waiter gets there) */
             l->owner = -1;
@@ -961,7 +1779,7 @@ static void advance(struct engine *e, struct sthread *t)
         case OP_START: {
             int32_t first, count;
             group_range(e, t, s->ref, &first, &count);
-            t->pc++;
+            t->x->pc++;
             for (int32_t i = 0; i < count; i++)
                 if (!e->th[first + i].started)
                     thread_start(e, &e->th[first + i], t->id);
@@ -973,7 +1791,7 @@ static void advance(struct engine *e, struct sthread *t)
             bool all = true;
             for (int32_t i = 0; i < count; i++)
                 all &= e->th[first + i].done;
-            t->pc++;
+            t->x->pc++;
             if (all)
                 continue;
             if (t->has_gil && !gil_model(e, GIL_NONE))
@@ -984,6 +1802,137 @@ static void advance(struct engine *e, struct sthread *t)
         case OP_REPEAT:
             assert(0 && "next_step unrolls repeats");
             return;
+        case OP_AWAIT_IO: {
+            assert(k);
+            t->x->pc++;
+            int32_t id = t->cur_task;
+            task_suspend(e, t, TW_IO, s->ref);
+            k->io = task_handle(e, id, -1);
+            e->st.io_ops++;
+            evq_set(&e->q, e->task_slot0 + (uint32_t)id, e->now + s->dur, PRIO_WAKE);
+            continue;
+        }
+        case OP_AWAIT_SLEEP: {
+            assert(k);
+            t->x->pc++;
+            int32_t id = t->cur_task;
+            task_suspend(e, t, TW_SLEEP, -1);
+            timer_push(&e->loops[k->loop], e->now + s->dur, task_handle(e, id, -1));
+            continue;
+        }
+        case OP_AWAIT_FUTURE: {
+            assert(k);
+            t->x->pc++;
+            struct sfuture *F = &e->futures[s->ref];
+            if (F->done)
+                continue; /* awaiting a done future does not suspend */
+            if (F->nwait == F->capwait)
+                F->waiters = gv_grow(F->waiters, &F->capwait, F->nwait + 1, sizeof *F->waiters);
+            F->waiters[F->nwait++] = t->cur_task;
+            task_suspend(e, t, TW_FUTURE, s->ref);
+            continue;
+        }
+        case OP_AWAIT_GATHER: {
+            assert(k);
+            t->x->pc++;
+            tasks_create(e, s->ref, cur_lane(e, t));
+            if (e->coro_left[s->ref] == 0)
+                continue;
+            int32_t g = s->ref;
+            if (e->ngather[g] == e->capgather[g])
+                e->gather_waiters[g] = gv_grow(e->gather_waiters[g], &e->capgather[g], e->ngather[g] + 1,
+                                               sizeof *e->gather_waiters[g]);
+            e->gather_waiters[g][e->ngather[g]++] = t->cur_task;
+            task_suspend(e, t, TW_GATHER, g);
+            continue;
+        }
+        case OP_AWAIT_EXECUTOR: {
+            assert(k);
+            t->x->pc++;
+            int32_t id = t->cur_task;
+            task_suspend(e, t, TW_EXECUTOR, s->ref);
+            executor_submit(e, &e->loops[k->loop], id, s);
+            continue;
+        }
+        case OP_CREATE_TASK:
+            t->x->pc++;
+            tasks_create(e, s->ref, cur_lane(e, t));
+            continue;
+        case OP_CANCEL: {
+            t->x->pc++;
+            struct sloop *L = &e->loops[e->sc->coros[s->ref].loop];
+            for (int32_t i = 0; i < e->sc->coros[s->ref].count; i++) {
+                struct stask *c = &e->tasks[e->coro_first[s->ref] + i];
+                if (c->state == TK_DONE || c->state == TK_CANCELLED || c == k)
+                    continue;
+                c->cancel = true;
+                if (c->state == TK_PENDING) { /* it wakes up with CancelledError */
+                    c->wgen++;
+                    loop_ready(e, L, task_handle(e, e->coro_first[s->ref] + i,
+                                                 flow_out(e, cur_lane(e, t), c->lane, FLOW_SCHEDULE)));
+                }
+            }
+            continue;
+        }
+        case OP_CALL_SOON: {
+            t->x->pc++;
+            struct sloop *L = &e->loops[e->sc->coros[s->ref].loop];
+            rec(e, L->lane, TL_EVENT, EV_CALLBACK_SCHEDULED, 0, s->ref);
+            loop_ready(e, L, (struct shandle){ H_CALLBACK, s->ref, 0, -1, flow_out(e, cur_lane(e, t), L->lane, FLOW_SCHEDULE) });
+            continue;
+        }
+        case OP_CALL_LATER:
+            t->x->pc++;
+            timer_push(&e->loops[e->sc->coros[s->ref].loop], e->now + s->dur,
+                       (struct shandle){ H_CALLBACK, s->ref, 0, -1, -1 });
+            continue;
+        case OP_ADD_DONE_CALLBACK: {
+            t->x->pc++;
+            struct sfuture *F = &e->futures[s->ref];
+            if (F->done) {
+                struct sloop *L = &e->loops[e->sc->futures[s->ref].loop];
+                loop_ready(e, L, (struct shandle){ H_CALLBACK, s->ref2, 0, -1,
+                                                   flow_out(e, cur_lane(e, t), L->lane, FLOW_RESULT) });
+                continue;
+            }
+            if (F->ncb == F->capcb)
+                F->cbs = gv_grow(F->cbs, &F->capcb, F->ncb + 1, sizeof *F->cbs);
+            F->cbs[F->ncb++] = s->ref2;
+            continue;
+        }
+        case OP_SET_RESULT: {
+            t->x->pc++;
+            int32_t l = e->sc->futures[s->ref].loop;
+            if (t->role == ROLE_LOOP && t->role_ref == l)
+                future_set(e, s, s->ref, cur_lane(e, t));
+            else /* another thread: through call_soon_threadsafe */
+                loop_threadsafe(e, t, &e->loops[l], (struct shandle){ H_SETRESULT, s->ref, 0, -1, -1 });
+            continue;
+        }
+        case OP_RUN:
+            t->x->pc++;
+            if (e->loops[s->ref].thread >= 0) {
+                fail(e, s, "loop '%s' is already running (asyncio.run cannot run a loop twice)",
+                     e->sc->loops[s->ref].name);
+                return;
+            }
+            loop_start(e, t, s->ref);
+            continue;
+        case OP_CALL_SOON_THREADSAFE:
+            t->x->pc++;
+            loop_threadsafe(e, t, &e->loops[e->sc->coros[s->ref].loop],
+                            (struct shandle){ H_CALLBACK, s->ref, 0, -1, -1 });
+            continue;
+        case OP_PUT:
+        case OP_GET:
+            if (!queue_op(e, t, s->ref, s->op == OP_PUT))
+                return;
+            t->x->pc++;
+            continue;
+        case OP_MAP:
+            t->x->pc += 1 + s->body;
+            map_begin(e, t, s);
+            continue;
         }
     }
 }
@@ -991,7 +1940,7 @@ static void advance(struct engine *e, struct sthread *t)
 /* The work of t's current step is finished. */
 static void step_done(struct engine *e, struct sthread *t)
 {
-    const struct scene_step *s = &t->prog[t->pc];
+    const struct scene_step *s = &t->x->prog[t->x->pc];
     if (s->op == OP_INCR || s->op == OP_WRITE) {
         /* someone wrote since we read: our write loses their updates */
         if (e->vars[s->ref] != t->reg) {
@@ -1003,7 +1952,7 @@ static void step_done(struct engine *e, struct sthread *t)
         rec(e, e->var_lanes[s->ref], TL_COUNTER, 0, 0, (int32_t)e->vars[s->ref]);
     }
     t->in_step = false;
-    t->pc++;
+    t->x->pc++;
 }
 
 /* t finished its program. */
@@ -1026,7 +1975,7 @@ static void thread_end(struct engine *e, struct sthread *t)
         if (j->wait != W_JOIN || j->pinst != t->pinst)
             continue;
         int32_t first, count;
-        const struct scene_step *js = &j->prog[j->pc - 1];
+        const struct scene_step *js = &j->x->prog[j->x->pc - 1];
         group_range(e, j, js->ref, &first, &count);
         if (t->id < first || t->id >= first + count)
             continue;
@@ -1099,18 +2048,42 @@ static void on_wake(struct engine *e, struct sthread *t)
         make_ready(e, t, READY_RUN);
         break;
     case W_IO:
-        rec(e, (uint16_t)t->id, TL_EVENT, EV_IO_DONE, 0, t->prog[t->pc - 1].ref);
+        rec(e, (uint16_t)t->id, TL_EVENT, EV_IO_DONE, 0, t->x->prog[t->x->pc - 1].ref);
         make_ready(e, t, READY_RUN);
         break;
     case W_SLEEP:
     case W_LOCK:
     case W_JOIN:
+    case W_QUEUE:
+    case W_MAP:
+        make_ready(e, t, READY_RUN);
+        break;
+    case W_SELECT: /* timeout, I/O or the self-pipe: select returns */
+        e->loops[t->role_ref].in_select = false;
+        make_ready(e, t, READY_RUN);
+        break;
+    case W_IDLE:
+        e->live++; /* a daemon worker has work again */
         make_ready(e, t, READY_RUN);
         break;
     case W_NONE:
         assert(0 && "wake of a thread that does not wait");
         break;
     }
+}
+
+/* The I/O a task awaits is ready: select() will report it. */
+static void on_task_io(struct engine *e, int32_t id)
+{
+    struct stask *k = &e->tasks[id];
+    struct sloop *L = &e->loops[k->loop];
+    if (k->state != TK_PENDING || k->io.wgen != k->wgen)
+        return; /* cancelled meanwhile */
+    struct shandle h = k->io;
+    h.flow = flow_out(e, k->lane, k->lane, FLOW_IO);
+    h.ready_at = e->now;
+    handles_push(&L->iodone, &L->nio, &L->capio, h);
+    loop_wake(e, L);
 }
 
 /* A new-GIL waiter's timed wait expired: it wakes to look at the GIL. */
@@ -1155,13 +2128,62 @@ static char *inst_name(const char *base, int32_t i, int32_t count)
     return gv_strdup(buf);
 }
 
+/* The loop run by the scene's `run` step: the thread group and process. */
+static int32_t loop_runner_proc(const struct scene *sc, int32_t l)
+{
+    for (int32_t g = 0; g < sc->nthreads; g++)
+        for (int32_t k = 0; k < sc->threads[g].nsteps; k++)
+            if (sc->threads[g].steps[k].op == OP_RUN && sc->threads[g].steps[k].ref == l)
+                return sc->threads[g].process;
+    return 0;
+}
+
+/* run_in_executor's pool size: the scene's, or ThreadPoolExecutor's default. */
+static int32_t executor_size(const struct scene *sc, int32_t l)
+{
+    int32_t n = sc->loops[l].executor;
+    if (n <= 0)
+        n = sc->set.cores + 4 < 32 ? sc->set.cores + 4 : 32;
+    return n;
+}
+
+#define TASK_LANES_MAX 1024 /* tasks after these have no lane of their own */
+
+/* Set up one engine thread. */
+static void thread_init(struct engine *e, int32_t id, int32_t pinst, int32_t group, char *name)
+{
+    struct sthread *t = &e->th[id];
+    t->id = id;
+    t->pinst = pinst;
+    t->group = group;
+    t->x = &t->own;
+    t->core = t->last_core = -1;
+    t->io_start = -1;
+    t->arg = -1;
+    t->state = TS_NEW;
+    t->waits_lock = -1;
+    t->cur_task = t->cur_cb = t->work = -1;
+    e->st.threads[id].name = name;
+    e->st.threads[id].proc = pinst;
+    e->st.threads[id].end = -1;
+}
+
 struct engine *engine_new(const struct scene *sc, struct timeline *tl, char *err, size_t errsize)
 {
-    int64_t lanes = 1 + (int64_t)scene_total_threads(sc) + sc->nlocks + sc->nshared;
-    int32_t npinst = 0;
+    int32_t npinst = 0, nworkers = 0, nexec = 0, ntasks = 0;
     for (int32_t i = 0; i < sc->nprocs; i++)
         npinst += sc->procs[i].count;
-    lanes += npinst + sc->set.cores;
+    for (int32_t i = 0; i < sc->npools; i++)
+        nworkers += sc->pools[i].size;
+    for (int32_t i = 0; i < sc->nloops; i++)
+        nexec += executor_size(sc, i);
+    for (int32_t i = 0; i < sc->ncoros; i++)
+        if (!sc->coros[i].is_callback)
+            ntasks += sc->coros[i].count;
+    int32_t nscene = scene_total_threads(sc);
+    int64_t lanes = 1 + (int64_t)nscene + nexec + nworkers + npinst + nworkers + sc->nlocks + sc->nshared +
+                    sc->set.cores + 2 * (int64_t)sc->nloops + (ntasks < TASK_LANES_MAX ? ntasks : TASK_LANES_MAX) +
+                    sc->nqueues;
     if (lanes > (int64_t)TL_MAX_LANES) {
         snprintf(err, errsize, "the scene needs %lld timeline lanes (at most %u)", (long long)lanes,
                  (unsigned)TL_MAX_LANES);
@@ -1174,22 +2196,28 @@ struct engine *engine_new(const struct scene *sc, struct timeline *tl, char *err
     e->max_events = ENGINE_DEFAULT_MAX_EVENTS;
     rng_seed(&e->rng, sc->set.seed);
 
-
-    /* process instances */
-    e->npr = npinst;
-    e->pr = gv_calloc((size_t)npinst, sizeof *e->pr);
-    e->st.procs = gv_calloc((size_t)npinst, sizeof *e->st.procs);
-    e->st.nprocs = npinst;
+    /* process instances: the scene's, then one per pool worker */
+    e->npr = npinst + nworkers;
+    e->pr = gv_calloc((size_t)e->npr, sizeof *e->pr);
+    e->st.procs = gv_calloc((size_t)e->npr, sizeof *e->st.procs);
+    e->st.nprocs = e->npr;
     for (int32_t i = 0, k = 0; i < sc->nprocs; i++)
         for (int32_t r = 0; r < sc->procs[i].count; r++, k++) {
             e->pr[k].scene_proc = i;
-            e->pr[k].holder = e->pr[k].last_holder = e->pr[k].switch_waiter = -1;
             e->st.procs[k].name = inst_name(sc->procs[i].name, r, sc->procs[i].count);
         }
+    for (int32_t i = 0, k = npinst; i < sc->npools; i++)
+        for (int32_t r = 0; r < sc->pools[i].size; r++, k++) {
+            e->pr[k].scene_proc = -1;
+            e->st.procs[k].name = inst_name(sc->pools[i].name, r, sc->pools[i].size);
+        }
+    for (int32_t k = 0; k < e->npr; k++)
+        e->pr[k].holder = e->pr[k].last_holder = e->pr[k].switch_waiter = -1;
 
-    /* threads: for each process instance, its groups in file order */
+    /* threads: the scene's (each process instance, its groups in file
+     * order), then the executors of each loop, then the pool workers */
     e->ngroups = sc->nthreads;
-    e->nth = scene_total_threads(sc);
+    e->nth = nscene + nexec + nworkers;
     e->th = gv_calloc((size_t)e->nth, sizeof *e->th);
     e->st.threads = gv_calloc((size_t)e->nth, sizeof *e->st.threads);
     e->st.nthreads = e->nth;
@@ -1204,54 +2232,99 @@ struct engine *engine_new(const struct scene *sc, struct timeline *tl, char *err
             e->group_first[(size_t)pi * e->ngroups + g] = id;
             e->group_count[(size_t)pi * e->ngroups + g] = sg->count;
             for (int32_t r = 0; r < sg->count; r++, id++) {
-                struct sthread *t = &e->th[id];
-                t->id = id;
-                t->pinst = pi;
-                t->group = g;
-                t->prog = sg->steps;
-                t->nprog = sg->nsteps;
-                t->core = t->last_core = -1;
-                t->io_start = -1;
-                t->arg = -1;
-                t->state = TS_NEW;
-                t->waits_lock = -1;
-                char *base = inst_name(sg->name, r, sg->count);
+                char *name = inst_name(sg->name, r, sg->count);
                 if (npinst > 1 && sc->nprocs > 1) {
                     char buf[300];
-                    snprintf(buf, sizeof buf, "%s/%s", e->st.procs[pi].name, base);
-                    e->st.threads[id].name = gv_strdup(buf);
-                    free(base);
-                } else {
-                    e->st.threads[id].name = base;
+                    snprintf(buf, sizeof buf, "%s/%s", e->st.procs[pi].name, name);
+                    free(name);
+                    name = gv_strdup(buf);
                 }
-                e->st.threads[id].proc = pi;
-                e->st.threads[id].end = -1;
+                thread_init(e, id, pi, g, name);
+                exec_init(e, &e->th[id].own, sg->steps, sg->nsteps);
             }
         }
     }
+    assert(id == nscene);
+    e->loops = gv_calloc((size_t)(sc->nloops ? sc->nloops : 1), sizeof *e->loops);
+    e->work_items = gv_calloc((size_t)(nexec ? nexec : 1), sizeof *e->work_items);
+    for (int32_t l = 0; l < sc->nloops; l++) {
+        struct sloop *L = &e->loops[l];
+        int32_t proc = loop_runner_proc(sc, l);
+        L->thread = -1;
+        L->pinst = 0;
+        for (int32_t k = 0; k < npinst; k++)
+            if (e->pr[k].scene_proc == proc) {
+                L->pinst = k;
+                break;
+            }
+        L->exec_first = id;
+        L->exec_size = executor_size(sc, l);
+        for (int32_t r = 0; r < L->exec_size; r++, id++) {
+            char buf[300];
+            snprintf(buf, sizeof buf, "%s-executor%d", sc->loops[l].name, (int)r + 1);
+            thread_init(e, id, L->pinst, -1, gv_strdup(buf));
+            e->th[id].role = ROLE_EXECUTOR;
+            e->th[id].role_ref = l;
+            e->th[id].daemon = true;
+            e->st.threads[id].daemon = 1;
+        }
+    }
+    e->pools = gv_calloc((size_t)(sc->npools ? sc->npools : 1), sizeof *e->pools);
+    for (int32_t p = 0, pk = npinst; p < sc->npools; p++) {
+        e->pools[p].first = id;
+        e->pools[p].size = sc->pools[p].size;
+        for (int32_t r = 0; r < sc->pools[p].size; r++, id++, pk++) {
+            thread_init(e, id, pk, -1, gv_strdup(e->st.procs[pk].name));
+            e->th[id].role = ROLE_WORKER;
+            e->th[id].role_ref = p;
+            e->th[id].daemon = true;
+            e->st.threads[id].daemon = 1;
+        }
+    }
     assert(id == e->nth);
-    /* repeat stacks: each thread needs as many frames as its program has
-     * REPEAT steps at most (an upper bound on the nesting) */
-    size_t frames = 0;
-    for (int32_t i = 0; i < e->nth; i++) {
-        int32_t nrep = 0;
-        for (int32_t k = 0; k < e->th[i].nprog; k++)
-            nrep += e->th[i].prog[k].op == OP_REPEAT;
-        frames += (size_t)(nrep < SCENE_MAX_DEPTH ? nrep : SCENE_MAX_DEPTH);
+
+    /* tasks, callbacks, futures, queues */
+    e->ntasks = ntasks;
+    e->tasks = gv_calloc((size_t)(ntasks ? ntasks : 1), sizeof *e->tasks);
+    int32_t nc = sc->ncoros ? sc->ncoros : 1;
+    e->coro_first = gv_calloc((size_t)nc, sizeof *e->coro_first);
+    e->coro_left = gv_calloc((size_t)nc, sizeof *e->coro_left);
+    e->gather_waiters = gv_calloc((size_t)nc, sizeof *e->gather_waiters);
+    e->ngather = gv_calloc((size_t)nc, sizeof *e->ngather);
+    e->capgather = gv_calloc((size_t)nc, sizeof *e->capgather);
+    e->cb_exec = gv_calloc((size_t)nc, sizeof *e->cb_exec);
+    e->st.tasks = gv_calloc((size_t)(ntasks ? ntasks : 1), sizeof *e->st.tasks);
+    e->st.ntasks = ntasks;
+    for (int32_t c = 0, k = 0; c < sc->ncoros; c++) {
+        const struct scene_coro *co = &sc->coros[c];
+        if (co->is_callback) {
+            exec_init(e, &e->cb_exec[c], co->steps, co->nsteps);
+            continue;
+        }
+        e->coro_first[c] = k;
+        e->coro_left[c] = co->count;
+        for (int32_t r = 0; r < co->count; r++, k++) {
+            struct stask *t = &e->tasks[k];
+            t->coro = c;
+            t->loop = co->loop;
+            t->lane = -1;
+            exec_init(e, &t->x, co->steps, co->nsteps);
+            e->st.tasks[k].name = inst_name(co->name, r, co->count);
+            e->st.tasks[k].loop = co->loop;
+            e->st.tasks[k].done = -1;
+        }
     }
-    e->loopmem = gv_calloc(frames ? frames : 1, sizeof *e->loopmem);
-    for (int32_t i = 0, at = 0; i < e->nth; i++) {
-        int32_t nrep = 0;
-        for (int32_t k = 0; k < e->th[i].nprog; k++)
-            nrep += e->th[i].prog[k].op == OP_REPEAT;
-        e->th[i].loops = e->loopmem + at;
-        at += nrep < SCENE_MAX_DEPTH ? nrep : SCENE_MAX_DEPTH;
-    }
+    e->futures = gv_calloc((size_t)(sc->nfutures ? sc->nfutures : 1), sizeof *e->futures);
+    e->queues = gv_calloc((size_t)(sc->nqueues ? sc->nqueues : 1), sizeof *e->queues);
+    for (int32_t q = 0; q < sc->nqueues; q++)
+        e->queues[q].cap = sc->queues[q].capacity;
+    exec_init(e, &e->null_exec, NULL, 0);
+
     /* thread lanes come first, so a thread's lane number is its index */
     for (int32_t i = 0; i < e->nth; i++)
         timeline_add_lane(tl, LANE_THREAD, e->st.threads[i].name, e->th[i].pinst, i);
     e->scene_lane = (uint16_t)timeline_add_lane(tl, LANE_SCENE, sc->title.text[0] ? sc->title.text[0] : "scene", -1, 0);
-    for (int32_t i = 0; i < npinst; i++)
+    for (int32_t i = 0; i < e->npr; i++)
         e->pr[i].lane = (uint16_t)timeline_add_lane(tl, LANE_GIL, e->st.procs[i].name, i, i);
     e->locks = gv_calloc((size_t)sc->nlocks, sizeof *e->locks);
     for (int32_t i = 0; i < sc->nlocks; i++) {
@@ -1269,7 +2342,6 @@ struct engine *engine_new(const struct scene *sc, struct timeline *tl, char *err
         e->var_lanes[i] = (uint16_t)timeline_add_lane(tl, LANE_SHARED, sc->shared[i].name, -1, i);
     }
     e->ncores = sc->set.cores;
-    evq_init(&e->q, (uint32_t)(2 * e->nth + e->ncores + sc->nnotes));
     e->cores = gv_calloc((size_t)e->ncores, sizeof *e->cores);
     e->st.core_busy_ns = gv_calloc((size_t)e->ncores, sizeof *e->st.core_busy_ns);
     e->st.ncores = e->ncores;
@@ -1279,6 +2351,22 @@ struct engine *engine_new(const struct scene *sc, struct timeline *tl, char *err
         e->cores[i].cur = e->cores[i].last = -1;
         timeline_add_lane(tl, LANE_CORE, buf, -1, i);
     }
+    e->st.loops = gv_calloc((size_t)(sc->nloops ? sc->nloops : 1), sizeof *e->st.loops);
+    e->st.nloops = sc->nloops;
+    for (int32_t l = 0; l < sc->nloops; l++) {
+        char buf[300];
+        e->st.loops[l].name = gv_strdup(sc->loops[l].name);
+        e->loops[l].lane = (uint16_t)timeline_add_lane(tl, LANE_LOOP, sc->loops[l].name, e->loops[l].pinst, l);
+        snprintf(buf, sizeof buf, "%s ready", sc->loops[l].name);
+        e->loops[l].rlane = (uint16_t)timeline_add_lane(tl, LANE_COUNTER, buf, e->loops[l].pinst, l);
+    }
+    for (int32_t k = 0; k < ntasks && k < TASK_LANES_MAX; k++)
+        e->tasks[k].lane = timeline_add_lane(tl, LANE_TASK, e->st.tasks[k].name, e->loops[e->tasks[k].loop].pinst, k);
+    for (int32_t q = 0; q < sc->nqueues; q++)
+        e->queues[q].lane = (uint16_t)timeline_add_lane(tl, LANE_COUNTER, sc->queues[q].name, -1, q);
+
+    e->task_slot0 = (uint32_t)(2 * e->nth + e->ncores + sc->nnotes);
+    evq_init(&e->q, e->task_slot0 + (uint32_t)ntasks);
     return e;
 }
 
@@ -1312,6 +2400,47 @@ static void finish_stats(struct engine *e)
         s->drop_requests += s->procs[i].drop_requests;
         s->failed_wakeups += s->procs[i].failed_wakeups;
     }
+    for (int32_t k = 0; k < e->ntasks; k++) {
+        struct stask *t = &e->tasks[k];
+        struct task_stats *ts = &s->tasks[k];
+        if (t->created && t->state != TK_DONE && t->state != TK_CANCELLED)
+            task_account(e, t); /* close the open interval */
+        ts->created = t->created ? t->created_at : -1;
+        ts->done = t->state == TK_DONE || t->state == TK_CANCELLED ? t->done_at : -1;
+        ts->pending_ns = t->pending_ns;
+        ts->scheduled_ns = t->scheduled_ns;
+        ts->running_ns = t->running_ns;
+        ts->cancelled = t->state == TK_CANCELLED;
+    }
+    for (int32_t l = 0; l < s->nloops; l++) {
+        struct sloop *L = &e->loops[l];
+        struct loop_stats *ls = &s->loops[l];
+        ls->iterations = L->iterations;
+        ls->handles = L->handles;
+        ls->slow_callbacks = L->slow;
+        if (L->nlag > 0) {
+            __int128 sum = 0;
+            gv_ns max = 0;
+            for (size_t i = 0; i < L->nlag; i++) {
+                sum += L->lags[i];
+                max = L->lags[i] > max ? L->lags[i] : max;
+            }
+            ls->lag_mean_ns = (gv_ns)(sum / (__int128)L->nlag);
+            ls->lag_max_ns = max;
+            ls->lag_p99_ns = gv_select(L->lags, L->nlag, (size_t)((double)(L->nlag - 1) * 0.99));
+        }
+        ls->executor_threads = L->exec_started;
+        gv_ns life = 0;
+        for (int32_t i = 0; i < L->exec_started; i++) {
+            struct sthread *w = &e->th[L->exec_first + i];
+            struct thread_stats *ws = &s->threads[w->id];
+            gv_ns end = ws->end >= 0 ? ws->end : e->now;
+            life += end - ws->start;
+            ls->executor_busy_ns += end - ws->start - ws->idle_ns;
+        }
+        ls->executor_utilisation = life > 0 ? (double)ls->executor_busy_ns / (double)life : 0.0;
+    }
+    s->sequential_ns = e->sequential_ns;
     for (int32_t i = 0; i < s->nshared; i++) {
         s->shared[i].final = e->vars[i];
         if (s->shared[i].expected > s->shared[i].final)
@@ -1339,7 +2468,10 @@ static void describe_stuck(struct engine *e)
         struct sthread *t = &e->th[i];
         if (!t->started || t->done)
             continue;
-        const char *what = t->wait == W_LOCK ? "a lock" : t->wait == W_JOIN ? "a join" : "the GIL";
+        const char *what = t->wait == W_LOCK ? "a lock" : t->wait == W_JOIN ? "a join"
+                         : t->wait == W_SELECT ? "events in select() (a task awaits something that never comes)"
+                         : t->wait == W_QUEUE ? (t->queue_put ? "room in a queue" : "an item from a queue")
+                         : t->wait == W_MAP ? "a pool" : "the GIL";
         int w = snprintf(s->deadlock_desc + n, sizeof s->deadlock_desc - n, "%s'%s' waits for %s",
                          n ? "; " : "", s->threads[i].name, what);
         if (w < 0)
@@ -1375,9 +2507,18 @@ int engine_run(struct engine *e, char *err, size_t errsize)
         e->th[i].out_state = TS_NEW;
         e->th[i].out_arg = -1;
     }
+    for (int32_t l = 0; l < sc->nloops; l++) {
+        rec(e, e->loops[l].lane, TL_STATE, LOOP_IDLE, 0, -1);
+        rec(e, e->loops[l].rlane, TL_COUNTER, 0, 0, 0);
+    }
+    for (int32_t k = 0; k < e->ntasks; k++)
+        if (e->tasks[k].lane >= 0)
+            rec(e, (uint16_t)e->tasks[k].lane, TL_STATE, TK_NEW, 0, -1);
+    for (int32_t q = 0; q < sc->nqueues; q++)
+        rec(e, e->queues[q].lane, TL_COUNTER, 0, 0, 0);
     e->unstarted = e->nth;
     for (int32_t i = 0; i < e->nth; i++)
-        if (!sc->threads[e->th[i].group].deferred)
+        if (e->th[i].group >= 0 && !sc->threads[e->th[i].group].deferred)
             thread_start(e, &e->th[i], -1);
 
     struct evq_item it;
@@ -1417,6 +2558,8 @@ int engine_run(struct engine *e, char *err, size_t errsize)
             on_gil_timeout(e, &e->th[slot - (uint32_t)e->nth]);
         } else if (slot < 2 * (uint32_t)e->nth + (uint32_t)e->ncores) {
             on_slice(e, (int)(slot - 2 * (uint32_t)e->nth));
+        } else if (slot >= e->task_slot0) {
+            on_task_io(e, (int32_t)(slot - e->task_slot0));
         } else {
             rec(e, e->scene_lane, TL_EVENT, EV_NOTE, 0, (int32_t)(slot - 2 * (uint32_t)e->nth - (uint32_t)e->ncores));
         }
@@ -1431,6 +2574,7 @@ int engine_run(struct engine *e, char *err, size_t errsize)
         e->st.wall_ns = e->now;
     flush_states(e);
     finish_stats(e);
+    e->st.speedup = e->st.wall_ns > 0 ? (double)e->st.sequential_ns / (double)e->st.wall_ns : 0.0;
     timeline_finish(e->tl, e->st.wall_ns > e->now ? e->st.wall_ns : e->now);
     if (e->failed) {
         snprintf(err, errsize, "%s", e->err);
@@ -1506,6 +2650,40 @@ void engine_free(struct engine *e)
         free(e->locks[i].waiters);
     for (int32_t i = 0; i < e->st.nshared; i++)
         free(e->st.shared[i].name);
+    for (int32_t l = 0; l < e->sc->nloops; l++) {
+        struct sloop *L = &e->loops[l];
+        free(L->ready);
+        free(L->iodone);
+        free(L->ts);
+        free(L->timers);
+        free(L->work);
+        free(L->lags);
+        free(e->st.loops[l].name);
+    }
+    for (int32_t k = 0; k < e->ntasks; k++)
+        free(e->st.tasks[k].name);
+    for (int32_t c = 0; c < e->sc->ncoros; c++)
+        free(e->gather_waiters[c]);
+    for (int32_t f = 0; f < e->sc->nfutures; f++) {
+        free(e->futures[f].waiters);
+        free(e->futures[f].cbs);
+    }
+    for (int32_t q = 0; q < e->sc->nqueues; q++)
+        free(e->queues[q].waiters);
+    free(e->loops);
+    free(e->tasks);
+    free(e->coro_first);
+    free(e->coro_left);
+    free(e->gather_waiters);
+    free(e->ngather);
+    free(e->capgather);
+    free(e->cb_exec);
+    free(e->futures);
+    free(e->queues);
+    free(e->pools);
+    free(e->work_items);
+    free(e->st.tasks);
+    free(e->st.loops);
     free(e->st.threads);
     free(e->st.procs);
     free(e->st.shared);
@@ -1518,7 +2696,9 @@ void engine_free(struct engine *e)
     free(e->var_lanes);
     free(e->runq);
     free(e->kick);
-    free(e->loopmem);
+    for (size_t i = 0; i < e->narena; i++)
+        free(e->arena[i]);
+    free(e->arena);
     free(e->dirty);
     free(e->group_first);
     free(e->group_count);

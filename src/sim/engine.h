@@ -34,6 +34,11 @@ struct thread_stats {
     gv_ns ready_ns;          /* runnable, no core */
     gv_ns gil_wait_ns;       /* waiting for the GIL, incl. the forced switch wait */
     gv_ns io_ns, sleep_ns, lock_wait_ns, join_wait_ns;
+    gv_ns select_ns;         /* an event loop's thread waiting in select() */
+    gv_ns queue_wait_ns;     /* blocked in queue.Queue put/get */
+    gv_ns idle_ns;           /* an executor or pool worker without work */
+    gv_ns map_wait_ns;       /* waiting in Pool.map */
+    int daemon;              /* an executor thread or a pool worker (never "ends") */
     uint64_t io_ops;
     uint64_t failed_wakeups;
 };
@@ -50,6 +55,27 @@ struct shared_stats {
     uint64_t stale_writes;    /* writes based on a read another write had outdated */
 };
 
+struct task_stats {
+    char *name;
+    int32_t loop;
+    gv_ns created, done;     /* done = -1 if it never finished */
+    gv_ns pending_ns;        /* suspended in an await */
+    gv_ns scheduled_ns;      /* in the ready queue, waiting for the loop */
+    gv_ns running_ns;        /* its steps running on the loop's thread */
+    int cancelled;
+};
+
+struct loop_stats {
+    char *name;
+    uint64_t iterations;     /* _run_once passes */
+    uint64_t handles;        /* callbacks and task steps run */
+    gv_ns lag_mean_ns, lag_p99_ns, lag_max_ns; /* ready -> running */
+    uint64_t slow_callbacks; /* ran at least slow_callback */
+    int32_t executor_threads;   /* started */
+    gv_ns executor_busy_ns;  /* their time on a core or in work */
+    double executor_utilisation; /* busy / (threads * their lifetime) */
+};
+
 struct sim_stats {
     gv_ns wall_ns;           /* time the last thread ended (or the stop time) */
     uint64_t events;         /* simulation events processed */
@@ -61,6 +87,10 @@ struct sim_stats {
     uint64_t switches, forced_switches, drop_requests, failed_wakeups; /* all processes */
     uint64_t io_ops;
     gv_ns io_mean_ns, io_p50_ns, io_p99_ns, io_max_ns;
+    struct task_stats *tasks;  int32_t ntasks;
+    struct loop_stats *loops;  int32_t nloops;
+    gv_ns sequential_ns;     /* the same work and waits done one after another */
+    double speedup;          /* sequential_ns / wall_ns */
     int deadlock;            /* some threads wait forever on each other */
     char deadlock_desc[256]; /* "T1 waits for lock a held by T2; ..." */
     int horizon_hit;         /* stopped at the horizon with work left */

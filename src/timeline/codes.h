@@ -22,7 +22,42 @@ enum thread_state {
     TS_JOIN_WAIT,    /* waiting for a thread group to end; arg = first thread of the group */
     TS_OS,           /* on a core doing kernel work: context switch, futex wake, failed wake-up */
     TS_DONE,
+    TS_SELECT,       /* an event loop's thread blocked in select(); arg = loop */
+    TS_QUEUE_WAIT,   /* blocked in queue.Queue put (full) or get (empty); arg = queue */
+    TS_IDLE,         /* an executor or pool worker with no work; arg = -1 */
+    TS_MAP_WAIT,     /* waiting in Pool.map for the workers; arg = pool */
     TS_COUNT_
+};
+
+/* Task lane STATE codes (asyncio); arg = the cause of a wait (see task_wait). */
+enum task_state {
+    TK_NEW = 0,      /* not created yet */
+    TK_SCHEDULED,    /* in the loop's ready queue */
+    TK_RUNNING,      /* its step is running on the loop's thread */
+    TK_PENDING,      /* suspended in an await; flags = task_wait, arg = what */
+    TK_DONE,
+    TK_CANCELLED,
+    TK_COUNT_
+};
+
+/* What a pending task awaits (flags of TK_PENDING). */
+enum task_wait {
+    TW_IO = 0,       /* arg = label (-1 none) */
+    TW_SLEEP,        /* arg = -1 */
+    TW_FUTURE,       /* arg = future */
+    TW_GATHER,       /* arg = task group (scene coro index) */
+    TW_EXECUTOR,     /* arg = label (-1 none) */
+};
+
+/* Event loop lane STATE codes; arg = task index for LOOP_TASK, callback
+ * (scene coro index) for LOOP_CALLBACK, timeout in us (-1: none) for
+ * LOOP_SELECT. */
+enum loop_state {
+    LOOP_IDLE = 0,   /* not running (before asyncio.run or after it returned) */
+    LOOP_SELECT,     /* waiting in select() */
+    LOOP_TASK,       /* running a task's step */
+    LOOP_CALLBACK,   /* running a callback */
+    LOOP_EVENTS,     /* between select and the callbacks: processing events */
 };
 
 /* Why a READY thread wants a core (arg of TS_READY). */
@@ -60,10 +95,27 @@ enum tl_event {
     EV_HORIZON,           /* scene lane: simulation stopped at the horizon */
     EV_PREEMPT,           /* thread lane: the OS took its core away; arg = core */
     EV_LOCK_ACQUIRED,     /* lock lane: arg = thread */
+    EV_TASK_CREATED,      /* task lane (or loop lane for tasks without a lane): arg = task */
+    EV_FUTURE_DONE,       /* loop lane: arg = future */
+    EV_CALLBACK_SCHEDULED,/* loop lane: arg = scene coro of the callback, or -1 - task */
+    EV_SLOW_CALLBACK,     /* loop lane: arg = how long it ran, in microseconds */
+    EV_FLOW_OUT,          /* cause of a notification: arg = flow id, flags = flow kind */
+    EV_FLOW_IN,           /* its effect, on the lane that was notified: same flow id */
+    EV_LOOP_ITERATION,    /* loop lane: a new _run_once pass; arg = ready callbacks */
     EV_COUNT_
 };
 
+/* Kinds of notification (flags of EV_FLOW_OUT / EV_FLOW_IN). */
+enum flow_kind {
+    FLOW_IO = 0,          /* I/O readiness -> the awaiting task's step */
+    FLOW_TIMER,           /* a timer -> its callback or task */
+    FLOW_RESULT,          /* set_result / a task ending -> a done callback or waiter */
+    FLOW_THREADSAFE,      /* call_soon_threadsafe (or an executor) -> the loop's thread */
+    FLOW_SCHEDULE,        /* call_soon / create_task -> the callback or task */
+};
+
 const char *thread_state_name(int code);   /* "python", "gil-wait", ... */
+const char *task_state_name(int code);     /* "scheduled", "pending", ... */
 const char *tl_event_name(int code);       /* "drop-request", ... */
 
 #endif

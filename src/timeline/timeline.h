@@ -68,6 +68,9 @@ enum tl_lane_kind {
     LANE_LOCK,
     LANE_SHARED,   /* a counter lane: the shared variable's value */
     LANE_CORE,     /* derived: no records; a core's state comes from thread records */
+    LANE_LOOP,     /* an asyncio event loop (see codes.h loop_state) */
+    LANE_TASK,     /* an asyncio task (task_state) */
+    LANE_COUNTER,  /* a counter: a loop's ready-queue length, a queue.Queue's length */
 };
 
 struct tl_lane {

@@ -1,0 +1,387 @@
+/*
+ * test_asyncio: the event loop, tasks, futures, callbacks, executors,
+ * queues and process pools.  Each test states a rule of asyncio (or of
+ * queue / multiprocessing) and checks it on a small scene, mostly through
+ * the timeline, which is what the player and exporters will show.
+ *
+ * Fidelity tolerances (the scenes use the default machine):
+ *  - 100 tasks awaiting 100 ms of I/O: 100 ms to +10% (the loop's own
+ *    passes and 100 x 50 us of parsing add a few ms);
+ *  - the same on 100 threads: below +20% (each thread needs the GIL back
+ *    after its I/O, one after another);
+ *  - sequentially: 10 s to +1%;
+ *  - CPU work over a pool of 4 processes on 4 cores: 25% to 27% of the
+ *    sequential time (1/N plus the fork start-up of 2 ms and the pickling);
+ *  - a blocking call of 50 ms in one coroutine: every other task at least
+ *    45 ms later (a tick may fall just before the call).
+ */
+#include "sim_helpers.h"
+
+#define MS GV_NS_PER_MS
+#define US GV_NS_PER_US
+
+/* Index of the task called `name`. */
+static int task_index(const struct run *r, const char *name)
+{
+    for (int32_t i = 0; i < r->st->ntasks; i++)
+        if (strcmp(r->st->tasks[i].name, name) == 0)
+            return (int)i;
+    fail_msg("no task named %s", name);
+    return -1;
+}
+
+/* Times at which the loop started running callback `coro` (LOOP_CALLBACK). */
+static int callback_runs(const struct run *r, int32_t coro, gv_ns *when, int max)
+{
+    int n = 0;
+    for (uint64_t i = 0; i < timeline_count(r->tl) && n < max; i++) {
+        const struct tl_rec *x = timeline_get(r->tl, i);
+        if (x->kind == TL_STATE && timeline_lane(r->tl, x->lane)->kind == LANE_LOOP && x->code == LOOP_CALLBACK &&
+            x->arg == coro)
+            when[n++] = x->t;
+    }
+    return n;
+}
+
+static int32_t coro_index(const struct run *r, const char *name)
+{
+    for (int32_t i = 0; i < r->sc->ncoros; i++)
+        if (strcmp(r->sc->coros[i].name, name) == 0)
+            return i;
+    fail_msg("no task or callback named %s", name);
+    return -1;
+}
+
+/* ---- the loop ------------------------------------------------------------------ */
+
+static void hundred_tasks_overlap_their_io(void **state)
+{
+    (void)state;
+    struct run r;
+    run_scene(&r, "cores 4\nloop app:\n    task fetch x100:\n        await io 100ms \"GET\"\n"
+                  "        cpu 50us \"parse\"\nmain:\n    run app\n");
+    assert_int_equal(r.rc, 0);
+    /* 100 awaits of 100 ms overlap: about 100 ms, not 10 s */
+    assert_true(r.st->wall_ns >= 100 * MS);
+    assert_true(r.st->wall_ns < 110 * MS);
+    assert_int_equal(r.st->ntasks, 100);
+    for (int i = 0; i < 100; i++) {
+        assert_true(r.st->tasks[i].done >= 100 * MS);
+        assert_true(r.st->tasks[i].pending_ns >= 100 * MS);
+    }
+    assert_int_equal(r.st->io_ops, 100);
+    assert_true(r.st->nloops == 1 && r.st->loops[0].iterations >= 2);
+    /* the speedup over sequential work is about 100x */
+    assert_true(r.st->speedup > 80.0);
+    check_invariants(&r);
+    run_free(&r);
+}
+
+static void the_same_downloads_on_threads_and_sequentially(void **state)
+{
+    (void)state;
+    struct run threads, seq;
+    run_scene(&threads, "cores 4\nthread fetch x100:\n    io 100ms \"GET\"\n    cpu 50us \"parse\"\n");
+    run_scene(&seq, "cores 4\nthread fetch:\n    repeat 100:\n        io 100ms \"GET\"\n        cpu 50us \"parse\"\n");
+    /* threads release the GIL in I/O: close to the asyncio time */
+    assert_true(threads.st->wall_ns < 120 * MS);
+    /* one after another: about 10 s */
+    assert_true(seq.st->wall_ns > 10000 * MS);
+    assert_true(seq.st->wall_ns < 10100 * MS);
+    run_free(&threads);
+    run_free(&seq);
+}
+
+/* A callback scheduled while a pass runs waits for the next pass, after
+ * another select(). */
+static void callback_scheduled_during_a_pass_runs_after_the_next_select(void **state)
+{
+    (void)state;
+    struct run r;
+    run_scene(&r, "loop app:\n    task top:\n        call_soon first\n        await sleep 1ms\n"
+                  "    callback first:\n        cpu 10us\n        call_soon second\n"
+                  "    callback second:\n        cpu 10us\nmain:\n    run app\n");
+    assert_int_equal(r.rc, 0);
+    gv_ns t1[4], t2[4];
+    assert_int_equal(callback_runs(&r, coro_index(&r, "first"), t1, 4), 1);
+    assert_int_equal(callback_runs(&r, coro_index(&r, "second"), t2, 4), 1);
+    assert_true(t2[0] > t1[0]);
+    /* a new pass (EV_LOOP_ITERATION) lies between them */
+    int passes = 0;
+    for (uint64_t i = 0; i < timeline_count(r.tl); i++) {
+        const struct tl_rec *x = timeline_get(r.tl, i);
+        if (x->kind == TL_EVENT && x->code == EV_LOOP_ITERATION && x->t >= t1[0] && x->t <= t2[0])
+            passes++;
+    }
+    assert_true(passes >= 1);
+    check_invariants(&r);
+    run_free(&r);
+}
+
+static void timers_fire_in_time_order(void **state)
+{
+    (void)state;
+    struct run r;
+    run_scene(&r, "loop app:\n    task top:\n        call_later 30ms late\n        call_later 10ms early\n"
+                  "        await sleep 50ms\n    callback late:\n        cpu 10us\n    callback early:\n        cpu 10us\n"
+                  "main:\n    run app\n");
+    gv_ns early[2], late[2];
+    assert_int_equal(callback_runs(&r, coro_index(&r, "early"), early, 2), 1);
+    assert_int_equal(callback_runs(&r, coro_index(&r, "late"), late, 2), 1);
+    assert_true(early[0] >= 10 * MS && early[0] < 11 * MS);
+    assert_true(late[0] >= 30 * MS && late[0] < 31 * MS);
+    int m = task_index(&r, "top");
+    assert_true(r.st->tasks[m].done >= 50 * MS);
+    run_free(&r);
+}
+
+static void gather_waits_for_every_task(void **state)
+{
+    (void)state;
+    struct run r;
+    run_scene(&r, "loop app:\n    task top:\n        await gather worker\n        cpu 10us\n"
+                  "    task worker x10:\n        await io 20ms\nmain:\n    run app\n");
+    assert_int_equal(r.rc, 0);
+    int m = task_index(&r, "top");
+    gv_ns last = 0;
+    for (int i = 1; i <= 10; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "worker%d", i);
+        int w = task_index(&r, name);
+        assert_true(r.st->tasks[w].created >= 0);
+        last = r.st->tasks[w].done > last ? r.st->tasks[w].done : last;
+    }
+    assert_true(r.st->tasks[m].done > last);
+    assert_true(r.st->tasks[m].done < 25 * MS);
+    run_free(&r);
+}
+
+static void cancelled_task_ends_at_its_await(void **state)
+{
+    (void)state;
+    struct run r;
+    run_scene(&r, "loop app:\n    task sleeper:\n        await sleep 1s\n        cpu 1ms\n"
+                  "    task killer:\n        await sleep 10ms\n        cancel sleeper\nmain:\n    run app\n");
+    assert_int_equal(r.rc, 0);
+    int s = task_index(&r, "sleeper");
+    assert_true(r.st->tasks[s].cancelled);
+    assert_true(r.st->tasks[s].done >= 10 * MS && r.st->tasks[s].done < 20 * MS);
+    assert_true(r.st->wall_ns < 30 * MS); /* the loop did not wait out the second */
+    run_free(&r);
+}
+
+static void future_set_by_a_callback_resumes_its_waiter(void **state)
+{
+    (void)state;
+    struct run r;
+    run_scene(&r, "loop app:\n    future answer\n    task waiter:\n        await answer\n        cpu 10us\n"
+                  "    task setter:\n        call_later 5ms deliver\n"
+                  "    callback deliver:\n        set_result answer\nmain:\n    run app\n");
+    assert_int_equal(r.rc, 0);
+    int w = task_index(&r, "waiter");
+    assert_true(r.st->tasks[w].done >= 5 * MS && r.st->tasks[w].done < 6 * MS);
+    assert_int_equal(count_events(r.tl, EV_FUTURE_DONE), 1);
+    /* every notification's effect carries the id its cause gave out */
+    uint64_t outs = count_events(r.tl, EV_FLOW_OUT), ins = count_events(r.tl, EV_FLOW_IN);
+    assert_true(ins > 0 && ins <= outs);
+    run_free(&r);
+}
+
+static void thread_notifies_the_loop_with_call_soon_threadsafe(void **state)
+{
+    (void)state;
+    struct run r;
+    run_scene(&r, "cores 2\nloop app:\n    future done\n    task top:\n        await done\n"
+                  "    callback notify:\n        set_result done\n"
+                  "main:\n    start worker\n    run app\n"
+                  "thread worker:\n    sleep 20ms\n    call_soon_threadsafe notify\n");
+    assert_int_equal(r.rc, 0);
+    int m = task_index(&r, "top");
+    /* the loop sleeps in select until the self-pipe wakes it */
+    assert_true(r.st->tasks[m].done >= 20 * MS && r.st->tasks[m].done < 21 * MS);
+    assert_true(r.st->threads[thread_index(&r, "main")].select_ns > 19 * MS);
+    run_free(&r);
+}
+
+static void blocking_call_in_a_coroutine_stalls_every_task(void **state)
+{
+    (void)state;
+    static const char ok[] = "loop app:\n    task tick x5:\n        repeat 10:\n            await sleep 1ms\n"
+                             "            cpu 10us\n    task slow:\n        await sleep 2ms\n        %s 50ms\n"
+                             "main:\n    run app\n";
+    char text[512];
+    struct run fine, stuck;
+    snprintf(text, sizeof text, ok, "await sleep");
+    run_scene(&fine, text);
+    snprintf(text, sizeof text, ok, "sleep");   /* time.sleep blocks the loop */
+    run_scene(&stuck, text);
+    int t1 = task_index(&fine, "tick1"), s1 = task_index(&stuck, "tick1");
+    /* every ticker is late by the blocking call's length */
+    assert_true(fine.st->tasks[t1].done < 15 * MS);
+    assert_true(stuck.st->tasks[s1].done >= fine.st->tasks[t1].done + 45 * MS);
+    /* and the loop flags it like asyncio's debug mode (>= 100 ms: not here) */
+    assert_int_equal(stuck.st->loops[0].slow_callbacks, 0);
+    assert_true(stuck.st->loops[0].lag_max_ns >= 45 * MS);
+    run_free(&fine);
+    run_free(&stuck);
+}
+
+static void slow_callback_is_flagged(void **state)
+{
+    (void)state;
+    struct run r;
+    run_scene(&r, "loop app:\n    slow_callback 100ms\n    task hog:\n        cpu 150ms\n        await sleep 1ms\n"
+                  "        cpu 10ms\nmain:\n    run app\n");
+    assert_int_equal(r.st->loops[0].slow_callbacks, 1);
+    assert_int_equal(count_events(r.tl, EV_SLOW_CALLBACK), 1);
+    run_free(&r);
+}
+
+static void run_in_executor_runs_on_a_thread_pool(void **state)
+{
+    (void)state;
+    static const char text[] = "cores 4\nloop app:\n    executor %d\n    task job x4:\n"
+                               "        await executor sleep 50ms \"time.sleep\"\nmain:\n    run app\n";
+    char buf[256];
+    struct run two, four;
+    snprintf(buf, sizeof buf, text, 2);
+    run_scene(&two, buf);
+    snprintf(buf, sizeof buf, text, 4);
+    run_scene(&four, buf);
+    assert_int_equal(two.rc, 0);
+    /* four blocking calls: two rounds on 2 threads, one on 4 */
+    assert_true(two.st->wall_ns >= 100 * MS && two.st->wall_ns < 110 * MS);
+    assert_true(four.st->wall_ns >= 50 * MS && four.st->wall_ns < 60 * MS);
+    assert_int_equal(two.st->loops[0].executor_threads, 2);
+    assert_int_equal(four.st->loops[0].executor_threads, 4);
+    assert_true(two.st->loops[0].executor_utilisation > 0.8);
+    check_invariants(&two);
+    run_free(&two);
+    run_free(&four);
+}
+
+static void cpu_thread_beside_the_loop_delays_its_callbacks(void **state)
+{
+    (void)state;
+    /* the same neighbour thread, once in C code that releases the GIL, once
+     * in pure Python that holds it */
+    static const char text[] = "python 3.12\ncores 2\nloop app:\n    task tick:\n        repeat 20:\n"
+                               "            await sleep 1ms\n            cpu 10us\n"
+                               "main:\n    run app\nthread cruncher:\n    %s 500ms\n";
+    char buf[512];
+    struct run calm, busy;
+    snprintf(buf, sizeof buf, text, "nogil");
+    run_scene(&calm, buf);
+    snprintf(buf, sizeof buf, text, "cpu");
+    run_scene(&busy, buf);
+    /* with a CPU-bound thread holding the GIL, each pass of the loop waits
+     * about a switch interval before it can run Python again */
+    assert_true(calm.st->loops[0].lag_mean_ns < 100 * US);
+    assert_true(busy.st->loops[0].lag_mean_ns > 4 * MS);
+    int tc = task_index(&calm, "tick"), tb = task_index(&busy, "tick");
+    assert_true(busy.st->tasks[tb].done > calm.st->tasks[tc].done + 40 * MS);
+    check_invariants(&busy);
+    run_free(&calm);
+    run_free(&busy);
+}
+
+/* ---- queues and pools ---------------------------------------------------------------- */
+
+static void bounded_queue_blocks_the_producer(void **state)
+{
+    (void)state;
+    struct run r;
+    run_scene(&r, "cores 2\nqueue jobs size 2\nthread producer:\n    repeat 20:\n        cpu 100us\n        put jobs\n"
+                  "thread consumer:\n    repeat 20:\n        get jobs\n        io 1ms \"handle\"\n");
+    assert_int_equal(r.rc, 0);
+    int p = thread_index(&r, "producer"), c = thread_index(&r, "consumer");
+    assert_true(r.st->threads[p].queue_wait_ns > 10 * MS); /* waits for room */
+    assert_true(r.st->threads[c].end > 20 * MS);
+    assert_true(r.st->threads[p].end < r.st->threads[c].end);
+    check_invariants(&r);
+    run_free(&r);
+}
+
+static void pool_of_processes_runs_cpu_work_in_parallel(void **state)
+{
+    (void)state;
+    struct run pool, seq;
+    run_scene(&pool, "cores 4\npool workers x4 fork\nmain:\n    map workers 16:\n        cpu 100ms \"crunch\"\n");
+    run_scene(&seq, "cores 4\nmain:\n    repeat 16:\n        cpu 100ms \"crunch\"\n");
+    assert_int_equal(pool.rc, 0);
+    double ratio = (double)pool.st->wall_ns / (double)seq.st->wall_ns;
+    /* 1/4 of the sequential time plus the start-up: within 5% of 0.25 */
+    assert_true(ratio > 0.25 && ratio < 0.27);
+    assert_true(pool.st->speedup > 3.5);
+    /* each worker is a process with its own GIL: 1 main + 4 */
+    assert_int_equal(pool.st->nprocs, 5);
+    check_invariants(&pool);
+    run_free(&pool);
+    run_free(&seq);
+}
+
+static void spawn_costs_more_than_fork_and_pickling_costs_time(void **state)
+{
+    (void)state;
+    struct run fork, spawn, big;
+    run_scene(&fork, "cores 4\npool w x4 fork\nmain:\n    map w 4:\n        cpu 10ms\n");
+    run_scene(&spawn, "cores 4\npool w x4 spawn\nmain:\n    map w 4:\n        cpu 10ms\n");
+    run_scene(&big, "cores 4\npool w x4 fork\nmain:\n    map w 4 send 10MB recv 10MB:\n        cpu 10ms\n");
+    /* spawn boots an interpreter per worker (50 ms by default) */
+    assert_true(spawn.st->wall_ns > fork.st->wall_ns + 40 * MS);
+    /* 4 x 10 MB each way at 4 ms/MB, in the caller and the workers */
+    assert_true(big.st->wall_ns > fork.st->wall_ns + 200 * MS);
+    run_free(&fork);
+    run_free(&spawn);
+    run_free(&big);
+}
+
+static void asyncio_runs_are_deterministic(void **state)
+{
+    (void)state;
+    static const char text[] = "cores 2\nloop app:\n    executor 2\n    task fetch x20:\n        await io 10ms\n"
+                               "        cpu 200us\n        await executor nogil 1ms\nmain:\n    run app\n"
+                               "thread other:\n    cpu 30ms\n";
+    struct run a, b;
+    run_scene(&a, text);
+    run_scene(&b, text);
+    assert_true(timeline_hash(a.tl) == timeline_hash(b.tl));
+    check_invariants(&a);
+    run_free(&a);
+    run_free(&b);
+}
+
+static void never_set_future_is_reported_as_stuck(void **state)
+{
+    (void)state;
+    struct run r;
+    run_scene(&r, "loop app:\n    future never\n    task waiter:\n        await never\nmain:\n    run app\n");
+    assert_int_equal(r.rc, 0);
+    assert_true(r.st->deadlock);
+    assert_non_null(strstr(r.st->deadlock_desc, "select"));
+    run_free(&r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(hundred_tasks_overlap_their_io),
+        cmocka_unit_test(the_same_downloads_on_threads_and_sequentially),
+        cmocka_unit_test(callback_scheduled_during_a_pass_runs_after_the_next_select),
+        cmocka_unit_test(timers_fire_in_time_order),
+        cmocka_unit_test(gather_waits_for_every_task),
+        cmocka_unit_test(cancelled_task_ends_at_its_await),
+        cmocka_unit_test(future_set_by_a_callback_resumes_its_waiter),
+        cmocka_unit_test(thread_notifies_the_loop_with_call_soon_threadsafe),
+        cmocka_unit_test(blocking_call_in_a_coroutine_stalls_every_task),
+        cmocka_unit_test(slow_callback_is_flagged),
+        cmocka_unit_test(run_in_executor_runs_on_a_thread_pool),
+        cmocka_unit_test(cpu_thread_beside_the_loop_delays_its_callbacks),
+        cmocka_unit_test(bounded_queue_blocks_the_producer),
+        cmocka_unit_test(pool_of_processes_runs_cpu_work_in_parallel),
+        cmocka_unit_test(spawn_costs_more_than_fork_and_pickling_costs_time),
+        cmocka_unit_test(asyncio_runs_are_deterministic),
+        cmocka_unit_test(never_set_future_is_reported_as_stuck),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
