@@ -1657,7 +1657,7 @@ static void advance(struct engine *e, struct sthread *t)
             return;
         }
         bool needs_gil = s->op != OP_NOGIL && s->op != OP_IO && s->op != OP_SLEEP && s->op != OPX_MAP_WAIT;
-        if (needs_gil && !gil_attempt(e, t))
+        if (needs_gil && (!t->has_gil || t->io_start >= 0) && !gil_attempt(e, t))
             return;
         if (s->dur > 0 && !s->sub && (s->op <= OP_SLEEP || s->op == OP_AWAIT_IO || s->op == OP_AWAIT_SLEEP))
             e->sequential_ns += s->dur;
@@ -1686,7 +1686,7 @@ static void advance(struct engine *e, struct sthread *t)
             block(e, t, W_MAP, TS_MAP_WAIT, s->ref);
             return;
         }
-        struct stask *k = t->role == ROLE_LOOP && t->cur_task >= 0 ? &e->tasks[t->cur_task] : NULL;
+        struct stask *k = t->cur_task >= 0 ? &e->tasks[t->cur_task] : NULL; /* a loop's running task */
         switch (s->op) {
         case OP_CPU:
         case OP_CCALL:
