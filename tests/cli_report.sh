@@ -160,3 +160,18 @@ if [ -c /dev/full ]; then
     expect_exit "list > /dev/full exits 74" 74 sh -c '"$1" list >/dev/full' sh "$GILVIZ"
     expect_exit "report --json > /dev/full exits 74" 74 sh -c '"$1" report --json convoy >/dev/full' sh "$GILVIZ"
 fi
+
+# asyncio and multiprocessing keys of report --json
+check_json() { # NAME FILTER SCENE: jq -e FILTER on the scene's JSON is true
+    if "$GILVIZ" report --json "$3" 2>/dev/null | jq -e "$2" >/dev/null 2>&1; then ok "$1"; else
+        not_ok "$1" "jq -e '$2' failed on $3"; fi
+}
+check_json "asyncio-downloads: loop has iterations and lag" \
+    '.loop.iterations > 1 and .loop.lag_ns.mean >= 0 and .loop.lag_ns.p99 >= .loop.lag_ns.mean and .loop.lag_ns.max >= .loop.lag_ns.p99 and .loop.slow_callbacks == 0' asyncio-downloads
+check_json "asyncio-downloads: twenty tasks, all done" '(.tasks | length) == 20 and all(.tasks[]; .done_ns > 0 and .wall_ns > 0)' asyncio-downloads
+check_json "asyncio-downloads: speedup over sequential above 10" '.speedup > 10' asyncio-downloads
+check_json "blocking-the-loop: one slow callback in the first loop" '.loops[0].slow_callbacks == 1 and .loops[1].slow_callbacks == 0' blocking-the-loop
+check_json "blocking-the-loop: the executor ran" '.loops[1].executor.threads >= 1 and .loops[1].executor.utilisation > 0' blocking-the-loop
+check_json "cpu-processes: main + 4 worker processes, each with CPU" '(.processes | length) == 5 and ([.processes[1:][] | .cpu_ns > 0] | all)' cpu-processes
+check_json "cpu-processes: speedup above 3" '.speedup > 3' cpu-processes
+check_json "convoy: no loop" '.loop == null and (.loops | length) == 0' convoy
