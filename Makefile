@@ -5,6 +5,7 @@
 #   make bench      build optimised and print the benchmark table
 #   make asan       tests under AddressSanitizer + UBSan (separate build dir)
 #   make tsan       the threaded tests under ThreadSanitizer
+#   make golden     regenerate the player's golden frames (on purpose only)
 #   make install    PREFIX=/usr/local DESTDIR= ; make uninstall
 #
 #   make deps       install missing Debian/Ubuntu packages (apt-get, sudo if needed)
@@ -56,7 +57,7 @@ TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 BENCH_SRC := $(wildcard tests/bench_*.c)
 BENCH_BIN := $(BENCH_SRC:tests/%.c=$(BUILD)/tests/%)
 
-.PHONY: all test check bench asan tsan install uninstall clean deps demo
+.PHONY: all test check bench asan tsan golden install uninstall clean deps demo
 all: gilviz
 
 gilviz: $(BUILD)/gilviz
@@ -77,6 +78,15 @@ $(BUILD)/tests/%: tests/%.c $(LIB_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) -Isrc -o $@ $< $(LIB_OBJ) $(CMOCKA_LIBS) $(ALL_LDLIBS)
 
+# The player's tests and benchmark link the UI too (and so curses).
+$(BUILD)/tests/test_ui%: tests/test_ui%.c $(LIB_OBJ) $(UI_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) -Isrc -o $@ $< $(UI_OBJ) $(LIB_OBJ) $(CMOCKA_LIBS) $(CURSES_LIBS) $(ALL_LDLIBS)
+
+$(BUILD)/tests/bench_ui: tests/bench_ui.c $(LIB_OBJ) $(UI_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Isrc -o $@ $< $(UI_OBJ) $(LIB_OBJ) $(CURSES_LIBS) $(ALL_LDLIBS)
+
 deps:
 	@sh .ci/deps
 
@@ -93,12 +103,21 @@ bench:
 asan:
 	$(MAKE) --no-print-directory BUILD=build-asan LTO= CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" LDFLAGS="-fsanitize=address,undefined" test
 
-# ThreadSanitizer over the writer/reader hand-off of the timeline and the
-# engine running on its own pthread (test_engine's last test).
+# ThreadSanitizer over the writer/reader hand-off of the timeline, the
+# engine running on its own pthread (test_engine's last test) and the player
+# drawing frames from the published prefix while the engine runs
+# (test_ui_threads).
 tsan:
-	$(MAKE) --no-print-directory BUILD=build-tsan LTO= CFLAGS="-O1 -g -fsanitize=thread" LDFLAGS="-fsanitize=thread" build-tsan/tests/test_threads build-tsan/tests/test_engine
+	$(MAKE) --no-print-directory BUILD=build-tsan LTO= CFLAGS="-O1 -g -fsanitize=thread" LDFLAGS="-fsanitize=thread" build-tsan/tests/test_threads build-tsan/tests/test_engine build-tsan/tests/test_ui_threads
 	TSAN_OPTIONS=halt_on_error=1 build-tsan/tests/test_threads
 	TSAN_OPTIONS=halt_on_error=1 build-tsan/tests/test_engine
+	TSAN_OPTIONS=halt_on_error=1 build-tsan/tests/test_ui_threads
+
+# Regenerate the golden frames (tests/golden/*.txt) on purpose, after a
+# change that is meant to change what the player shows.  Inspect the diff
+# before committing; CI never runs this.
+golden: $(BUILD)/gilviz
+	GILVIZ=$(BUILD)/gilviz GOLDEN_REGEN=1 sh tests/cli_player_frames.sh
 
 # The binary also finds its scenes relative to itself (bin/../share/gilviz),
 # so installing under another PREFIX than the one it was built for works.

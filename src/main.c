@@ -1,6 +1,6 @@
 /*
  * main: the command line.  Turns arguments into one command (check, report,
- * play, list) and maps every failure to a sysexits code:
+ * log, play, frame, list) and maps every failure to a sysexits code:
  *   64 usage, 65 bad scene, 66 missing input, 70 internal, 73/74 output.
  */
 #include <dirent.h>
@@ -17,6 +17,7 @@
 #include "scene/scene.h"
 #include "sim/engine.h"
 #include "timeline/timeline.h"
+#include "ui/ui.h"
 #include "util.h"
 
 #ifndef GV_PKGDATADIR
@@ -24,13 +25,14 @@
 #endif
 
 static const char usage_text[] =
-    "usage: gilviz [play] SCENE            simulate SCENE and show it (the player is coming;\n"
-    "                                     for now this prints the report)\n"
+    "usage: gilviz [play] [OPTIONS] SCENE  simulate SCENE and play it in the terminal\n"
     "       gilviz check SCENE...          validate scene files\n"
     "       gilviz report [--json] [--set KEY=VALUE]... SCENE\n"
     "                                     simulate and print a summary\n"
     "       gilviz log [--from T] [--to T] SCENE\n"
     "                                     simulate and print every event in words\n"
+    "       gilviz frame [--at T] [--size COLSxROWS] [OPTIONS] SCENE\n"
+    "                                     print one frame of the player as text\n"
     "       gilviz list                    list the built-in scenes\n"
     "       gilviz --help | --version\n"
     "\n"
@@ -45,6 +47,19 @@ static const char usage_text[] =
     "                         nogil_overhead, rmw_cost, horizon\n"
     "  --from T, --to T       log: only events between these times (e.g. 0, 2ms, 1.5s)\n"
     "  --max-events N         stop the simulation after N events (default 200000000)\n"
+    "  --at T                 play, frame: the time to show first (default 0)\n"
+    "  --size COLSxROWS       frame: the size of the frame (default 100x30)\n"
+    "  --lang en|pt           play, frame: language of captions and labels (default from\n"
+    "                         LC_ALL, LC_MESSAGES or LANG)\n"
+    "  --ascii                play, frame: ASCII instead of UTF-8 glyphs\n"
+    "  --zoom T               play, frame: time span the lanes show (e.g. 20ms)\n"
+    "  --speed T              play: simulated time per second of playback (e.g. 1ms)\n"
+    "  --select THREAD        play, frame: the thread to explain\n"
+    "  --paused               play: start paused\n"
+    "  --no-color             play: no colours (also when NO_COLOR is set)\n"
+    "  --no-mouse             play: leave the mouse to the terminal\n"
+    "\n"
+    "player keys: space play/pause, arrows step, ? help, q quit (see gilviz(1))\n"
     "\n"
     "exit status: 0 ok, 64 usage, 65 bad scene, 66 missing file, 70 internal error,\n"
     "             74 output error\n";
@@ -187,18 +202,89 @@ static int cmd_check(int argc, char **argv)
 struct run_opts {
     int json;
     gv_ns from, to;
+    struct ui_opts ui;
     uint64_t max_events;
     const char *scene;
     const char *sets[64];
     int nsets;
 };
 
-/* Parse options shared by report and play. */
+/* A time option's value ("0" needs no unit); exits 64 if it is not a time. */
+static gv_ns time_arg(const char *opt, const char *v)
+{
+    gv_ns t;
+    const char *why;
+    if (!v)
+        usage_error("%s needs a time like 5ms", opt);
+    if (strcmp(v, "0") == 0)
+        return 0;
+    if (gv_parse_duration(v, strlen(v), &t, &why) != 0) {
+        fprintf(stderr, "gilviz: %s: bad time '%s': %s\n", opt, v, why);
+        fputs("Try 'gilviz --help'.\n", stderr);
+        exit(EX_USAGE);
+    }
+    return t;
+}
+
+/* Options of play and frame; returns 1 if argv[*i] was one (and consumes
+ * its value). */
+static int parse_ui_opt(int argc, char **argv, int *i, struct ui_opts *u, int play)
+{
+    const char *a = argv[*i];
+    const char *next = *i + 1 < argc ? argv[*i + 1] : NULL;
+    if (strcmp(a, "--ascii") == 0) {
+        u->ascii = 1;
+    } else if (strcmp(a, "--lang") == 0) {
+        if (!next || (strcmp(next, "en") != 0 && strcmp(next, "pt") != 0))
+            usage_error("--lang needs 'en' or 'pt', not '%s'", next ? next : "");
+        u->lang = strcmp(next, "pt") == 0 ? SCENE_LANG_PT : SCENE_LANG_EN;
+        (*i)++;
+    } else if (strcmp(a, "--at") == 0) {
+        u->at = time_arg(a, next);
+        (*i)++;
+    } else if (strcmp(a, "--zoom") == 0) {
+        u->zoom = time_arg(a, next);
+        if (u->zoom < 100)
+            usage_error("--zoom: '%s' is too small (at least 100ns)", next);
+        (*i)++;
+    } else if (strcmp(a, "--select") == 0) {
+        if (!next)
+            usage_error("%s", "--select needs a thread name");
+        u->select = next;
+        (*i)++;
+    } else if (strcmp(a, "--size") == 0 && !play) {
+        int w, h, n = 0;
+        if (!next || sscanf(next, "%dx%d%n", &w, &h, &n) != 2 || next[n] || w < 1 || h < 1 || w > 1000 ||
+            h > 1000)
+            usage_error("--size needs COLSxROWS, like 100x30 (at most 1000x1000), not '%s'", next ? next : "");
+        u->w = w;
+        u->h = h;
+        (*i)++;
+    } else if (play && strcmp(a, "--speed") == 0) {
+        u->speed = time_arg(a, next);
+        if (u->speed < 1)
+            usage_error("--speed: '%s' is too slow (at least 1ns per second)", next);
+        (*i)++;
+    } else if (play && strcmp(a, "--no-color") == 0) {
+        u->no_color = 1;
+    } else if (play && strcmp(a, "--no-mouse") == 0) {
+        u->no_mouse = 1;
+    } else if (play && strcmp(a, "--paused") == 0) {
+        u->paused = 1;
+    } else {
+        return 0;
+    }
+    return 1;
+}
+
+/* Parse options shared by report, log, play and frame. */
 static void parse_run_opts(int argc, char **argv, struct run_opts *o, const char *cmd)
 {
     memset(o, 0, sizeof *o);
     o->max_events = ENGINE_DEFAULT_MAX_EVENTS;
     o->to = GV_NS_MAX;
+    ui_opts_init(&o->ui);
+    int play = strcmp(cmd, "play") == 0, frame = strcmp(cmd, "frame") == 0;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         const char *val = NULL;
@@ -227,6 +313,8 @@ static void parse_run_opts(int argc, char **argv, struct run_opts *o, const char
             else if (gv_parse_duration(argv[i + 1], strlen(argv[i + 1]), dst, &why) != 0)
                 usage_error("bad time '%s': expected a time like 5ms", argv[i + 1]);
             i++;
+        } else if ((play || frame) && parse_ui_opt(argc, argv, &i, &o->ui, play)) {
+            continue;
         } else if (strcmp(a, "--max-events") == 0 || strncmp(a, "--max-events=", 13) == 0) {
             const char *v = a[12] == '=' ? a + 13 : (i + 1 < argc ? argv[++i] : NULL);
             char *end;
@@ -305,6 +393,67 @@ static int cmd_report(int argc, char **argv, const char *cmd)
         if (st->event_cap_hit)
             fprintf(stderr, "gilviz: stopped after %" PRIu64 " events; raise --max-events to go on\n", st->events);
     }
+    engine_free(e);
+    timeline_free(tl);
+    scene_free(sc);
+    return rc;
+}
+
+/* frame: simulate to the end, print the player's frame at --at. */
+static int cmd_frame(int argc, char **argv)
+{
+    struct run_opts o;
+    parse_run_opts(argc, argv, &o, "frame");
+    struct scene *sc;
+    struct timeline *tl;
+    struct engine *e;
+    int rc = simulate(&o, &sc, &tl, &e);
+    if (rc == 0) {
+        char err[256];
+        rc = ui_frame(stdout, sc, tl, &o.ui, err, sizeof err);
+        if (rc != 0)
+            fprintf(stderr, "gilviz: %s\n", err);
+    }
+    engine_free(e);
+    timeline_free(tl);
+    scene_free(sc);
+    return rc;
+}
+
+/* play: the interactive player.  Every error about the scene or the command
+ * line is printed before the terminal is touched. */
+static int cmd_play(int argc, char **argv)
+{
+    struct run_opts o;
+    parse_run_opts(argc, argv, &o, "play");
+    struct scene *sc = load_scene(o.scene);
+    for (int i = 0; i < o.nsets; i++) {
+        char err[256];
+        if (scene_set(sc, o.sets[i], err, sizeof err) != 0) {
+            fprintf(stderr, "gilviz: --set %s: %s\n", o.sets[i], err);
+            scene_free(sc);
+            return EX_USAGE;
+        }
+    }
+    if (!isatty(STDOUT_FILENO)) {
+        fprintf(stderr, "gilviz: the player needs a terminal, and the output is not one.\n"
+                        "Without a terminal, try 'gilviz report %s', 'gilviz log %s' or\n"
+                        "'gilviz frame --at 5ms --size 100x30 %s'.\n",
+                o.scene, o.scene, o.scene);
+        scene_free(sc);
+        return EX_USAGE;
+    }
+    struct timeline *tl = timeline_new();
+    char err[512];
+    struct engine *e = engine_new(sc, tl, err, sizeof err);
+    if (!e) {
+        fprintf(stderr, "gilviz: %s\n", err);
+        timeline_free(tl);
+        scene_free(sc);
+        return EX_DATAERR;
+    }
+    engine_set_max_events(e, o.max_events);
+    int rc = ui_play(sc, e, tl, &o.ui);
     engine_free(e);
     timeline_free(tl);
     scene_free(sc);
@@ -397,11 +546,12 @@ static int run_command(int argc, char **argv)
         return cmd_report(argc - 2, argv + 2, "log");
     if (strcmp(cmd, "list") == 0)
         return cmd_list(argc - 2, argv + 2);
+    if (strcmp(cmd, "frame") == 0)
+        return cmd_frame(argc - 2, argv + 2);
     if (strcmp(cmd, "play") == 0)
-        return cmd_report(argc - 2, argv + 2, "play");
-    if (cmd[0] == '-')
-        usage_error("unknown option '%s'", cmd);
-    return cmd_report(argc - 1, argv + 1, "play");
+        return cmd_play(argc - 2, argv + 2);
+    /* `gilviz [OPTIONS] SCENE` is play; an unknown option is reported there */
+    return cmd_play(argc - 1, argv + 1);
 }
 
 int main(int argc, char **argv)

@@ -1,0 +1,304 @@
+/*
+ * lanes: the scrolling lanes — cores, the GIL of each process, locks and
+ * threads.  Each lane is a row: margin (focus, selection, scroll arrows),
+ * name, the time strip computed by strip.c, and a status column that says
+ * what the lane is doing at the current time.
+ *
+ * Cores, GILs and locks are drawn as bars in the colour of the thread that
+ * holds them, with its name written inside when the bar is long enough; a
+ * thread lane shows its state with one glyph (and colour) per state.
+ */
+#include <string.h>
+
+#include "../timeline/codes.h"
+#include "panel.h"
+#include "style.h"
+#include "text.h"
+
+/* Margin mark of a panel row: focus bar, scroll arrows. */
+static void margin(struct frame *f, int y, int panel, int first, int last, int more_above, int more_below)
+{
+    int focused = f->v->focus == panel;
+    if (first && more_above)
+        canvas_put(f->cv, 0, y, f->v->ascii ? "^" : "↑", ST_FOCUS, CV_BOLD);
+    else if (last && more_below)
+        canvas_put(f->cv, 0, y, f->v->ascii ? "v" : "↓", ST_FOCUS, CV_BOLD);
+    else if (focused)
+        canvas_put(f->cv, 0, y, f->v->ascii ? "|" : "▌", ST_FOCUS, 0);
+}
+
+/* A strip of holders (core occupant, GIL or lock holder): a bar in the
+ * holder's colour with its name inside where the bar is long enough.  On a
+ * core the bar's glyph is the occupant's state (Python, C, kernel...); on a
+ * GIL or lock it is a full block. */
+static void holder_strip(struct frame *f, int y, const uint32_t *val, int core)
+{
+    const char *idle = f->v->ascii ? "." : "·";
+    const char *held = f->v->ascii ? "#" : "█";
+    for (int x = 0; x < f->sw; x++) {
+        uint32_t v = val[x];
+        if (v == STRIP_FUTURE || v == STRIP_ABSENT)
+            continue;
+        if (v == 0) {
+            canvas_put(f->cv, f->sx + x, y, idle, ST_DIM, 0);
+            continue;
+        }
+        int th = (int)STRIP_WHO(v) - 1;
+        const char *g = core ? style_state_glyph((int)STRIP_CODE(v), f->v->ascii) : held;
+        canvas_put(f->cv, f->sx + x, y, g, style_thread_role(th), 0);
+    }
+    /* names inside runs of one holder, in reverse video over the bar */
+    for (int x = 0; x < f->sw;) {
+        uint32_t v = val[x];
+        if (v == 0 || v == STRIP_FUTURE || v == STRIP_ABSENT) {
+            x++;
+            continue;
+        }
+        uint32_t who = STRIP_WHO(v);
+        int e = x;
+        while (e < f->sw && val[e] != STRIP_FUTURE && val[e] != STRIP_ABSENT && val[e] != 0 &&
+               STRIP_WHO(val[e]) == who)
+            e++;
+        if (e - x >= 4) {
+            const char *name = panel_thread_name(f, (int32_t)who - 1);
+            int nw = canvas_text_width(name);
+            int room = e - x - 2;
+            canvas_text(f->cv, f->sx + x + 1, y, room < nw ? room : nw, name, style_thread_role((int)who - 1),
+                        CV_REVERSE | CV_BOLD);
+        }
+        x = e;
+    }
+}
+
+/* Thread on core c at the current time (-1 idle). */
+static int occupant(const struct frame *f, int c)
+{
+    for (int i = 0; i < f->d->nthreads; i++) {
+        const struct tl_lane_state *s = &f->l->st[i];
+        if (s->rec != TL_NO_RECORD && (int)(s->flags & TL_FLAG_CORE_MASK) - 1 == c)
+            return i;
+    }
+    return -1;
+}
+
+void panel_cores(struct frame *f, int y, int rows)
+{
+    const struct ui_data *d = f->d;
+    int top = f->v->top_cores;
+    for (int k = 0; k < rows; k++, y++) {
+        int c = top + k;
+        panel_mark_row(f, y, ROW_CORE, c);
+        margin(f, y, PANEL_CORES, k == 0, k == rows - 1, top > 0, top + rows < d->ncores);
+        panel_printf(f, f->lx, y, f->lw, ST_TITLE, 0, text_get(f->v->lang, T_CORE_N), c);
+        holder_strip(f, y, strip_values(f->l->strip, f->first_core + k), 1);
+        int th = occupant(f, c);
+        if (th < 0) {
+            canvas_text(f->cv, f->tx, y, f->tw, text_get(f->v->lang, T_IDLE), ST_DIM, 0);
+            continue;
+        }
+        int x = f->tx;
+        x += canvas_text(f->cv, x, y, f->tw, panel_thread_name(f, th), style_thread_role(th), CV_BOLD);
+        panel_printf(f, x, y, f->tx + f->tw - x, ST_DIM, 0, " · %s", text_state(f->v->lang, f->l->st[th].code));
+    }
+}
+
+/* Is a drop request pending on GIL lane `lane` at the current time?  Looks
+ * back at most a few thousand records for the request or the last change. */
+static int drop_pending(const struct frame *f, int lane)
+{
+    uint64_t u = timeline_upper(f->tl, f->v->t);
+    for (uint64_t n = 0; u > 0 && n < 20000; n++) {
+        const struct tl_rec *r = timeline_get(f->tl, --u);
+        if (r->lane != lane)
+            continue;
+        if (r->kind == TL_EVENT && r->code == EV_DROP_REQUEST)
+            return 1;
+        if (r->kind == TL_STATE || (r->kind == TL_EVENT && (r->code == EV_SWITCH || r->code == EV_FORCED_SWITCH)))
+            return 0;
+    }
+    return 0;
+}
+
+/* "waiting: net 3.1 ms, w2 1 ms" for the threads of GIL g. */
+static void gil_waiters(struct frame *f, int x, int y, int maxw, int g)
+{
+    char dur[32];
+    int end = x + maxw, n = 0;
+    if (x == f->tx)   /* no drop_request before: say what the list is */
+        x += canvas_text(f->cv, x, y, end - x, text_get(f->v->lang, T_WAITING), ST_DIM, 0);
+    for (int i = 0; i < f->d->nthreads; i++) {
+        const struct tl_lane_state *s = &f->l->st[i];
+        if (f->d->thread_gil[i] != g || s->rec == TL_NO_RECORD)
+            continue;
+        if (!(s->code == TS_GIL_WAIT || (s->code == TS_READY && s->arg == READY_GIL)))
+            continue;
+        if (x >= end - 2) {
+            canvas_text(f->cv, end - 2, y, 2, " +", ST_DIM, 0);
+            return;
+        }
+        if (n++ || x > f->tx)
+            x += canvas_text(f->cv, x, y, end - x, n > 1 ? ", " : " ", ST_DIM, 0);
+        x += canvas_text(f->cv, x, y, end - x, panel_thread_name(f, i), style_thread_role(i), CV_BOLD);
+        x += panel_printf(f, x, y, end - x, ST_DEFAULT, 0, " %s", panel_dur(f->v->t - s->since, dur, sizeof dur));
+    }
+    if (n == 0 && maxw == f->tw)
+        canvas_text(f->cv, f->tx, y, maxw, text_get(f->v->lang, T_NOBODY_WAITS), ST_DIM, 0);
+}
+
+/* Glyph and role of a GIL mark cell. */
+static void mark_cell(const struct frame *f, uint8_t m, const char **g, int *role)
+{
+    int a = f->v->ascii;
+    if (m & MARK_FORCED)
+        *g = "!", *role = ST_MARK_FORCED;
+    else if (m & MARK_DROP)
+        *g = "v", *role = ST_MARK_DROP;
+    else if (m & MARK_FAIL)
+        *g = a ? "x" : "×", *role = ST_MARK_FAIL;
+    else if (m & MARK_SWITCH)
+        *g = a ? "|" : "│", *role = ST_MARK_SWITCH;
+    else if (m & MARK_CHECK)
+        *g = a ? "'" : "╵", *role = ST_DIM;
+    else
+        *g = NULL, *role = 0;
+}
+
+void panel_gil(struct frame *f, int y, int rows)
+{
+    const struct ui_data *d = f->d;
+    int unit = d->free_threaded ? 1 : 2, top = f->v->top_gil, nshow = rows / unit;
+    for (int k = 0; k < nshow; k++) {
+        int g = top + k, lane = d->gil_lane[g];
+        const char *pname = timeline_lane(f->tl, lane)->name;
+        panel_mark_row(f, y, ROW_GIL, g);
+        margin(f, y, PANEL_GIL, k == 0, k == nshow - 1 && unit == 1, top > 0, top + nshow < d->ngil);
+        if (d->ngil > 1)
+            panel_printf(f, f->lx, y, f->lw, ST_TITLE, CV_BOLD, "GIL %s", pname);
+        else
+            canvas_text(f->cv, f->lx, y, f->lw, "GIL", ST_TITLE, CV_BOLD);
+        if (d->free_threaded) {
+            canvas_text(f->cv, f->sx, y, f->sw, text_get(f->v->lang, T_NO_GIL), ST_DIM, 0);
+            y++;
+            continue;
+        }
+        holder_strip(f, y, strip_values(f->l->strip, f->first_gil + k), 0);
+        const struct tl_lane_state *s = &f->l->st[lane];
+        if (s->rec != TL_NO_RECORD && s->code == GIL_HELD) {
+            panel_name_fmt(f, f->tx, y, f->tw, text_get(f->v->lang, T_HELD_BY), s->arg);
+        } else {
+            canvas_text(f->cv, f->tx, y, f->tw, text_get(f->v->lang, T_FREE), ST_DIM, 0);
+        }
+        y++;
+        /* marks row */
+        panel_mark_row(f, y, ROW_GIL, g);
+        margin(f, y, PANEL_GIL, 0, k == nshow - 1, top > 0, top + nshow < d->ngil);
+        const uint8_t *m = strip_marks(f->l->strip, f->first_gil + k);
+        const uint32_t *val = strip_values(f->l->strip, f->first_gil + k);
+        for (int x = 0; x < f->sw; x++) {
+            const char *gl;
+            int role;
+            if (val[x] == STRIP_FUTURE)
+                break;
+            mark_cell(f, m[x], &gl, &role);
+            if (gl)
+                canvas_put(f->cv, f->sx + x, y, gl, role, CV_BOLD);
+        }
+        int x = f->tx;
+        if (drop_pending(f, lane))
+            x += panel_printf(f, x, y, f->tw, ST_MARK_DROP, CV_BOLD, "drop_request");
+        gil_waiters(f, x, y, f->tx + f->tw - x, g);
+        y++;
+    }
+}
+
+void panel_locks(struct frame *f, int y, int rows)
+{
+    for (int k = 0; k < rows; k++, y++) {
+        int lane = f->d->lock_lane[k];
+        panel_mark_row(f, y, ROW_LOCK, k);
+        panel_printf(f, f->lx, y, f->lw, ST_TITLE, 0, text_get(f->v->lang, T_LOCK), timeline_lane(f->tl, lane)->name);
+        holder_strip(f, y, strip_values(f->l->strip, f->first_lock + k), 0);
+        const struct tl_lane_state *s = &f->l->st[lane];
+        if (s->rec != TL_NO_RECORD && s->code == LOCK_HELD)
+            panel_printf(f, f->tx, y, f->tw, style_thread_role(s->arg), CV_BOLD, "%s",
+                         panel_thread_name(f, s->arg));
+        else
+            canvas_text(f->cv, f->tx, y, f->tw, text_get(f->v->lang, T_FREE), ST_DIM, 0);
+        int waiting = 0;
+        for (int i = 0; i < f->d->nthreads; i++)
+            waiting += f->l->st[i].rec != TL_NO_RECORD && f->l->st[i].code == TS_LOCK_WAIT &&
+                       f->l->st[i].arg == timeline_lane(f->tl, lane)->index;
+        if (waiting) {
+            int used = canvas_text_width(s->rec != TL_NO_RECORD && s->code == LOCK_HELD
+                                             ? panel_thread_name(f, s->arg) : text_get(f->v->lang, T_FREE));
+            panel_printf(f, f->tx + used, y, f->tw - used, ST_DIM, 0, " · %d %s", waiting,
+                         f->v->lang == SCENE_LANG_PT ? "esperam" : "waiting");
+        }
+    }
+}
+
+/* Status of a thread: state and what qualifies it. */
+static void thread_status(struct frame *f, int y, int i)
+{
+    const struct tl_lane_state *s = &f->l->st[i];
+    int code = s->rec == TL_NO_RECORD ? TS_NEW : s->code;
+    int lang = f->v->lang, end = f->tx + f->tw;
+    char dur[32];
+    int x = f->tx;
+    x += canvas_text(f->cv, x, y, f->tw, text_state(lang, code), style_state_role(code), CV_BOLD);
+    gv_ns for_ns = f->v->t - s->since;
+    int core = (int)(s->flags & TL_FLAG_CORE_MASK) - 1;
+    switch (code) {
+    case TS_PYTHON: case TS_CCALL: case TS_NOGIL: case TS_OS:
+        if (core >= 0) {
+            char c[32];
+            snprintf(c, sizeof c, text_get(lang, T_CORE_N), core);
+            panel_printf(f, x, y, end - x, ST_DIM, 0, " · %s", c);
+        }
+        break;
+    case TS_IO: {
+        const struct scene *sc = f->d->sc;
+        const char *lbl = s->arg >= 0 && s->arg < sc->nlabels ? sc->labels[s->arg] : NULL;
+        if (lbl)
+            x += panel_printf(f, x, y, end - x, ST_DEFAULT, 0, " %s", lbl);
+        panel_printf(f, x, y, end - x, ST_DIM, 0, " %s", panel_dur(for_ns, dur, sizeof dur));
+        break;
+    }
+    case TS_GIL_WAIT: case TS_READY: case TS_SLEEP: case TS_SWITCH_WAIT:
+        panel_printf(f, x, y, end - x, ST_DEFAULT, 0, " %s", panel_dur(for_ns, dur, sizeof dur));
+        break;
+    case TS_LOCK_WAIT: {
+        const struct scene *sc = f->d->sc;
+        panel_printf(f, x, y, end - x, ST_DEFAULT, 0, " %s",
+                     s->arg >= 0 && s->arg < sc->nlocks ? sc->locks[s->arg].name : "?");
+        break;
+    }
+    default: break;
+    }
+}
+
+void panel_threads(struct frame *f, int y, int rows)
+{
+    const struct ui_data *d = f->d;
+    int top = f->v->top_threads;
+    for (int k = 0; k < rows; k++, y++) {
+        int i = top + k, sel = i == f->v->sel;
+        panel_mark_row(f, y, ROW_THREAD, i);
+        if (sel)
+            canvas_put(f->cv, 0, y, f->v->ascii ? ">" : "▶", ST_FOCUS, CV_BOLD);
+        else
+            margin(f, y, PANEL_THREADS, k == 0, k == rows - 1, top > 0, top + rows < d->nthreads);
+        canvas_text(f->cv, f->lx, y, f->lw, panel_thread_name(f, i), style_thread_role(i),
+                    sel ? CV_BOLD | CV_REVERSE : CV_BOLD);
+        const uint32_t *val = strip_values(f->l->strip, f->first_thread + k);
+        for (int x = 0; x < f->sw; x++) {
+            uint32_t v = val[x];
+            if (v == STRIP_FUTURE)
+                break;
+            if (v == TS_NEW)
+                continue;
+            canvas_put(f->cv, f->sx + x, y, style_state_glyph((int)v, f->v->ascii), style_state_role((int)v), 0);
+        }
+        thread_status(f, y, i);
+    }
+}

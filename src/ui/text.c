@@ -1,0 +1,56 @@
+/*
+ * text: the two translation tables, built from TEXT_LIST.
+ */
+#include "text.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../scene/scene.h"
+#include "../timeline/codes.h"
+
+static const char *const text_en[T_COUNT_] = {
+#define TEXT_EN(id, en, pt) [id] = en,
+    TEXT_LIST(TEXT_EN)
+#undef TEXT_EN
+};
+
+static const char *const text_pt[T_COUNT_] = {
+#define TEXT_PT(id, en, pt) [id] = pt,
+    TEXT_LIST(TEXT_PT)
+#undef TEXT_PT
+};
+
+const char *text_get(int lang, enum text_id id)
+{
+    if ((int)id < 0 || id >= T_COUNT_)
+        return "?";
+    return lang == SCENE_LANG_PT ? text_pt[id] : text_en[id];
+}
+
+const char *text_state(int lang, int code)
+{
+    /* id + 1, so that 0 marks a state newer than this table */
+    static const int ids[TS_COUNT_] = {
+        [TS_NEW] = T_S_NEW + 1,         [TS_READY] = T_S_READY + 1,   [TS_PYTHON] = T_S_PYTHON + 1,
+        [TS_CCALL] = T_S_CCALL + 1,     [TS_NOGIL] = T_S_NOGIL + 1,   [TS_GIL_WAIT] = T_S_GIL_WAIT + 1,
+        [TS_SWITCH_WAIT] = T_S_SWITCH_WAIT + 1, [TS_IO] = T_S_IO + 1, [TS_SLEEP] = T_S_SLEEP + 1,
+        [TS_LOCK_WAIT] = T_S_LOCK_WAIT + 1, [TS_JOIN_WAIT] = T_S_JOIN_WAIT + 1, [TS_OS] = T_S_OS + 1,
+        [TS_DONE] = T_S_DONE + 1,       [TS_SELECT] = T_S_SELECT + 1, [TS_QUEUE_WAIT] = T_S_QUEUE_WAIT + 1,
+        [TS_IDLE] = T_S_IDLE + 1,       [TS_MAP_WAIT] = T_S_MAP_WAIT + 1,
+    };
+    if (code >= 0 && code < TS_COUNT_ && ids[code])
+        return text_get(lang, (enum text_id)(ids[code] - 1));
+    return thread_state_name(code);
+}
+
+int text_lang_from_env(void)
+{
+    static const char *const vars[] = { "LC_ALL", "LC_MESSAGES", "LANG" };
+    for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
+        const char *v = getenv(vars[i]);
+        if (v && *v)
+            return strncmp(v, "pt", 2) == 0 ? SCENE_LANG_PT : SCENE_LANG_EN;
+    }
+    return SCENE_LANG_EN;
+}
