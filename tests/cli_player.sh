@@ -1,0 +1,211 @@
+#!/bin/sh
+# The player end to end, in a real terminal: tmux runs `gilviz convoy` in a
+# 100x30 window; keys are sent with send-keys and the screen is read with
+# capture-pane.  Checks play/pause, stepping, seeking, zoom, help, resizing,
+# quitting, and that the terminal settings (stty -a) are the same before and
+# after — on q, SIGINT and SIGTERM.  Skipped only when tmux is missing
+# (.ci/deps installs it).  Run from the repo root: sh tests/cli_player.sh
+. tests/lib.sh
+unset GILVIZ_SCENES LC_ALL LC_MESSAGES
+
+if ! command -v tmux >/dev/null 2>&1; then
+    ok "# SKIP tmux is not installed (sh .ci/deps installs it)"
+    exit 0
+fi
+
+# The non-terminal cases need no tmux, but they are the player's too.
+expect_exit "play with stdout not a terminal exits 64" 64 "$GILVIZ" convoy
+expect_grep "it says the player needs a terminal" "the player needs a terminal" "$TMP/err"
+expect_grep "it suggests gilviz report" "gilviz report convoy" "$TMP/err"
+expect_grep "it suggests gilviz frame" "gilviz frame" "$TMP/err"
+expect_exit "play of a missing scene exits 66 (before any terminal check)" 66 "$GILVIZ" play no-such-scene
+expect_exit "play of a bad scene exits 65" 65 "$GILVIZ" play tests/cli/bad-syntax.scene
+expect_exit "play --speed soon exits 64" 64 "$GILVIZ" play --speed soon convoy
+expect_exit "play --size is a frame option: 64" 64 "$GILVIZ" play --size 80x24 convoy
+
+GV=$(cd "$(dirname "$GILVIZ")" && pwd)/$(basename "$GILVIZ")
+SOCK=gilviz-test-$$
+tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
+cleanup() { tm kill-server 2>/dev/null; rm -rf "$TMP"; }
+trap cleanup EXIT
+
+screen() { tm capture-pane -p -t gv; }
+# wait_for PATTERN [SECONDS]: until the screen shows PATTERN (fixed string)
+wait_for() {
+    i=0
+    while [ "$i" -lt $((${2:-5} * 20)) ]; do
+        screen 2>/dev/null | grep -qF -- "$1" && return 0
+        sleep 0.05
+        i=$((i + 1))
+    done
+    return 1
+}
+# check NAME PATTERN: the screen shows PATTERN now (or within 5 s)
+check() {
+    if wait_for "$2"; then ok "$1"; else not_ok "$1" "'$2' not on screen:" "$(screen | head -n 12)"; fi
+}
+# header time (the "t = ..." field)
+now_t() { screen | sed -n '2s/.*t = \([0-9.]* [a-z]*\).*/\1/p'; }
+key() { tm send-keys -t gv "$@"; sleep 0.05; }
+
+# start NAME ARGS...: run the player in a fresh 100x30 window; its stty -a
+# before and after, its pid and exit status land in $TMP/NAME.*
+start() {
+    name=$1
+    shift
+    tm kill-server 2>/dev/null
+    rm -f "$TMP/$name".*
+    cat >"$TMP/$name.sh" <<EOF
+stty -a >"$TMP/$name.before"
+sh -c 'echo \$\$ >"$TMP/$name.pid"; exec env LANG=C.UTF-8 "$GV" "\$@"' gilviz "\$@"
+echo \$? >"$TMP/$name.rc"
+stty -a >"$TMP/$name.after"
+sleep 600
+EOF
+    tm new-session -d -s gv -x 100 -y 30 sh "$TMP/$name.sh" "$@"
+    wait_for "gilviz ·" 10
+}
+# finished NAME CODE: the player exited with CODE and left the terminal as it found it
+finished() {
+    i=0
+    while [ ! -s "$TMP/$1.after" ] && [ "$i" -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+    rc=$(cat "$TMP/$1.rc" 2>/dev/null)
+    if [ "$rc" = "$2" ]; then ok "$1: exit status $2"; else not_ok "$1: exit status $2" "got '$rc'"; fi
+    # the window size may differ (the test resizes it); every setting may not
+    sed 's/rows [0-9]*; columns [0-9]*;//' "$TMP/$1.before" >"$TMP/$1.b"
+    sed 's/rows [0-9]*; columns [0-9]*;//' "$TMP/$1.after" >"$TMP/$1.a"
+    if [ -s "$TMP/$1.before" ] && cmp -s "$TMP/$1.b" "$TMP/$1.a"; then
+        ok "$1: stty -a is the same before and after"
+    else
+        not_ok "$1: stty -a is the same before and after" "$(diff "$TMP/$1.before" "$TMP/$1.after" | head -n 6)"
+    fi
+}
+
+# --- playing and pausing ---------------------------------------------------------
+start keys convoy
+check "the header names the scene" "The convoy effect"
+check "the header shows the model" "CPython 3.11 · GIL 5 ms · 2 cores"
+check "it starts playing" "▶ playing"
+t1=$(now_t)
+sleep 1
+t2=$(now_t)
+if [ -n "$t1" ] && [ "$t1" != "$t2" ]; then ok "the time advances while playing ($t1 -> $t2)"; else
+    not_ok "the time advances while playing" "'$t1' then '$t2'"; fi
+key Space
+check "space pauses" "‖ paused"
+t1=$(now_t)
+sleep 0.5
+t2=$(now_t)
+if [ "$t1" = "$t2" ]; then ok "the time stands still when paused"; else not_ok "the time stands still when paused" "$t1 $t2"; fi
+
+# --- seeking -----------------------------------------------------------------------
+key g
+check "g goes to the start" "t = 0 ns"
+key l
+key l
+check "two steps forward reach the I/O completion at 59.935 us" "t = 59.935 us"
+check "the selected thread explains itself" "cruncher runs Python on core 0, holding the GIL, for 57.94 us"
+key l
+check "the third step is the note at 2 ms" "t = 2.000000 ms"
+key h
+check "a step back is exact" "t = 59.935 us"
+key Left
+check "Left steps back too" "t = 2.000 us"
+key Right
+check "Right steps forward" "t = 59.935 us"
+key Down
+check "the other thread explains itself" "net is waiting for the GIL held by cruncher since 59.935 us (0 ns so far)"
+key Up
+key t
+check "t opens a time prompt" "go to time"
+tm send-keys -t gv -l "5.0786ms"
+key Enter
+check "t 5.0786ms goes there" "t = 5.078600 ms"
+check "the forced switch is in the log" "forced GIL switch to net"
+key n
+check "n goes to the next GIL switch" "t = 5.104722 ms"
+key N
+check "N goes back to the previous one" "t = 5.078094 ms"
+key G
+check "G goes to the end" "t = 1.507187476 s"
+check "the end is marked" "■ end"
+key Home
+check "Home goes to the start" "t = 0 ns"
+key End
+check "End goes to the end" "t = 1.507187476 s"
+
+# --- speed and zoom ------------------------------------------------------------------
+check "the default speed is shown" "1 ms = 1 s"
+key ']'
+check "] is faster" "2 ms = 1 s"
+key '['
+key '['
+check "[ is slower" "500 us = 1 s"
+key s
+tm send-keys -t gv -l "250us"
+key Enter
+check "s 250us sets the speed" "250 us = 1 s"
+check "the default zoom is 20 ms" "view 20 ms"
+key +
+check "+ zooms in" "view 10 ms"
+key -
+key -
+check "- zooms out" "view 50 ms"
+
+# --- panels, help, resize --------------------------------------------------------------
+key g
+key Down
+check "Down selects the next thread" "▶ net "
+key Up
+check "Up selects the previous thread" "▶ cruncher "
+key '?'
+check "? shows the help" "gilviz keys"
+check "the help lists quitting" "quit"
+key x
+if screen | grep -qF "gilviz keys"; then not_ok "any key closes the help"; else ok "any key closes the help"; fi
+tm resize-window -t gv -x 60 -y 20
+check "a 60x20 terminal asks to be enlarged" "enlarge the terminal (need 80x24, have 60x20)"
+tm resize-window -t gv -x 80 -y 24
+check "at 80x24 the player is back" "The convoy effect"
+tm resize-window -t gv -x 140 -y 45
+check "at 140x45 it uses the room" "view 50 ms"
+width=$(screen | awk '{ if (length($0) > w) w = length($0) } END { print w + 0 }')
+if [ "$width" -gt 120 ]; then ok "the frame spans the wider window"; else not_ok "the frame spans the wider window" "$width"; fi
+tm resize-window -t gv -x 100 -y 30
+key Space
+check "space plays again" "▶ playing"
+key q
+finished keys 0
+
+# --- signals ---------------------------------------------------------------------------
+for sig in INT TERM HUP; do
+    start "sig$sig" --paused convoy
+    check "SIG$sig: the player is up" "‖ paused"
+    kill -"$sig" "$(cat "$TMP/sig$sig.pid")"
+    case $sig in INT) code=130 ;; TERM) code=143 ;; HUP) code=129 ;; esac
+    finished "sig$sig" "$code"
+done
+
+# --- paused and fully simulated, the player sleeps in poll(): no CPU ---------------------
+start idle --paused convoy
+check "idle: the player is up" "‖ paused"
+sleep 0.5
+pid=$(cat "$TMP/idle.pid")
+cpu() { awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null; }
+c1=$(cpu)
+sleep 2
+c2=$(cpu)
+if [ -n "$c1" ] && [ $((c2 - c1)) -le 2 ]; then ok "paused, it uses no CPU ($((c2 - c1)) ticks in 2 s)"; else
+    not_ok "paused, it uses no CPU" "ticks: '$c1' -> '$c2'"; fi
+key q
+finished idle 0
+
+# --- colours off, ASCII, Portuguese ------------------------------------------------------
+start mono --no-color --ascii --lang pt --paused --at 5ms convoy
+check "--lang pt --ascii: the title in Portuguese" "O efeito comboio"
+check "--at 5ms starts there" "t = 5.000000 ms"
+check "--ascii: ASCII glyphs" "|| pausado"
+if screen | LC_ALL=C grep -q '[^ -~]'; then not_ok "--ascii: nothing but ASCII on screen"; else
+    ok "--ascii: nothing but ASCII on screen"; fi
+key q
+finished mono 0

@@ -1,0 +1,87 @@
+#!/bin/sh
+# `gilviz frame`: golden frames of every built-in scene (tests/golden/), and
+# the command's errors.  With GOLDEN_REGEN=1 (`make golden`) the frames are
+# rewritten instead of compared.  Run from the repo root.
+. tests/lib.sh
+unset GILVIZ_SCENES LC_ALL LC_MESSAGES LANG
+
+cases=tests/golden/cases
+n=0
+while read -r name args; do
+    case $name in ''|'#'*) continue ;; esac
+    n=$((n + 1))
+    # shellcheck disable=SC2086 # the arguments are words on purpose
+    "$GILVIZ" frame $args >"$TMP/frame" 2>"$TMP/err"
+    rc=$?
+    if [ -n "$GOLDEN_REGEN" ]; then
+        [ "$rc" -eq 0 ] && cp "$TMP/frame" "tests/golden/$name.txt" && echo "wrote tests/golden/$name.txt"
+        continue
+    fi
+    if [ "$rc" -ne 0 ]; then
+        not_ok "frame $name" "exit $rc: $(head -c 300 "$TMP/err")"
+    elif cmp -s "$TMP/frame" "tests/golden/$name.txt"; then
+        ok "frame $name matches tests/golden/$name.txt"
+    else
+        not_ok "frame $name matches tests/golden/$name.txt" "gilviz frame $args differs (make golden rewrites it):" \
+            "$(diff "tests/golden/$name.txt" "$TMP/frame" | head -n 12)"
+    fi
+done <"$cases"
+[ -n "$GOLDEN_REGEN" ] && exit 0
+if [ "$n" -ge 18 ]; then ok "$n golden frames listed"; else not_ok "golden frames listed" "only $n"; fi
+
+# Every scene of the first lecture set has at least two golden frames.
+for s in convoy cpu-threads io-threads race-counter old-gil-battle free-threaded; do
+    c=$(grep -c "^[a-z0-9-]* *$s " "$cases")
+    if [ "$c" -ge 2 ]; then ok "scene $s has $c golden frames"; else
+        not_ok "scene $s has golden frames" "$c in $cases"; fi
+done
+
+# Frames are the same run after run, and the size is what was asked.
+"$GILVIZ" frame convoy --at 5ms --size 120x40 >"$TMP/a" 2>&1
+"$GILVIZ" frame convoy --at 5ms --size 120x40 >"$TMP/b" 2>&1
+if cmp -s "$TMP/a" "$TMP/b"; then ok "frame is byte-identical across runs"; else
+    not_ok "frame is byte-identical across runs"; fi
+lines=$(wc -l <"$TMP/a")
+wide=$(LC_ALL=C.UTF-8 wc -L <"$TMP/a")
+if [ "$lines" -eq 40 ]; then ok "--size 120x40 gives 40 lines"; else not_ok "--size 120x40 gives 40 lines" "$lines"; fi
+if [ "$wide" -le 120 ] && [ "$wide" -ge 100 ]; then ok "the widest line fits in 120 columns ($wide)"; else
+    not_ok "the widest line fits in 120 columns" "widest: $wide"; fi
+if grep -q ' $' "$TMP/a"; then not_ok "trailing spaces are trimmed"; else ok "trailing spaces are trimmed"; fi
+
+# ASCII frames are ASCII; the default is UTF-8.
+"$GILVIZ" frame race-counter --at 16ms --ascii --lang pt >"$TMP/ascii" 2>&1
+if LC_ALL=C grep -q '[^ -~]' "$TMP/ascii"; then not_ok "--ascii prints only ASCII" \
+    "$(LC_ALL=C grep -n '[^ -~]' "$TMP/ascii" | head -n 3)"; else ok "--ascii prints only ASCII"; fi
+expect_grep "the default glyphs are UTF-8" "█" "tests/golden/convoy-start.txt"
+
+# The language: --lang, then LC_ALL / LC_MESSAGES / LANG.
+LANG=pt_BR.UTF-8 "$GILVIZ" frame convoy --at 5ms >"$TMP/pt" 2>&1
+expect_grep "LANG=pt_BR selects Portuguese" "O efeito comboio" "$TMP/pt"
+LANG=pt_BR.UTF-8 LC_ALL=en_US.UTF-8 "$GILVIZ" frame convoy --at 5ms >"$TMP/en" 2>&1
+expect_grep "LC_ALL=en wins over LANG" "The convoy effect" "$TMP/en"
+LANG=pt_BR.UTF-8 "$GILVIZ" frame convoy --at 5ms --lang en >"$TMP/en2" 2>&1
+expect_grep "--lang en wins over the environment" "The convoy effect" "$TMP/en2"
+
+# A time past the end shows the end.
+"$GILVIZ" frame convoy --at 10s >"$TMP/end" 2>&1
+expect_grep "--at past the end shows the end" "t = 1.507187476 s" "$TMP/end"
+
+# Bad --at / --size / --lang / --select: 64, with a message.
+expect_exit "--at soon exits 64" 64 "$GILVIZ" frame convoy --at soon
+expect_grep "--at soon says why" "bad time 'soon'" "$TMP/err"
+expect_exit "--at -5ms exits 64" 64 "$GILVIZ" frame convoy --at -5ms
+expect_exit "--at without a value exits 64" 64 "$GILVIZ" frame convoy --at
+expect_exit "--size 100 exits 64" 64 "$GILVIZ" frame convoy --size 100
+expect_grep "--size 100 says what is expected" "COLSxROWS" "$TMP/err"
+expect_exit "--size 0x10 exits 64" 64 "$GILVIZ" frame convoy --size 0x10
+expect_exit "--size 100x30x2 exits 64" 64 "$GILVIZ" frame convoy --size 100x30x2
+expect_exit "--size 5000x30 exits 64" 64 "$GILVIZ" frame convoy --size 5000x30
+expect_exit "--lang fr exits 64" 64 "$GILVIZ" frame convoy --lang fr
+expect_exit "--select nobody exits 64" 64 "$GILVIZ" frame convoy --select nobody
+expect_grep "--select nobody names the thread" "no thread named 'nobody'" "$TMP/err"
+expect_exit "--speed is not a frame option" 64 "$GILVIZ" frame convoy --speed 1ms
+expect_exit "frame without a scene exits 64" 64 "$GILVIZ" frame --at 5ms
+expect_exit "frame of a missing scene exits 66" 66 "$GILVIZ" frame no-such-scene --at 5ms
+expect_exit "frame of a bad scene exits 65" 65 "$GILVIZ" frame tests/cli/bad-syntax.scene
+expect_exit "frame --size 60x20 exits 0" 0 "$GILVIZ" frame convoy --size 60x20
+expect_grep "a small frame asks for a larger terminal" "enlarge the terminal (need 80x24, have 60x20)" "$TMP/out"
