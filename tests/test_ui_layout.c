@@ -25,6 +25,7 @@
 #include <cmocka.h>
 
 #include "scene/scene.h"
+#include "sim/engine.h"
 #include "timeline/codes.h"
 #include "timeline/timeline.h"
 #include "ui/canvas.h"
@@ -701,7 +702,10 @@ static void control_help_focus_quit_mouse(void **state)
     assert_int_equal(v.sel, 1);
     key(&c, &v, UK_UP, 0);
     assert_int_equal(v.sel, 0);
-    for (int k = 0; k < PANEL_COUNT_; k++)
+    /* no event loop here: Tab skips the tasks panel */
+    key(&c, &v, UK_TAB, 0);
+    assert_int_equal(v.focus, PANEL_CORES);
+    for (int k = 0; k < PANEL_COUNT_ - 2; k++)
         key(&c, &v, UK_TAB, 0);
     assert_int_equal(v.focus, PANEL_THREADS);
     key(&c, &v, UK_BTAB, 0);
@@ -720,6 +724,100 @@ static void control_help_focus_quit_mouse(void **state)
     /* a click outside any lane does nothing */
     in.y = 0;
     assert_int_equal(control_handle(&c, &v, &in), 0);
+}
+
+/* asyncio: a loop row and task rows, from a real (engine) run */
+static void layout_tasks_panel(void **state)
+{
+    (void)state;
+    static const char text[] = "scene \"loop\"\n"
+                               "python 3.12\n"
+                               "cores 2\n"
+                               "loop app:\n"
+                               "    task fetch x3:\n"
+                               "        await io 5ms \"GET\"\n"
+                               "        cpu 1ms \"parse\"\n"
+                               "main:\n"
+                               "    run app\n";
+    struct scene_diags diags;
+    memset(&diags, 0, sizeof diags);
+    struct scene *sc = scene_parse("loop.scene", text, strlen(text), &diags);
+    if (!sc) {
+        diags.file = "loop.scene";
+        scene_diags_print(&diags, stderr);
+    }
+    scene_diags_free(&diags);
+    assert_non_null(sc);
+    struct timeline *tl = timeline_new();
+    char err[256];
+    struct engine *e = engine_new(sc, tl, err, sizeof err);
+    assert_non_null(e);
+    assert_int_equal(engine_run(e, err, sizeof err), 0);
+    struct tally *ty = tally_new(tl);
+    while (tally_advance(ty, UINT64_MAX) > 0)
+        ;
+    struct ui_data *d = ui_data_new(tl, sc, ty);
+    assert_int_equal(d->nloops, 1);
+    assert_int_equal(d->ntasks, 3);
+    struct layout *l = layout_new(d);
+    struct canvas *cv = canvas_new(100, 30);
+    struct ui_view v;
+    ui_view_defaults(&v, d, SCENE_LANG_EN, 0, 1);
+    assert_string_equal(timeline_lane(tl, v.sel)->name, "main");   /* main runs the loop */
+    v.playing = 0;
+    v.t = 3 * GV_NS_PER_MS;   /* every task awaits its GET; the loop is in select() */
+    struct ui_geom g;
+    layout_draw(l, cv, &v, &g);
+    assert_true(canvas_has(cv, "loop app"));
+    assert_true(canvas_has(cv, "awaits GET"));
+    assert_true(canvas_has(cv, "main waits in select() for its event loop app"));
+    int y = row_named(cv, "fetch1");
+    assert_true(y > 0);
+    assert_int_equal(g.row[y].kind, ROW_TASK);
+    assert_string_equal(glyph_at(cv, &g, y, 2 * GV_NS_PER_MS), style_task_glyph(TK_PENDING, TW_IO, 0));
+    /* a task step running on the loop: the loop names it */
+    gv_ns t = 5 * GV_NS_PER_MS;
+    struct tl_lane_state *st = calloc((size_t)timeline_nlanes(tl), sizeof *st);
+    for (; t < 10 * GV_NS_PER_MS; t += 1000) {
+        timeline_state_at(tl, t, st);
+        if (st[d->loop_lane[0]].code == LOOP_TASK)
+            break;
+    }
+    v.t = t;
+    layout_draw(l, cv, &v, &g);
+    assert_true(canvas_has(cv, "runs fetch"));
+    assert_true(canvas_has(cv, "running"));
+    v.lang = SCENE_LANG_PT;
+    layout_draw(l, cv, &v, &g);
+    assert_true(canvas_has(cv, "laço app"));
+    assert_true(canvas_has(cv, "roda fetch"));
+    /* Tab reaches the tasks panel; Down scrolls it */
+    struct control_ctx c = { .d = d, .geom = &g, .t_max = timeline_end(tl), .complete = 1 };
+    key(&c, &v, UK_TAB, 0);
+    assert_int_equal(v.focus, PANEL_TASKS);
+    key(&c, &v, UK_DOWN, 0);
+    layout_draw(l, cv, &v, &g);
+    assert_true(v.top_tasks == 0);   /* three tasks fit: nothing to scroll */
+    free(st);
+    canvas_free(cv);
+    layout_free(l);
+    ui_data_free(d);
+    tally_free(ty);
+    engine_free(e);
+    timeline_free(tl);
+    scene_free(sc);
+}
+
+static void task_glyphs(void **state)
+{
+    (void)state;
+    assert_string_equal(style_task_glyph(TK_RUNNING, 0, 0), style_state_glyph(TS_PYTHON, 0));
+    assert_string_equal(style_task_glyph(TK_SCHEDULED, 0, 1), style_state_glyph(TS_READY, 1));
+    assert_string_equal(style_task_glyph(TK_PENDING, TW_IO, 0), "~");
+    assert_string_equal(style_task_glyph(TK_PENDING, TW_SLEEP, 0), "z");
+    assert_string_equal(style_task_glyph(TK_NEW, 0, 0), " ");
+    assert_string_equal(text_task(SCENE_LANG_EN, TK_PENDING, TW_EXECUTOR), "awaits executor");
+    assert_string_equal(text_task(SCENE_LANG_PT, TK_CANCELLED, 0), "cancelada");
 }
 
 static void window_turns_pages(void **state)
@@ -744,6 +842,8 @@ int main(void)
         cmocka_unit_test(glyphs_are_distinct),
         cmocka_unit_test(text_tables),
         cmocka_unit_test(window_turns_pages),
+        cmocka_unit_test(task_glyphs),
+        cmocka_unit_test(layout_tasks_panel),
         cmocka_unit_test_setup_teardown(strip_known_timeline, setup, teardown),
         cmocka_unit_test_setup_teardown(strip_future_and_budget, setup, teardown),
         cmocka_unit_test_setup_teardown(tally_totals, setup, teardown),

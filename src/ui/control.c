@@ -137,6 +137,11 @@ static int move(const struct control_ctx *c, struct ui_view *v, int delta)
         if (v->top_gil < 0)
             v->top_gil = 0;
         break;
+    case PANEL_TASKS:
+        v->top_tasks += delta;
+        if (v->top_tasks < 0)
+            v->top_tasks = 0;
+        break;
     case PANEL_LOG:
         v->log_back -= delta;   /* up = older lines */
         if (v->log_back < 0)
@@ -203,6 +208,7 @@ static int click(const struct control_ctx *c, struct ui_view *v, int x, int y)
     case ROW_THREAD: v->sel = g->row[y].index, v->focus = PANEL_THREADS, flags |= CTL_REDRAW; break;
     case ROW_CORE: v->focus = PANEL_CORES, flags |= CTL_REDRAW; break;
     case ROW_GIL: case ROW_LOCK: v->focus = PANEL_GIL, flags |= CTL_REDRAW; break;
+    case ROW_TASK: v->focus = PANEL_TASKS, flags |= CTL_REDRAW; break;
     case ROW_LOG: v->focus = PANEL_LOG; return CTL_REDRAW;
     case ROW_RULER: break;
     default: return 0;
@@ -271,8 +277,11 @@ int control_handle(const struct control_ctx *c, struct ui_view *v, const struct 
     case UK_DOWN: return move(c, v, 1);
     case UK_PGUP: return move(c, v, -page_rows(c, v));
     case UK_PGDN: return move(c, v, page_rows(c, v));
-    case UK_TAB: v->focus = (v->focus + 1) % PANEL_COUNT_; return CTL_REDRAW;
-    case UK_BTAB: v->focus = (v->focus + PANEL_COUNT_ - 1) % PANEL_COUNT_; return CTL_REDRAW;
+    case UK_TAB: case UK_BTAB:
+        do   /* the tasks panel exists only with an event loop */
+            v->focus = (v->focus + (key == UK_TAB ? 1 : PANEL_COUNT_ - 1)) % PANEL_COUNT_;
+        while (v->focus == PANEL_TASKS && c->d->nloops == 0);
+        return CTL_REDRAW;
     case UK_CLICK: return click(c, v, in->x, in->y);
     case UK_WHEEL_UP: return zoom(v, -1);
     case UK_WHEEL_DOWN: return zoom(v, 1);

@@ -302,3 +302,129 @@ void panel_threads(struct frame *f, int y, int rows)
         thread_status(f, y, i);
     }
 }
+
+/* Name of the task with index k (a loop lane's arg), "?" if unknown. */
+static const char *task_name(const struct frame *f, int32_t k)
+{
+    if (k < 0 || k >= f->d->task_index_max || f->d->task_by_index[k] < 0)
+        return "?";
+    return timeline_lane(f->tl, f->d->task_by_index[k])->name;
+}
+
+/* A loop's strip: the task whose step runs (in its colour, named inside long
+ * runs), callbacks, select() and event processing. */
+static void loop_strip(struct frame *f, int y, const uint32_t *val)
+{
+    int a = f->v->ascii;
+    for (int x = 0; x < f->sw; x++) {
+        uint32_t v = val[x];
+        if (v == STRIP_FUTURE)
+            break;
+        int code = (int)STRIP_CODE(v), who = (int)(STRIP_WHO(v) & ~STRIP_CALLBACK) - 1;
+        switch (code) {
+        case LOOP_SELECT:
+            canvas_put(f->cv, f->sx + x, y, style_state_glyph(TS_SELECT, a), style_state_role(TS_SELECT), 0);
+            break;
+        case LOOP_EVENTS: canvas_put(f->cv, f->sx + x, y, style_state_glyph(TS_OS, a), style_state_role(TS_OS), 0); break;
+        case LOOP_CALLBACK:
+            canvas_put(f->cv, f->sx + x, y, style_state_glyph(TS_CCALL, a), style_state_role(TS_CCALL), 0);
+            break;
+        case LOOP_TASK: canvas_put(f->cv, f->sx + x, y, a ? "#" : "█", style_thread_role(who), 0); break;
+        default: break;
+        }
+    }
+    for (int x = 0; x < f->sw;) {
+        uint32_t v = val[x];
+        if (v == STRIP_FUTURE || STRIP_CODE(v) != LOOP_TASK) {
+            x++;
+            continue;
+        }
+        int e = x;
+        while (e < f->sw && val[e] != STRIP_FUTURE && val[e] == v)
+            e++;
+        if (e - x >= 4) {
+            int who = (int)STRIP_WHO(v) - 1;
+            const char *name = task_name(f, who);
+            int room = e - x - 2, nw = canvas_text_width(name);
+            canvas_text(f->cv, f->sx + x + 1, y, room < nw ? room : nw, name, style_thread_role(who),
+                        CV_REVERSE | CV_BOLD);
+        }
+        x = e;
+    }
+}
+
+/* Status of a task: its state, what it awaits, for how long. */
+static void task_status(struct frame *f, int y, const struct tl_lane_state *s)
+{
+    const struct scene *sc = f->d->sc;
+    int code = s->rec == TL_NO_RECORD ? TK_NEW : s->code, wait = code == TK_PENDING ? s->flags : -1;
+    int x = f->tx, end = f->tx + f->tw;
+    char dur[32];
+    const char *what = NULL;
+    if (code == TK_PENDING) {
+        if ((wait == TW_IO || wait == TW_EXECUTOR) && s->arg >= 0 && s->arg < sc->nlabels)
+            what = sc->labels[s->arg];
+        else if (wait == TW_FUTURE && s->arg >= 0 && s->arg < sc->nfutures)
+            what = sc->futures[s->arg].name;
+        else if (wait == TW_GATHER && s->arg >= 0 && s->arg < sc->ncoros)
+            what = sc->coros[s->arg].name;
+    }
+    /* "awaits HTTP GET" says more than "awaits I/O" in a narrow column */
+    const char *state = what && wait == TW_IO ? text_get(f->v->lang, T_K_AWAITS) : text_task(f->v->lang, code, wait);
+    x += canvas_text(f->cv, x, y, f->tw, state, style_task_role(code, wait), CV_BOLD);
+    if (what)
+        x += panel_printf(f, x, y, end - x, ST_DEFAULT, 0, " %s", what);
+    if (code == TK_PENDING || code == TK_SCHEDULED)
+        panel_printf(f, x, y, end - x, ST_DIM, 0, " %s", panel_dur(f->v->t - s->since, dur, sizeof dur));
+}
+
+void panel_tasks(struct frame *f, int y, int rows)
+{
+    const struct ui_data *d = f->d;
+    int lang = f->v->lang;
+    int nl = rows < d->nloops ? rows : d->nloops;
+    for (int k = 0; k < nl; k++, y++) {
+        int lane = d->loop_lane[k];
+        panel_mark_row(f, y, ROW_TASK, -1);
+        margin(f, y, PANEL_TASKS, 0, 0, 0, 0);
+        panel_printf(f, f->lx, y, f->lw, ST_TITLE, CV_BOLD, text_get(lang, T_LOOP), timeline_lane(f->tl, lane)->name);
+        loop_strip(f, y, strip_values(f->l->strip, f->first_task + k));
+        const struct tl_lane_state *s = &f->l->st[lane];
+        int code = s->rec == TL_NO_RECORD ? LOOP_IDLE : s->code;
+        switch (code) {
+        case LOOP_TASK:
+            panel_printf(f, f->tx, y, f->tw, style_thread_role(s->arg), CV_BOLD, text_get(lang, T_L_TASK),
+                         task_name(f, s->arg));
+            break;
+        case LOOP_CALLBACK:
+            panel_printf(f, f->tx, y, f->tw, style_state_role(TS_CCALL), CV_BOLD, text_get(lang, T_L_CALLBACK),
+                         s->arg >= 0 && s->arg < d->sc->ncoros ? d->sc->coros[s->arg].name : "?");
+            break;
+        case LOOP_SELECT:
+            canvas_text(f->cv, f->tx, y, f->tw, text_get(lang, T_L_SELECT), style_state_role(TS_SELECT), CV_BOLD);
+            break;
+        case LOOP_EVENTS:
+            canvas_text(f->cv, f->tx, y, f->tw, text_get(lang, T_L_EVENTS), style_state_role(TS_OS), 0);
+            break;
+        default: canvas_text(f->cv, f->tx, y, f->tw, text_get(lang, T_L_IDLE), ST_DIM, 0); break;
+        }
+    }
+    int n = rows - nl, top = f->v->top_tasks;
+    for (int k = 0; k < n; k++, y++) {
+        int i = top + k, lane = d->task_lane[i], idx = timeline_lane(f->tl, lane)->index;
+        panel_mark_row(f, y, ROW_TASK, i);
+        margin(f, y, PANEL_TASKS, k == 0, k == n - 1, top > 0, top + n < d->ntasks);
+        canvas_text(f->cv, f->lx, y, f->lw, timeline_lane(f->tl, lane)->name, style_thread_role(idx), 0);
+        const uint32_t *val = strip_values(f->l->strip, f->first_task + nl + k);
+        for (int x = 0; x < f->sw; x++) {
+            uint32_t v = val[x];
+            if (v == STRIP_FUTURE)
+                break;
+            int code = (int)(v & 0xff), wait = (int)(v >> 8);
+            if (code == TK_NEW)
+                continue;
+            canvas_put(f->cv, f->sx + x, y, style_task_glyph(code, wait, f->v->ascii), style_task_role(code, wait), 0);
+        }
+        task_status(f, y, &f->l->st[lane]);
+    }
+}

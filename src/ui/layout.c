@@ -37,6 +37,8 @@ struct ui_data *ui_data_new(const struct timeline *tl, const struct scene *sc, s
     d->gil_lane = gv_calloc((size_t)nl + 1, sizeof(int));
     d->lock_lane = gv_calloc((size_t)nl + 1, sizeof(int));
     d->shared_lane = gv_calloc((size_t)nl + 1, sizeof(int));
+    d->loop_lane = gv_calloc((size_t)nl + 1, sizeof(int));
+    d->task_lane = gv_calloc((size_t)nl + 1, sizeof(int));
     for (int l = 0; l < nl; l++) {
         const struct tl_lane *ln = timeline_lane(tl, l);
         switch (ln->kind) {
@@ -45,9 +47,20 @@ struct ui_data *ui_data_new(const struct timeline *tl, const struct scene *sc, s
         case LANE_GIL: d->gil_lane[d->ngil++] = l; break;
         case LANE_LOCK: d->lock_lane[d->nlocks++] = l; break;
         case LANE_SHARED: d->shared_lane[d->nshared++] = l; break;
+        case LANE_LOOP: d->loop_lane[d->nloops++] = l; break;
+        case LANE_TASK:
+            d->task_lane[d->ntasks++] = l;
+            if (ln->index + 1 > d->task_index_max)
+                d->task_index_max = ln->index + 1;
+            break;
         default: break;
         }
     }
+    d->task_by_index = gv_calloc((size_t)d->task_index_max + 1, sizeof(int));
+    for (int k = 0; k < d->task_index_max; k++)
+        d->task_by_index[k] = -1;
+    for (int k = 0; k < d->ntasks; k++)
+        d->task_by_index[timeline_lane(tl, d->task_lane[k])->index] = d->task_lane[k];
     d->thread_gil = gv_calloc((size_t)d->nthreads + 1, sizeof(int));
     for (int i = 0; i < d->nthreads; i++) {
         d->thread_gil[i] = -1;
@@ -98,6 +111,9 @@ void ui_data_free(struct ui_data *d)
     free(d->lock_lane);
     free(d->shared_lane);
     free(d->thread_gil);
+    free(d->loop_lane);
+    free(d->task_lane);
+    free(d->task_by_index);
     free(d);
 }
 
@@ -351,31 +367,36 @@ void panel_ruler(struct frame *f, int y)
 /* ---- the frame ------------------------------------------------------------------ */
 
 /* Give each panel its rows.  Returns the rows left for the log. */
-static int allocate(struct frame *f, int avail, int *c, int *g, int *lk, int *th)
+static int allocate(struct frame *f, int avail, int *c, int *g, int *lk, int *th, int *tk)
 {
     const struct ui_data *d = f->d;
     int C = d->ncores, G = d->free_threaded ? d->ngil : 2 * d->ngil, L = d->nlocks, T = d->nthreads;
+    int K = d->nloops + d->ntasks;   /* loops, then their tasks */
     int unit = d->free_threaded ? 1 : 2;   /* rows per process */
     *g = G < unit ? G : unit;
     *c = C < 1 ? C : 1;
     *lk = L < 1 ? L : 1;
     *th = T < 1 ? T : 1;
-    int rem = avail - *g - *c - *lk - *th;
+    *tk = K < d->nloops + 1 ? K : d->nloops + 1;
+    int rem = avail - *g - *c - *lk - *th - *tk;
     if (rem < 0) {   /* cannot happen at 80x24 with one process; drop locks, then cores */
         while (rem < 0 && *lk > 0)
             (*lk)--, rem++;
         while (rem < 0 && *c > 0)
             (*c)--, rem++;
     }
-    /* the GIL first (up to a third of the space), then threads and cores
-     * together (one core row per two thread rows), then locks */
+    /* the GIL first (up to a third of the space), then threads, tasks and
+     * cores together (one core row per two thread or task rows), then locks */
     int gmax = avail / 3 > unit ? avail / 3 / unit * unit : unit;
     while (rem >= unit && *g + unit <= G && *g + unit <= gmax)
         *g += unit, rem -= unit;
-    while (rem > 0 && (*th < T || *c < C)) {
+    while (rem > 0 && (*th < T || *c < C || *tk < K)) {
         if (*th < T)
             (*th)++, rem--;
-        if (rem > 0 && *c < C && (*c * 2 <= *th || *th == T))
+        /* with an event loop the tasks tell the story: two rows for one */
+        for (int k = 0; k < 2 && rem > 0 && *tk < K; k++)
+            (*tk)++, rem--;
+        if (rem > 0 && *c < C && (*c * 2 <= *th + *tk - d->nloops || (*th == T && *tk == K)))
             (*c)++, rem--;
     }
     while (rem > 0 && *lk < L)
@@ -471,8 +492,8 @@ void layout_draw(struct layout *l, struct canvas *cv, struct ui_view *v, struct 
     cap = cap < 1 ? 1 : cap > cap_max ? cap_max : cap;
     int fixed = 2 + cap + 1 + 1 + 1 + shared + legend + 1;   /* header, caption, ruler, why, stats, shared, legend, keys */
     int log_min = 3;
-    int nc, ng, nlk, nth;
-    int spare = allocate(f, f->h - fixed - log_min, &nc, &ng, &nlk, &nth);
+    int nc, ng, nlk, nth, ntk;
+    int spare = allocate(f, f->h - fixed - log_min, &nc, &ng, &nlk, &nth, &ntk);
     int sep = spare > 0 ? 1 : 0;
     spare -= sep;
     int logrows = log_min + spare;
@@ -481,10 +502,13 @@ void layout_draw(struct layout *l, struct canvas *cv, struct ui_view *v, struct 
     v->top_cores = clamp_top(v->top_cores, nc, d->ncores, -1);
     v->top_gil = clamp_top(v->top_gil, ng / unit, d->ngil, -1);
     v->top_threads = clamp_top(v->top_threads, nth, d->nthreads, v->sel);
+    int task_rows = ntk > d->nloops ? ntk - d->nloops : 0;
+    v->top_tasks = clamp_top(v->top_tasks, task_rows, d->ntasks, -1);
     if (geom) {
         geom->lanes_rows[PANEL_CORES] = nc;
         geom->lanes_rows[PANEL_GIL] = ng;
         geom->lanes_rows[PANEL_THREADS] = nth;
+        geom->lanes_rows[PANEL_TASKS] = task_rows;
         geom->lanes_rows[PANEL_LOG] = logrows - 1;
     }
 
@@ -504,6 +528,11 @@ void layout_draw(struct layout *l, struct canvas *cv, struct ui_view *v, struct 
     f->first_thread = l->nreq;
     for (int k = 0; k < nth; k++)
         request(l, v->top_threads + k);
+    f->first_task = l->nreq;
+    for (int k = 0; k < ntk && k < d->nloops; k++)
+        request(l, d->loop_lane[k]);
+    for (int k = 0; k < task_rows; k++)
+        request(l, d->task_lane[v->top_tasks + k]);
     strip_compute(l->strip, f->t0, f->span, v->t, f->sw, l->req, l->nreq);
 
     int y = 0;
@@ -519,7 +548,9 @@ void layout_draw(struct layout *l, struct canvas *cv, struct ui_view *v, struct 
     panel_locks(f, y, nlk);
     y += nlk;
     panel_threads(f, y, nth);
-    y += nth + sep;
+    y += nth;
+    panel_tasks(f, y, ntk);
+    y += ntk + sep;
     panel_why(f, y++);
     panel_log(f, y, logrows);
     y += logrows;

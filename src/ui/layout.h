@@ -32,6 +32,10 @@ struct ui_data {
     int nthreads, ncores, ngil, nlocks, nshared;
     int *core_lane, *gil_lane, *lock_lane, *shared_lane; /* timeline lane of each */
     int *thread_gil;        /* per thread: index into gil_lane, or -1 */
+    int nloops, ntasks;     /* asyncio */
+    int *loop_lane, *task_lane; /* timeline lane of each loop / task (in lane order) */
+    int *task_by_index;     /* task index (a loop lane's arg) -> timeline lane, or -1 */
+    int task_index_max;     /* size of task_by_index */
     int free_threaded;      /* no GIL at all */
     int old_gil;
     unsigned legend_states; /* bit per TS_* code the scene can produce */
@@ -44,7 +48,7 @@ void ui_data_free(struct ui_data *d);
 void ui_view_defaults(struct ui_view *v, const struct ui_data *d, int lang, int ascii, int color);
 
 /* Where things landed in the last frame, for the mouse. */
-enum ui_row_kind { ROW_NONE, ROW_CORE, ROW_GIL, ROW_LOCK, ROW_THREAD, ROW_RULER, ROW_LOG };
+enum ui_row_kind { ROW_NONE, ROW_CORE, ROW_GIL, ROW_LOCK, ROW_THREAD, ROW_RULER, ROW_LOG, ROW_TASK };
 #define UI_GEOM_ROWS 1024
 struct ui_geom {
     int small;              /* the terminal was too small */

@@ -35,7 +35,7 @@ struct frame {
     int tx, tw;       /* status column */
     gv_ns t0, span;   /* strip window */
     int mono;         /* no colour: bars in reverse video */
-    int first_core, first_gil, first_lock, first_thread; /* strip rows of each panel */
+    int first_core, first_gil, first_lock, first_thread, first_task; /* strip rows of each panel */
 };
 
 /* Text into the canvas with printf formatting; returns cells used. */
@@ -59,6 +59,8 @@ void panel_cores(struct frame *f, int y, int rows);
 void panel_gil(struct frame *f, int y, int rows);
 void panel_locks(struct frame *f, int y, int rows);
 void panel_threads(struct frame *f, int y, int rows);
+/* asyncio: one row per event loop, then the tasks (scrolled) */
+void panel_tasks(struct frame *f, int y, int rows);
 /* panels.c */
 void panel_why(struct frame *f, int y);
 /* Rows the longest caption (or the description) needs at this width. */

@@ -125,6 +125,15 @@ static uint32_t lane_value(const struct strip *s, int l)
         /* fall through */
     case LANE_LOCK:
         return x->rec != TL_NO_RECORD && x->code == 1 && x->arg >= 0 ? (uint32_t)x->arg + 1 : 0;
+    case LANE_LOOP:
+        if (x->rec == TL_NO_RECORD)
+            return 0;
+        if (x->code == LOOP_TASK && x->arg >= 0)
+            return ((uint32_t)x->code << 24) | ((uint32_t)x->arg + 1);
+        if (x->code == LOOP_CALLBACK && x->arg >= 0)
+            return ((uint32_t)x->code << 24) | ((uint32_t)x->arg + 1) | STRIP_CALLBACK;
+        return (uint32_t)x->code << 24;
+    case LANE_TASK: return x->rec == TL_NO_RECORD ? TK_NEW : x->code | (uint32_t)(x->code == TK_PENDING ? x->flags : 0) << 8;
     case LANE_CORE: {
         int c = s->core_index[l];
         if (s->occ_cnt[c] <= 0)
@@ -303,7 +312,8 @@ void strip_compute(struct strip *s, gv_ns t0, gv_ns span, gv_ns now, int ncols, 
                 v = s->best_val[l];
                 /* a core, GIL or lock held at least half the column shows its
                  * holder even when the longest single stretch was idle */
-                if (v == 0 && s->kind[l] != LANE_THREAD && s->held_len[l] >= 0 && 2 * s->held_ns[l] >= ce - cs)
+                if (v == 0 && s->kind[l] != LANE_THREAD && s->kind[l] != LANE_TASK && s->held_len[l] >= 0 &&
+                    2 * s->held_ns[l] >= ce - cs)
                     v = s->held_val[l];
                 s->seg[l] = ce;
                 s->best_len[l] = -1;

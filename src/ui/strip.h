@@ -13,7 +13,10 @@
  *   thread    its state code (TS_*);
  *   core      0 when idle, else (occupant thread + 1) | (its state code << 24)
  *             (derived from thread STATE records, whose flags hold core + 1);
- *   GIL, lock holder thread + 1, 0 when free, STRIP_ABSENT without a GIL.
+ *   GIL, lock holder thread + 1, 0 when free, STRIP_ABSENT without a GIL;
+ *   loop      (its state << 24) | (task + 1 when it runs a task step, or
+ *             (callback + 1) | STRIP_CALLBACK when it runs a callback);
+ *   task      its state | (what a pending task awaits << 8).
  * Marks are bits of events inside the column (GIL lanes: drop requests,
  * switches, failed wake-ups of its threads, release checks).
  *
@@ -33,6 +36,7 @@
 #define STRIP_ABSENT 0xfffffffeu
 #define STRIP_WHO(v) ((v) & 0xffffffu)   /* core value: occupant + 1 */
 #define STRIP_CODE(v) ((v) >> 24)        /* core value: occupant's state */
+#define STRIP_CALLBACK 0x800000u          /* loop value: runs a callback, not a task */
 #define STRIP_COLUMN_BUDGET 384
 
 enum strip_mark {

@@ -38,6 +38,36 @@ int style_state_role(int code)
     return code >= 0 && code < TS_COUNT_ ? ST_STATE + code : ST_DEFAULT;
 }
 
+/* The thread state a task state looks like. */
+static int task_as_thread(int code, int wait)
+{
+    switch (code) {
+    case TK_SCHEDULED: return TS_READY;
+    case TK_RUNNING: return TS_PYTHON;
+    case TK_PENDING:
+        switch (wait) {
+        case TW_IO: return TS_IO;
+        case TW_SLEEP: return TS_SLEEP;
+        case TW_GATHER: return TS_JOIN_WAIT;
+        case TW_EXECUTOR: return TS_NOGIL;
+        default: return TS_GIL_WAIT;   /* a future: light, "waiting" */
+        }
+    case TK_DONE: return TS_DONE;
+    case TK_CANCELLED: return TS_LOCK_WAIT;   /* the cross */
+    default: return TS_NEW;
+    }
+}
+
+const char *style_task_glyph(int code, int wait, int ascii)
+{
+    return style_state_glyph(task_as_thread(code, wait), ascii);
+}
+
+int style_task_role(int code, int wait)
+{
+    return code == TK_CANCELLED ? ST_WARN : style_state_role(task_as_thread(code, wait));
+}
+
 int style_thread_role(int i)
 {
     return ST_THREAD + (i < 0 ? 0 : i % ST_NTHREAD_COLORS);

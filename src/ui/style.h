@@ -37,6 +37,12 @@ enum ui_style {
 const char *style_state_glyph(int code, int ascii);
 /* Colour role of a thread state. */
 int style_state_role(int code);
+/* Glyph and colour role of an asyncio task state (with what a pending task
+ * awaits): the glyph of the thread state it resembles (running: Python,
+ * scheduled: ready, awaiting I/O: I/O, awaiting the executor: C without the
+ * GIL...). */
+const char *style_task_glyph(int code, int wait, int ascii);
+int style_task_role(int code, int wait);
 /* Colour role of thread number i (its identity colour on cores and the GIL). */
 int style_thread_role(int i);
 

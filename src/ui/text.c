@@ -44,6 +44,23 @@ const char *text_state(int lang, int code)
     return thread_state_name(code);
 }
 
+const char *text_task(int lang, int code, int wait)
+{
+    static const enum text_id awaits[] = { T_K_AWAIT_IO, T_K_AWAIT_SLEEP, T_K_AWAIT_FUTURE, T_K_AWAIT_GATHER,
+                                           T_K_AWAIT_EXECUTOR };
+    switch (code) {
+    case TK_NEW: return text_get(lang, T_K_NEW);
+    case TK_SCHEDULED: return text_get(lang, T_K_SCHEDULED);
+    case TK_RUNNING: return text_get(lang, T_K_RUNNING);
+    case TK_PENDING:
+        return wait >= 0 && wait < (int)(sizeof awaits / sizeof awaits[0]) ? text_get(lang, awaits[wait])
+                                                                          : task_state_name(code);
+    case TK_DONE: return text_get(lang, T_K_DONE);
+    case TK_CANCELLED: return text_get(lang, T_K_CANCELLED);
+    default: return task_state_name(code);
+    }
+}
+
 int text_lang_from_env(void)
 {
     static const char *const vars[] = { "LC_ALL", "LC_MESSAGES", "LANG" };

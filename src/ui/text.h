@@ -48,6 +48,24 @@
     X(T_S_QUEUE_WAIT, "queue wait", "espera fila")                                              \
     X(T_S_IDLE, "idle worker", "worker ocioso")                                                 \
     X(T_S_MAP_WAIT, "Pool.map wait", "espera Pool.map")                                         \
+    /* asyncio */                                                                               \
+    X(T_LOOP, "loop %s", "laço %s")                                                              \
+    X(T_L_IDLE, "not running", "parado")                                                        \
+    X(T_L_SELECT, "select()", "select()")                                                       \
+    X(T_L_TASK, "runs %s", "roda %s")                                                           \
+    X(T_L_CALLBACK, "callback %s", "callback %s")                                               \
+    X(T_L_EVENTS, "queues ready callbacks", "enfileira callbacks")                              \
+    X(T_K_NEW, "not created", "não criada")                                                     \
+    X(T_K_SCHEDULED, "scheduled", "agendada")                                                   \
+    X(T_K_RUNNING, "running", "rodando")                                                        \
+    X(T_K_DONE, "done", "terminou")                                                             \
+    X(T_K_CANCELLED, "cancelled", "cancelada")                                                  \
+    X(T_K_AWAIT_IO, "awaits I/O", "aguarda E/S")                                                \
+    X(T_K_AWAITS, "awaits", "aguarda")                                                          \
+    X(T_K_AWAIT_SLEEP, "awaits sleep", "aguarda sleep")                                         \
+    X(T_K_AWAIT_FUTURE, "awaits future", "aguarda future")                                      \
+    X(T_K_AWAIT_GATHER, "awaits gather", "aguarda gather")                                      \
+    X(T_K_AWAIT_EXECUTOR, "awaits executor", "aguarda executor")                                \
     /* marks */                                                                                 \
     X(T_M_DROP, "drop_request", "drop_request")                                                 \
     X(T_M_SWITCH, "switch", "troca")                                                            \
@@ -138,7 +156,8 @@
     X(T_H_ENDS, "go to the start / the end", "ir ao início / ao fim")                           \
     X(T_H_GOTO, "type a time and go there", "digitar um instante e ir até ele")                 \
     X(T_H_ZOOM, "zoom in / out (time span shown)", "zoom: aproximar / afastar")                 \
-    X(T_H_TAB, "next panel: threads, cores, GIL, events", "próximo painel: threads, núcleos, GIL, eventos") \
+    X(T_H_TAB, "next panel: threads, tasks, cores, GIL, events",                                \
+      "próximo painel: threads, tarefas, núcleos, GIL, eventos")                                \
     X(T_H_SELECT, "select a thread (or scroll the panel)", "escolher uma thread (ou rolar o painel)") \
     X(T_H_MOUSE, "click a lane: go to that time; wheel: zoom", "clique numa faixa: ir àquele instante; roda: zoom") \
     X(T_H_HELP, "this help (any key closes it)", "esta ajuda (qualquer tecla fecha)")           \
@@ -157,6 +176,8 @@ enum text_id {
 const char *text_get(int lang, enum text_id id);
 /* Short name of a thread state, "GIL wait"... */
 const char *text_state(int lang, int code);
+/* Short name of a task state (and what a pending task awaits). */
+const char *text_task(int lang, int code, int wait);
 /* Language from the environment: LC_ALL, LC_MESSAGES, LANG (first set);
  * "pt..." -> SCENE_LANG_PT, anything else English. */
 int text_lang_from_env(void);

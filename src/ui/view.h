@@ -9,7 +9,9 @@
 
 #include "../util.h"
 
-enum ui_panel { PANEL_THREADS, PANEL_CORES, PANEL_GIL, PANEL_LOG, PANEL_COUNT_ };
+/* Tab order.  PANEL_TASKS (asyncio loops and tasks) exists only when the
+ * scene has an event loop. */
+enum ui_panel { PANEL_THREADS, PANEL_TASKS, PANEL_CORES, PANEL_GIL, PANEL_LOG, PANEL_COUNT_ };
 enum ui_prompt { PROMPT_NONE, PROMPT_SPEED, PROMPT_TIME };
 
 #define UI_MIN_W 80
@@ -26,7 +28,7 @@ struct ui_view {
     int ascii;          /* ASCII glyphs instead of UTF-8 */
     int color;          /* 0: no colour, so the layout uses reverse video for bars */
     int help;           /* the help overlay is shown */
-    int top_threads, top_cores, top_gil;  /* first row shown of scrolled panels */
+    int top_threads, top_cores, top_gil, top_tasks;  /* first row shown of scrolled panels */
     int log_back;       /* events panel: lines scrolled back from the newest */
     int prompt;         /* enum ui_prompt: a line being typed */
     char input[64];
