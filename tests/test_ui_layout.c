@@ -421,6 +421,13 @@ static void layout_lanes_show_states(void **state)
     assert_true(canvas_has(fx->cv, "forced GIL switch to beta"));
     assert_true(canvas_has(fx->cv, "busy 0:80% 1:16%"));
     assert_true(canvas_has(fx->cv, "GIL switches 1 (1 forced)"));
+    assert_true(canvas_has(fx->cv, "/ 4.000 us"));
+    /* while the engine runs: a progress indicator instead of the end */
+    v.sim_running = 1;
+    v.spinner = 2;
+    layout_draw(fx->lay, fx->cv, &v, &g);
+    assert_true(canvas_has(fx->cv, "simulating | 4 us so far"));
+    assert_false(canvas_has(fx->cv, "/ 4.000 us"));
 }
 
 static void layout_why_line_for_each_wait(void **state)

@@ -312,7 +312,7 @@ void panel_header(struct frame *f, int y)
         snprintf(buf, sizeof buf, text_get(v->lang, T_SIM_ERROR), v->sim_error);
     } else if (v->sim_running) {
         static const char spin[] = "-\\|/";
-        snprintf(buf, sizeof buf, "%s %c %s", text_get(v->lang, T_SIMULATING), spin[v->spinner & 3],
+        snprintf(buf, sizeof buf, text_get(v->lang, T_SIMULATING), spin[v->spinner & 3],
                  panel_dur(end, sp, sizeof sp));
     } else {
         snprintf(buf, sizeof buf, "/ %s", layout_fmt_time(end, tbuf, sizeof tbuf));

@@ -103,9 +103,16 @@ void panel_why(struct frame *f, int y)
     }
     canvas_put(f->cv, 0, y, v->ascii ? ">" : "▶", ST_FOCUS, CV_BOLD);
     int x = 2;
-    /* without the "since" time when the whole sentence does not fit */
-    canvas_text(f->cv, x, y, f->w - x - 1, shorter[0] && canvas_text_width(buf) > f->w - x - 1 ? shorter : buf,
-                ST_WHY, 0);
+    /* without the "since" time when the whole sentence does not fit, and
+     * with an ellipsis if even that is too long */
+    const char *say = shorter[0] && canvas_text_width(buf) > f->w - x - 1 ? shorter : buf;
+    int room = f->w - x - 1;
+    if (canvas_text_width(say) > room) {
+        canvas_text(f->cv, x, y, room - 1, say, ST_WHY, 0);
+        canvas_put(f->cv, x + room - 1, y, v->ascii ? "~" : "…", ST_WHY, 0);
+    } else {
+        canvas_text(f->cv, x, y, room, say, ST_WHY, 0);
+    }
     /* the thread's name, at the start of every sentence, in its colour */
     canvas_paint(f->cv, x, y, canvas_text_width(name), style_thread_role(i), CV_BOLD);
 }

@@ -12,7 +12,7 @@
     X(T_PLAYING, "playing", "tocando")                                                          \
     X(T_PAUSED, "paused", "pausado")                                                            \
     X(T_END, "end", "fim")                                                                      \
-    X(T_SIMULATING, "simulating", "simulando")                                                  \
+    X(T_SIMULATING, "simulating %c %s so far", "simulando %c %s até agora")                     \
     X(T_CORES, "cores", "núcleos")                                                              \
     X(T_CORE1, "1 core", "1 núcleo")                                                            \
     X(T_NCORES, "%d cores", "%d núcleos")                                                       \
@@ -83,12 +83,12 @@
       "%s executa código C com a GIL liberada no núcleo %d, há %s")                             \
     X(T_W_GIL_WAIT, "%s is waiting for the GIL held by %s since %s (%s so far)",                \
       "%s espera a GIL, que está com %s, desde %s (%s até agora)")                              \
-    X(T_W_GIL_FREE, "%s is waiting for the GIL, which is free: a wake-up is on its way, since %s (%s so far)", \
-      "%s espera a GIL, que está livre: um despertar está a caminho, desde %s (%s até agora)")  \
+    X(T_W_GIL_FREE, "%s waits for the free GIL: a wake-up is on its way, since %s (%s so far)", \
+      "%s espera a GIL livre: um despertar está a caminho, desde %s (%s até agora)")           \
     X(T_W_GIL_WAIT_S, "%s is waiting for the GIL held by %s (%s so far)",                      \
       "%s espera a GIL, que está com %s (%s até agora)")                                        \
-    X(T_W_GIL_FREE_S, "%s is waiting for the GIL, which is free: a wake-up is on its way (%s so far)", \
-      "%s espera a GIL, que está livre: um despertar está a caminho (%s até agora)")            \
+    X(T_W_GIL_FREE_S, "%s waits for the free GIL: a wake-up is on its way (%s so far)",         \
+      "%s espera a GIL livre: um despertar está a caminho (%s até agora)")                      \
     X(T_W_LOCK_S, "%s is waiting for lock %s held by %s (%s so far)",                           \
       "%s espera a trava %s, que está com %s (%s até agora)")                                   \
     X(T_W_READY_S, "%s is ready: waiting for a core (%s so far)",                               \
