@@ -3,7 +3,8 @@
 # 100x30 window; keys are sent with send-keys and the screen is read with
 # capture-pane.  Checks play/pause, stepping, seeking, zoom, help, resizing,
 # quitting, and that the terminal settings (stty -a) are the same before and
-# after — on q, SIGINT and SIGTERM.  Skipped only when tmux is missing
+# after — on q, SIGINT, SIGTERM, SIGHUP, and after SIGSEGV and SIGABRT (the
+# crash handler restores the terminal, then dies of the signal).  Skipped only when tmux is missing
 # (.ci/deps installs it).  Run from the repo root: sh tests/cli_player.sh
 . tests/lib.sh
 unset GILVIZ_SCENES LC_ALL LC_MESSAGES
@@ -62,7 +63,12 @@ echo \$? >"$TMP/$name.rc"
 stty -a >"$TMP/$name.after"
 sleep 600
 EOF
-    tm new-session -d -s gv -x 100 -y 30 sh "$TMP/$name.sh" "$@"
+    # the previous server may still be going away: try again a few times
+    n=0
+    until tm new-session -d -s gv -x 100 -y 30 sh "$TMP/$name.sh" "$@" 2>/dev/null || [ "$n" -ge 20 ]; do
+        sleep 0.1
+        n=$((n + 1))
+    done
     wait_for "gilviz ·" 10
 }
 # finished NAME CODE: the player exited with CODE and left the terminal as it found it
@@ -177,14 +183,29 @@ check "space plays again" "▶ playing"
 key q
 finished keys 0
 
-# --- signals ---------------------------------------------------------------------------
-for sig in INT TERM HUP; do
+# --- signals: quit ones leave cleanly, crash ones restore the terminal and die ----------
+for sig in INT TERM HUP SEGV ABRT; do
     start "sig$sig" --paused convoy
     check "SIG$sig: the player is up" "‖ paused"
     kill -"$sig" "$(cat "$TMP/sig$sig.pid")"
-    case $sig in INT) code=130 ;; TERM) code=143 ;; HUP) code=129 ;; esac
+    case $sig in INT) code=130 ;; TERM) code=143 ;; HUP) code=129 ;; SEGV) code=139 ;; ABRT) code=134 ;; esac
     finished "sig$sig" "$code"
 done
+
+# --- the mouse (xterm X10 reports, as tmux sends them) ------------------------------------
+start mouse --paused --at 12ms convoy
+check "mouse: the player is up at 12 ms" "t = 12.000000 ms"
+# ESC [ M button x+33 y+33: a left press and its release on row 10 (net's
+# lane), column 20 (the strip's column 10: 10/64 of the 20 ms view)
+click() { tm send-keys -t gv -H 1b 5b 4d "$1" "$(printf '%x' $(($2 + 33)))" "$(printf '%x' $(($3 + 33)))"; }
+click 20 20 10
+click 23 20 10
+check "a click on a lane seeks to the clicked time" "t = 3.125000 ms"
+check "a click on a thread's lane selects it" "▶ net is waiting for the GIL held by cruncher"
+click 60 40 10
+check "the wheel zooms in" "view 10 ms"
+key q
+finished mouse 0
 
 # --- paused and fully simulated, the player sleeps in poll(): no CPU ---------------------
 start idle --paused convoy

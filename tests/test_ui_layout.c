@@ -320,7 +320,8 @@ static void strip_known_timeline(void **state)
     assert_int_equal(a[2], TS_GIL_WAIT);
     assert_int_equal(a[3], TS_PYTHON);
     /* beta: I/O, GIL wait, (GIL wait 100 + Python 900) -> Python, done */
-    assert_int_equal(b[0], TS_IO);
+    assert_int_equal(b[0] & 0xff, TS_IO);
+    assert_int_equal(b[0] >> 8, label_of(fx->sc, "recv()") + 1);   /* the label rides along */
     assert_int_equal(b[1], TS_GIL_WAIT);
     assert_int_equal(b[2], TS_PYTHON);
     assert_int_equal(b[3], TS_DONE);
@@ -350,7 +351,7 @@ static void strip_future_and_budget(void **state)
     /* now = 1500: columns starting after it are the future */
     strip_compute(s, 0, 4000, 1500, 8, lanes, 1);
     const uint32_t *b = strip_values(s, 0);
-    assert_int_equal(b[0], TS_IO);
+    assert_int_equal(b[0] & 0xff, TS_IO);
     assert_int_equal(b[2], TS_GIL_WAIT);
     assert_int_equal(b[3], TS_GIL_WAIT);   /* [1500, 2000) starts at now: drawn up to now */
     assert_int_equal(b[4], STRIP_FUTURE);
@@ -400,7 +401,8 @@ static void layout_lanes_show_states(void **state)
     int ya = row_named(fx->cv, "alpha"), yb = row_named(fx->cv, "beta");
     assert_true(ya > 0 && yb > 0);
     assert_string_equal(glyph_at(fx->cv, &g, ya, 500), style_state_glyph(TS_PYTHON, 0));
-    assert_string_equal(glyph_at(fx->cv, &g, yb, 500), style_state_glyph(TS_IO, 0));
+    assert_string_equal(glyph_at(fx->cv, &g, yb, 0), style_state_glyph(TS_IO, 0));
+    assert_true(canvas_has(fx->cv, "~recv()~"));   /* a long I/O names itself */
     assert_string_equal(glyph_at(fx->cv, &g, yb, 1500), style_state_glyph(TS_GIL_WAIT, 0));
     assert_string_equal(glyph_at(fx->cv, &g, ya, 2400), style_state_glyph(TS_GIL_WAIT, 0));
     assert_string_equal(glyph_at(fx->cv, &g, ya, 3500), " ");   /* the future is not shown */

@@ -277,6 +277,32 @@ static void thread_status(struct frame *f, int y, int i)
     }
 }
 
+/* Inside long runs of one I/O, its label: "~recv()~~~~". */
+static void io_labels(struct frame *f, int y, const uint32_t *val)
+{
+    const struct scene *sc = f->d->sc;
+    for (int x = 0; x < f->sw;) {
+        uint32_t v = val[x];
+        if (v == STRIP_FUTURE)
+            break;
+        if ((v & 0xff) != TS_IO || v == TS_IO) {
+            x++;
+            continue;
+        }
+        int e = x;
+        while (e < f->sw && val[e] == v)
+            e++;
+        int32_t lbl = (int32_t)(v >> 8) - 1;
+        if (lbl < sc->nlabels) {
+            const char *name = sc->labels[lbl];
+            int nw = canvas_text_width(name);
+            if (e - x >= nw + 2)
+                canvas_text(f->cv, f->sx + x + 1, y, nw, name, style_state_role(TS_IO), CV_BOLD);
+        }
+        x = e;
+    }
+}
+
 void panel_threads(struct frame *f, int y, int rows)
 {
     const struct ui_data *d = f->d;
@@ -295,10 +321,12 @@ void panel_threads(struct frame *f, int y, int rows)
             uint32_t v = val[x];
             if (v == STRIP_FUTURE)
                 break;
-            if (v == TS_NEW)
+            int code = (int)(v & 0xff);
+            if (code == TS_NEW)
                 continue;
-            canvas_put(f->cv, f->sx + x, y, style_state_glyph((int)v, f->v->ascii), style_state_role((int)v), 0);
+            canvas_put(f->cv, f->sx + x, y, style_state_glyph(code, f->v->ascii), style_state_role(code), 0);
         }
+        io_labels(f, y, val);
         thread_status(f, y, i);
     }
 }

@@ -118,7 +118,11 @@ static uint32_t lane_value(const struct strip *s, int l)
 {
     const struct tl_lane_state *x = &s->st[l];
     switch (s->kind[l]) {
-    case LANE_THREAD: return x->rec == TL_NO_RECORD ? TS_NEW : x->code;
+    case LANE_THREAD:
+        if (x->rec == TL_NO_RECORD)
+            return TS_NEW;
+        /* I/O keeps its label, so a lane can name what it waits for */
+        return x->code == TS_IO && x->arg >= 0 ? TS_IO | ((uint32_t)x->arg + 1) << 8 : x->code;
     case LANE_GIL:
         if (x->rec != TL_NO_RECORD && x->code == GIL_ABSENT)
             return STRIP_ABSENT;

@@ -10,7 +10,7 @@
  * stretch idle.
  * Columns after `now` are STRIP_FUTURE: the player shows only what has
  * happened.  Values by lane kind:
- *   thread    its state code (TS_*);
+ *   thread    its state code (TS_*), and for I/O (label + 1) << 8;
  *   core      0 when idle, else (occupant thread + 1) | (its state code << 24)
  *             (derived from thread STATE records, whose flags hold core + 1);
  *   GIL, lock holder thread + 1, 0 when free, STRIP_ABSENT without a GIL;
