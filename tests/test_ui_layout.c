@@ -523,7 +523,8 @@ static void layout_help_overlay(void **state)
                                         "a bigger step", "next / previous GIL switch or note", "slower / faster",
                                         "type a speed", "go to the start / the end", "type a time",
                                         "zoom in / out", "next panel", "select a thread", "click a lane",
-                                        "this help", "quit", "GIL wait", "failed wake-up" };
+                                        "this help", "quit", "GIL wait", "failed wake-up", "Pool.map wait",
+                                        "forced switch", "drop_request" };
     for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
         if (!canvas_has(fx->cv, keys[k]))
             fail_msg("the help does not mention '%s'", keys[k]);

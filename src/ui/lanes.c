@@ -70,17 +70,6 @@ static void holder_strip(struct frame *f, int y, const uint32_t *val, int core)
     }
 }
 
-/* Thread on core c at the current time (-1 idle). */
-static int occupant(const struct frame *f, int c)
-{
-    for (int i = 0; i < f->d->nthreads; i++) {
-        const struct tl_lane_state *s = &f->l->st[i];
-        if (s->rec != TL_NO_RECORD && (int)(s->flags & TL_FLAG_CORE_MASK) - 1 == c)
-            return i;
-    }
-    return -1;
-}
-
 void panel_cores(struct frame *f, int y, int rows)
 {
     const struct ui_data *d = f->d;
@@ -91,7 +80,7 @@ void panel_cores(struct frame *f, int y, int rows)
         margin(f, y, PANEL_CORES, k == 0, k == rows - 1, top > 0, top + rows < d->ncores);
         panel_printf(f, f->lx, y, f->lw, ST_TITLE, 0, text_get(f->v->lang, T_CORE_N), c);
         holder_strip(f, y, strip_values(f->l->strip, f->first_core + k), 1);
-        int th = occupant(f, c);
+        int th = f->l->occupant[c];
         if (th < 0) {
             canvas_text(f->cv, f->tx, y, f->tw, text_get(f->v->lang, T_IDLE), ST_DIM, 0);
             continue;

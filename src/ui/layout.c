@@ -199,6 +199,7 @@ struct layout *layout_new(const struct ui_data *d)
     l->d = d;
     l->strip = strip_new(d->tl);
     l->st = gv_calloc((size_t)timeline_nlanes(d->tl) + 1, sizeof *l->st);
+    l->occupant = gv_calloc((size_t)d->ncores + 1, sizeof *l->occupant);
     return l;
 }
 
@@ -208,6 +209,7 @@ void layout_free(struct layout *l)
         return;
     strip_free(l->strip);
     free(l->st);
+    free(l->occupant);
     free(l->req);
     free(l);
 }
@@ -514,6 +516,13 @@ void layout_draw(struct layout *l, struct canvas *cv, struct ui_view *v, struct 
 
     /* state at t and the strips of every visible lane, in one walk */
     timeline_state_at(d->tl, v->t, l->st);
+    for (int c = 0; c < d->ncores; c++)
+        l->occupant[c] = -1;
+    for (int i = 0; i < d->nthreads; i++) {
+        int c = (int)(l->st[i].flags & TL_FLAG_CORE_MASK) - 1;
+        if (l->st[i].rec != TL_NO_RECORD && c >= 0 && c < d->ncores && l->occupant[c] < 0)
+            l->occupant[c] = i;
+    }
     l->nreq = 0;
     f->first_core = l->nreq;
     for (int k = 0; k < nc; k++)

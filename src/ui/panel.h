@@ -17,6 +17,7 @@ struct layout {
     const struct ui_data *d;
     struct strip *strip;
     struct tl_lane_state *st;   /* every lane at v->t */
+    int *occupant;              /* per core: the thread on it at v->t, or -1 */
     int *req;                   /* lanes asked of the strip, in row order */
     int nreq, cap_req;
 };

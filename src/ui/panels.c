@@ -467,54 +467,52 @@ void panel_help(struct frame *f)
         { "t", T_H_GOTO },
         { "+ -", T_H_ZOOM },
         { "Tab", T_H_TAB },
-        { a ? "Up Down  k j" : "↑ ↓  k j", T_H_SELECT },
+        { a ? "Up Down k j PgUp PgDn" : "↑ ↓  k j  PgUp PgDn", T_H_SELECT },
         { "mouse", T_H_MOUSE },
-        { "?", T_H_HELP },
-        { "q", T_H_QUIT },
+        { "? q", T_H_HELP },
     };
     int nrows = (int)(sizeof rows / sizeof rows[0]);
+    /* the legend: every thread state, then the GIL's marks */
     static const int states[] = { TS_PYTHON, TS_CCALL, TS_NOGIL, TS_OS, TS_READY, TS_GIL_WAIT, TS_SWITCH_WAIT,
                                   TS_IO, TS_SLEEP, TS_LOCK_WAIT, TS_JOIN_WAIT, TS_DONE, TS_SELECT,
                                   TS_QUEUE_WAIT, TS_IDLE, TS_MAP_WAIT };
-    int nstates = (int)(sizeof states / sizeof states[0]);
-    int w = f->w - 4 < 78 ? f->w - 4 : 78;
-    int cols = 4, colw = (w - 4) / cols;
-    int legend_rows = (nstates + cols - 1) / cols;
-    int h = 1 + 2 + nrows + 1 + 1 + legend_rows + 1 + 1;   /* border, title+gap, keys, gap, legend title, legend, marks, border */
+    const struct { const char *g; int role; enum text_id t; } marks[] = {
+        { "v", ST_MARK_DROP, T_M_DROP }, { a ? "|" : "│", ST_MARK_SWITCH, T_M_SWITCH },
+        { "!", ST_MARK_FORCED, T_M_FORCED }, { a ? "x" : "×", ST_MARK_FAIL, T_M_FAIL },
+    };
+    int nstates = (int)(sizeof states / sizeof states[0]), nmarks = (int)(sizeof marks / sizeof marks[0]);
+    int w = f->w - 2 < 80 ? f->w - 2 : 80;
+    int cols = 3, colw = (w - 4) / cols;
+    int legend_rows = (nstates + nmarks + cols - 1) / cols;
+    int h = 1 + nrows + 1 + 1 + legend_rows + 1;   /* border, keys, gap, legend title, legend, border */
     if (h > f->h)
         h = f->h;
     int x0 = (f->w - w) / 2, y0 = (f->h - h) / 2;
     box(f, x0, y0, w, h);
     const char *title = text_get(lang, T_HELP_TITLE);
     panel_printf(f, x0 + (w - canvas_text_width(title) - 2) / 2, y0, -1, ST_TITLE, CV_BOLD, " %s ", title);
-    int y = y0 + 2, kw = 20;
+    int y = y0 + 1, kw = 0;
+    for (int k = 0; k < nrows; k++)
+        kw = canvas_text_width(rows[k].keys) > kw ? canvas_text_width(rows[k].keys) : kw;
+    kw += 2;
     for (int k = 0; k < nrows && y < y0 + h - 1; k++, y++) {
         canvas_text(f->cv, x0 + 3, y, kw, rows[k].keys, ST_KEY, CV_BOLD);
         canvas_text(f->cv, x0 + 3 + kw, y, w - kw - 5, text_get(lang, rows[k].what), ST_DEFAULT, 0);
     }
     y++;
     if (y < y0 + h - 1)
-        canvas_text(f->cv, x0 + 3, y++, w - 5, text_get(lang, T_H_LEGEND), ST_TITLE, CV_BOLD);
-    for (int k = 0; k < nstates; k++) {
+        panel_printf(f, x0 + 3, y++, w - 5, ST_TITLE, CV_BOLD, "%s · %s", text_get(lang, T_H_LEGEND),
+                     text_get(lang, T_H_MARKS));
+    for (int k = 0; k < nstates + nmarks; k++) {
         int yy = y + k / cols, xx = x0 + 3 + (k % cols) * colw;
         if (yy >= y0 + h - 1)
             break;
-        canvas_put(f->cv, xx, yy, style_state_glyph(states[k], a), style_state_role(states[k]), 0);
-        canvas_text(f->cv, xx + 2, yy, colw - 3, text_state(lang, states[k]), ST_DEFAULT, 0);
-    }
-    y += legend_rows;
-    if (y < y0 + h - 1) {
-        int xx = x0 + 3;
-        xx += canvas_text(f->cv, xx, y, -1, text_get(lang, T_H_MARKS), ST_TITLE, CV_BOLD);
-        const struct { const char *g; int role; enum text_id t; } marks[] = {
-            { "v", ST_MARK_DROP, T_M_DROP }, { a ? "|" : "│", ST_MARK_SWITCH, T_M_SWITCH },
-            { "!", ST_MARK_FORCED, T_M_FORCED }, { a ? "x" : "×", ST_MARK_FAIL, T_M_FAIL },
-        };
-        for (size_t k = 0; k < sizeof marks / sizeof marks[0]; k++) {
-            xx += 2;
-            canvas_put(f->cv, xx, y, marks[k].g, marks[k].role, CV_BOLD);
-            xx += 2;
-            xx += canvas_text(f->cv, xx, y, x0 + w - 1 - xx, text_get(lang, marks[k].t), ST_DEFAULT, 0);
+        if (k < nstates) {
+            canvas_put(f->cv, xx, yy, style_state_glyph(states[k], a), style_state_role(states[k]), 0);
+            canvas_text(f->cv, xx + 2, yy, colw - 3, text_state(lang, states[k]), ST_DEFAULT, 0);
+        } else {
+            canvas_put(f->cv, xx, yy, marks[k - nstates].g, marks[k - nstates].role, CV_BOLD);
+            canvas_text(f->cv, xx + 2, yy, colw - 3, text_get(lang, marks[k - nstates].t), ST_DEFAULT, 0);
         }
     }
 }

@@ -151,18 +151,17 @@
     X(T_H_BIGSTEP, "a bigger step: a tenth of the view", "passo maior: um décimo da janela")     \
     X(T_H_SWITCH, "next / previous GIL switch or note", "próxima / anterior troca de GIL ou nota") \
     X(T_H_SPEED, "slower / faster", "mais devagar / mais rápido")                               \
-    X(T_H_TYPE_SPEED, "type a speed: 1ms = 1 ms simulated per second",                          \
-      "digitar a velocidade: 1ms = 1 ms simulado por segundo")                                  \
+    X(T_H_TYPE_SPEED, "type a speed (1ms: 1 ms simulated per second)",                          \
+      "digitar a velocidade (1ms: 1 ms por segundo)")                                           \
     X(T_H_ENDS, "go to the start / the end", "ir ao início / ao fim")                           \
     X(T_H_GOTO, "type a time and go there", "digitar um instante e ir até ele")                 \
     X(T_H_ZOOM, "zoom in / out (time span shown)", "zoom: aproximar / afastar")                 \
     X(T_H_TAB, "next panel: threads, tasks, cores, GIL, events",                                \
-      "próximo painel: threads, tarefas, núcleos, GIL, eventos")                                \
+      "próximo painel: threads, tarefas, núcleos, GIL, log")                                    \
     X(T_H_SELECT, "select a thread (or scroll the panel)", "escolher uma thread (ou rolar o painel)") \
     X(T_H_MOUSE, "click a lane: go to that time; wheel: zoom", "clique numa faixa: ir àquele instante; roda: zoom") \
-    X(T_H_HELP, "this help (any key closes it)", "esta ajuda (qualquer tecla fecha)")           \
-    X(T_H_QUIT, "quit", "sair")                                                                 \
-    X(T_H_LEGEND, "thread lanes", "faixas das threads")                                         \
+    X(T_H_HELP, "this help (any key closes it) / quit", "esta ajuda (qualquer tecla fecha) / sair") \
+    X(T_H_LEGEND, "lanes", "faixas")                                                            \
     X(T_H_MARKS, "GIL marks", "marcas da GIL")
 
 enum text_id {
