@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "out/eventlog.h"
+#include "out/trace.h"
 #include "out/report.h"
 #include "scene/scene.h"
 #include "sim/engine.h"
@@ -33,6 +34,8 @@ static const char usage_text[] =
     "                                     simulate and print every event in words\n"
     "       gilviz frame [--at T] [--size COLSxROWS] [OPTIONS] SCENE\n"
     "                                     print one frame of the player as text\n"
+    "       gilviz export [--set KEY=VALUE]... SCENE -o FILE.json\n"
+    "                                     write the timeline for Perfetto / chrome://tracing\n"
     "       gilviz list                    list the built-in scenes\n"
     "       gilviz --help | --version\n"
     "\n"
@@ -62,7 +65,7 @@ static const char usage_text[] =
     "player keys: space play/pause, arrows step, ? help, q quit (see gilviz(1))\n"
     "\n"
     "exit status: 0 ok, 64 usage, 65 bad scene, 66 missing file, 70 internal error,\n"
-    "             74 output error\n";
+    "             73 cannot create the output file, 74 output error\n";
 
 /* Print a usage error and exit 64. */
 static void __attribute__((noreturn)) usage_error(const char *fmt, const char *arg)
@@ -205,6 +208,7 @@ struct run_opts {
     struct ui_opts ui;
     uint64_t max_events;
     const char *scene;
+    const char *output;   /* export: -o FILE */
     const char *sets[64];
     int nsets;
 };
@@ -303,6 +307,10 @@ static void parse_run_opts(int argc, char **argv, struct run_opts *o, const char
         }
         if (strcmp(a, "--json") == 0 && strcmp(cmd, "report") == 0) {
             o->json = 1;
+        } else if ((strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) && strcmp(cmd, "export") == 0) {
+            if (i + 1 >= argc)
+                usage_error("%s needs a file name (or - for standard output)", a);
+            o->output = argv[++i];
         } else if ((strcmp(a, "--from") == 0 || strcmp(a, "--to") == 0) && strcmp(cmd, "log") == 0) {
             const char *why;
             gv_ns *dst = a[2] == 'f' ? &o->from : &o->to;
@@ -335,6 +343,8 @@ static void parse_run_opts(int argc, char **argv, struct run_opts *o, const char
     }
     if (!o->scene)
         usage_error("%s needs a scene", cmd);
+    if (strcmp(cmd, "export") == 0 && !o->output)
+        usage_error("%s", "export needs -o FILE.json (or -o - for standard output)");
     if (o->from > o->to)
         usage_error("%s", "--from must not be later than --to");
 }
@@ -392,6 +402,28 @@ static int cmd_report(int argc, char **argv, const char *cmd)
             report_text(stdout, sc, st);
         if (st->event_cap_hit)
             fprintf(stderr, "gilviz: stopped after %" PRIu64 " events; raise --max-events to go on\n", st->events);
+    }
+    engine_free(e);
+    timeline_free(tl);
+    scene_free(sc);
+    return rc;
+}
+
+/* export: simulate and write the timeline in the Chrome Trace Event
+ * Format, through a temporary file renamed into place. */
+static int cmd_export(int argc, char **argv)
+{
+    struct run_opts o;
+    parse_run_opts(argc, argv, &o, "export");
+    struct scene *sc;
+    struct timeline *tl;
+    struct engine *e;
+    int rc = simulate(&o, &sc, &tl, &e);
+    if (rc == 0) {
+        char err[512];
+        rc = trace_export_file(o.output, tl, sc, err, sizeof err);
+        if (rc != 0)
+            fprintf(stderr, "gilviz: %s\n", err);
     }
     engine_free(e);
     timeline_free(tl);
@@ -548,6 +580,8 @@ static int run_command(int argc, char **argv)
         return cmd_list(argc - 2, argv + 2);
     if (strcmp(cmd, "frame") == 0)
         return cmd_frame(argc - 2, argv + 2);
+    if (strcmp(cmd, "export") == 0)
+        return cmd_export(argc - 2, argv + 2);
     if (strcmp(cmd, "play") == 0)
         return cmd_play(argc - 2, argv + 2);
     /* `gilviz [OPTIONS] SCENE` is play; an unknown option is reported there */
