@@ -145,7 +145,7 @@ static void gather_waits_for_every_task(void **state)
     int m = task_index(&r, "top");
     gv_ns last = 0;
     for (int i = 1; i <= 10; i++) {
-        char name[16];
+        char name[32];
         snprintf(name, sizeof name, "worker%d", i);
         int w = task_index(&r, name);
         assert_true(r.st->tasks[w].created >= 0);
