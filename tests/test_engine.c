@@ -601,6 +601,31 @@ static void engine_on_its_own_thread_publishes_a_finished_timeline(void **state)
     scene_diags_free(&d);
 }
 
+/* engine_cancel from another thread stops a long run early, cleanly. */
+static void cancel_stops_a_running_engine(void **state)
+{
+    (void)state;
+    struct scene_diags d = { 0 };
+    const char *text = "thread a x2:\n    repeat 100000000:\n        cpu 1us\n        io 1us\n";
+    struct scene *sc = scene_parse("long.scene", text, strlen(text), &d);
+    assert_non_null(sc);
+    struct timeline *tl = timeline_new();
+    char err[256];
+    struct engine *e = engine_new(sc, tl, err, sizeof err);
+    pthread_t th;
+    assert_int_equal(engine_start(e, &th), 0);
+    while (timeline_count(tl) < 100000)
+        ; /* let it run a little */
+    engine_cancel(e);
+    assert_int_equal(engine_join(e, th, err, sizeof err), 0);
+    assert_true(timeline_done(tl));
+    assert_true(engine_stats(e)->events < 100000000);
+    engine_free(e);
+    timeline_free(tl);
+    scene_free(sc);
+    scene_diags_free(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -634,6 +659,7 @@ int main(void)
         cmocka_unit_test(horizon_stops_a_scene_that_never_ends),
         cmocka_unit_test(event_cap_stops_the_run),
         cmocka_unit_test(engine_on_its_own_thread_publishes_a_finished_timeline),
+        cmocka_unit_test(cancel_stops_a_running_engine),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -40,6 +40,7 @@
 #include "engine.h"
 
 #include <assert.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -321,6 +322,7 @@ struct engine {
     int32_t unstarted;
     struct sim_stats st;
     bool failed, tl_full;
+    atomic_bool cancel;            /* set by engine_cancel from another thread */
     char err[512];
 };
 
@@ -2567,8 +2569,11 @@ int engine_run(struct engine *e, char *err, size_t errsize)
         e->firing = EVQ_ABSENT;
         evq_retire(&e->q, &it);
         e->st.events++;
-        if ((e->st.events & 0x3fff) == 0)
+        if ((e->st.events & 0x3fff) == 0) {
             timeline_publish(e->tl);
+            if (atomic_load_explicit(&e->cancel, memory_order_relaxed))
+                break;
+        }
     }
     if (e->live > 0 && e->st.wall_ns < e->now)
         e->st.wall_ns = e->now;
@@ -2624,6 +2629,11 @@ int engine_join(struct engine *e, pthread_t th, char *err, size_t errsize)
         snprintf(err, errsize, "%s", a->err);
     free(a);
     return rc;
+}
+
+void engine_cancel(struct engine *e)
+{
+    atomic_store_explicit(&e->cancel, true, memory_order_relaxed);
 }
 
 const struct sim_stats *engine_stats(const struct engine *e)

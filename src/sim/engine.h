@@ -116,6 +116,10 @@ int engine_run(struct engine *e, char *err, size_t errsize);
 int engine_start(struct engine *e, pthread_t *th);
 int engine_join(struct engine *e, pthread_t th, char *err, size_t errsize);
 
+/* Ask a running engine to stop soon (from any thread): engine_run then
+ * finishes the timeline where it is and returns 0. */
+void engine_cancel(struct engine *e);
+
 /* Totals; valid after engine_run returned. */
 const struct sim_stats *engine_stats(const struct engine *e);
 
