@@ -18,7 +18,9 @@
 #include "scene/scene.h"
 #include "sim/engine.h"
 #include "timeline/timeline.h"
+#include "ui/render.h"
 #include "ui/ui.h"
+#include "out/outfile.h"
 #include "util.h"
 
 #ifndef GV_PKGDATADIR
@@ -32,8 +34,10 @@ static const char usage_text[] =
     "                                     simulate and print a summary\n"
     "       gilviz log [--from T] [--to T] SCENE\n"
     "                                     simulate and print every event in words\n"
-    "       gilviz frame [--at T] [--size COLSxROWS] [OPTIONS] SCENE\n"
-    "                                     print one frame of the player as text\n"
+    "       gilviz frame [--at T] [--size COLSxROWS] [--format F] [-o FILE] [OPTIONS] SCENE\n"
+    "                                     print one frame of the player (text, ansi, svg, html)\n"
+    "       gilviz render [--from T] [--to T] [--speed T] [--size COLSxROWS] [OPTIONS] SCENE\n"
+    "                     -o FILE.cast   record playing SCENE as an asciicast v2 file, headless\n"
     "       gilviz export [--set KEY=VALUE]... SCENE -o FILE.json\n"
     "                                     write the timeline for Perfetto / chrome://tracing\n"
     "       gilviz list                    list the built-in scenes\n"
@@ -48,16 +52,22 @@ static const char usage_text[] =
     "                         check_interval, seed, bytecode, checkpoint, timeslice,\n"
     "                         context_switch, wakeup_latency, wakeup_jitter, signal_cost,\n"
     "                         nogil_overhead, rmw_cost, horizon\n"
-    "  --from T, --to T       log: only events between these times (e.g. 0, 2ms, 1.5s)\n"
+    "  --from T, --to T       log: only events between these times (e.g. 0, 2ms, 1.5s);\n"
+    "                         render: play from T to T (default: the whole scene)\n"
     "  --max-events N         stop the simulation after N events (default 200000000)\n"
     "  --at T                 play, frame: the time to show first (default 0)\n"
-    "  --size COLSxROWS       frame: the size of the frame (default 100x30)\n"
-    "  --lang en|pt           play, frame: language of captions and labels (default from\n"
+    "  --size COLSxROWS       frame, render: the size of the frame (default 100x30)\n"
+    "  --format F             frame: text (default), ansi, svg or html\n"
+    "  -o FILE                export, frame, render: the output file (written atomically;\n"
+    "                         - for standard output)\n"
+    "  --record FILE.cast     play: also record the session as an asciicast v2 file\n"
+    "  --lang en|pt           play, frame, render: language of captions and labels (default from\n"
     "                         LC_ALL, LC_MESSAGES or LANG)\n"
-    "  --ascii                play, frame: ASCII instead of UTF-8 glyphs\n"
-    "  --zoom T               play, frame: time span the lanes show (e.g. 20ms)\n"
-    "  --speed T              play: simulated time per second of playback (e.g. 1ms)\n"
-    "  --select THREAD        play, frame: the thread to explain\n"
+    "  --ascii                play, frame, render: ASCII instead of UTF-8 glyphs\n"
+    "  --zoom T               play, frame, render: time span the lanes show (e.g. 20ms)\n"
+    "  --speed T              play, render: simulated time per second of playback (e.g. 1ms;\n"
+    "                         render's default: a 1-2-5 step that plays the range in 12-30 s)\n"
+    "  --select THREAD        play, frame, render: the thread to explain\n"
     "  --paused               play: start paused\n"
     "  --no-color             play: no colours (also when NO_COLOR is set)\n"
     "  --no-mouse             play: leave the mouse to the terminal\n"
@@ -208,7 +218,7 @@ struct run_opts {
     struct ui_opts ui;
     uint64_t max_events;
     const char *scene;
-    const char *output;   /* export: -o FILE */
+    const char *output;   /* export, frame, render: -o FILE */
     const char *sets[64];
     int nsets;
 };
@@ -232,8 +242,11 @@ static gv_ns time_arg(const char *opt, const char *v)
 
 /* Options of play and frame; returns 1 if argv[*i] was one (and consumes
  * its value). */
-static int parse_ui_opt(int argc, char **argv, int *i, struct ui_opts *u, int play)
+enum { K_PLAY, K_FRAME, K_RENDER };
+
+static int parse_ui_opt(int argc, char **argv, int *i, struct ui_opts *u, int kind)
 {
+    int play = kind == K_PLAY;
     const char *a = argv[*i];
     const char *next = *i + 1 < argc ? argv[*i + 1] : NULL;
     if (strcmp(a, "--ascii") == 0) {
@@ -243,7 +256,7 @@ static int parse_ui_opt(int argc, char **argv, int *i, struct ui_opts *u, int pl
             usage_error("--lang needs 'en' or 'pt', not '%s'", next ? next : "");
         u->lang = strcmp(next, "pt") == 0 ? SCENE_LANG_PT : SCENE_LANG_EN;
         (*i)++;
-    } else if (strcmp(a, "--at") == 0) {
+    } else if (strcmp(a, "--at") == 0 && kind != K_RENDER) {
         u->at = time_arg(a, next);
         (*i)++;
     } else if (strcmp(a, "--zoom") == 0) {
@@ -264,10 +277,19 @@ static int parse_ui_opt(int argc, char **argv, int *i, struct ui_opts *u, int pl
         u->w = w;
         u->h = h;
         (*i)++;
-    } else if (play && strcmp(a, "--speed") == 0) {
+    } else if (kind != K_FRAME && strcmp(a, "--speed") == 0) {
         u->speed = time_arg(a, next);
         if (u->speed < 1)
             usage_error("--speed: '%s' is too slow (at least 1ns per second)", next);
+        (*i)++;
+    } else if (kind == K_FRAME && strcmp(a, "--format") == 0) {
+        if (!next || (u->format = render_format_parse(next)) < 0)
+            usage_error("--format needs text, ansi, svg or html, not '%s'", next ? next : "");
+        (*i)++;
+    } else if (play && strcmp(a, "--record") == 0) {
+        if (!next || !*next)
+            usage_error("%s", "--record needs a file name (FILE.cast)");
+        u->record = next;
         (*i)++;
     } else if (play && strcmp(a, "--no-color") == 0) {
         u->no_color = 1;
@@ -288,7 +310,7 @@ static void parse_run_opts(int argc, char **argv, struct run_opts *o, const char
     o->max_events = ENGINE_DEFAULT_MAX_EVENTS;
     o->to = GV_NS_MAX;
     ui_opts_init(&o->ui);
-    int play = strcmp(cmd, "play") == 0, frame = strcmp(cmd, "frame") == 0;
+    int play = strcmp(cmd, "play") == 0, frame = strcmp(cmd, "frame") == 0, render = strcmp(cmd, "render") == 0;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         const char *val = NULL;
@@ -307,11 +329,12 @@ static void parse_run_opts(int argc, char **argv, struct run_opts *o, const char
         }
         if (strcmp(a, "--json") == 0 && strcmp(cmd, "report") == 0) {
             o->json = 1;
-        } else if ((strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) && strcmp(cmd, "export") == 0) {
+        } else if ((strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) &&
+                   (strcmp(cmd, "export") == 0 || frame || render)) {
             if (i + 1 >= argc)
                 usage_error("%s needs a file name (or - for standard output)", a);
             o->output = argv[++i];
-        } else if ((strcmp(a, "--from") == 0 || strcmp(a, "--to") == 0) && strcmp(cmd, "log") == 0) {
+        } else if ((strcmp(a, "--from") == 0 || strcmp(a, "--to") == 0) && (strcmp(cmd, "log") == 0 || render)) {
             const char *why;
             gv_ns *dst = a[2] == 'f' ? &o->from : &o->to;
             if (i + 1 >= argc)
@@ -321,7 +344,8 @@ static void parse_run_opts(int argc, char **argv, struct run_opts *o, const char
             else if (gv_parse_duration(argv[i + 1], strlen(argv[i + 1]), dst, &why) != 0)
                 usage_error("bad time '%s': expected a time like 5ms", argv[i + 1]);
             i++;
-        } else if ((play || frame) && parse_ui_opt(argc, argv, &i, &o->ui, play)) {
+        } else if ((play || frame || render) &&
+                   parse_ui_opt(argc, argv, &i, &o->ui, play ? K_PLAY : frame ? K_FRAME : K_RENDER)) {
             continue;
         } else if (strcmp(a, "--max-events") == 0 || strncmp(a, "--max-events=", 13) == 0) {
             const char *v = a[12] == '=' ? a + 13 : (i + 1 < argc ? argv[++i] : NULL);
@@ -345,6 +369,8 @@ static void parse_run_opts(int argc, char **argv, struct run_opts *o, const char
         usage_error("%s needs a scene", cmd);
     if (strcmp(cmd, "export") == 0 && !o->output)
         usage_error("%s", "export needs -o FILE.json (or -o - for standard output)");
+    if (render && !o->output)
+        usage_error("%s", "render needs -o FILE.cast (or -o - for standard output)");
     if (o->from > o->to)
         usage_error("%s", "--from must not be later than --to");
 }
@@ -441,8 +467,41 @@ static int cmd_frame(int argc, char **argv)
     struct engine *e;
     int rc = simulate(&o, &sc, &tl, &e);
     if (rc == 0) {
-        char err[256];
-        rc = ui_frame(stdout, sc, tl, &o.ui, err, sizeof err);
+        char err[512];
+        int code = 0;
+        struct outfile *of = o.output ? outfile_open(o.output, err, sizeof err, &code) : NULL;
+        if (o.output && !of) {
+            rc = code ? code : EX_CANTCREAT;
+        } else {
+            rc = ui_frame(of ? outfile_fp(of) : stdout, sc, tl, &o.ui, err, sizeof err);
+            if (of && rc == 0)
+                rc = outfile_commit(of, err, sizeof err, &code);
+            else
+                outfile_abort(of);
+        }
+        if (rc != 0)
+            fprintf(stderr, "gilviz: %s\n", err);
+    }
+    engine_free(e);
+    timeline_free(tl);
+    scene_free(sc);
+    return rc;
+}
+
+/* render: simulate to the end, write a headless asciicast of playing it. */
+static int cmd_render(int argc, char **argv)
+{
+    struct run_opts o;
+    parse_run_opts(argc, argv, &o, "render");
+    struct scene *sc;
+    struct timeline *tl;
+    struct engine *e;
+    int rc = simulate(&o, &sc, &tl, &e);
+    if (rc == 0) {
+        char err[512];
+        o.ui.from = o.from;
+        o.ui.to = o.to == GV_NS_MAX ? -1 : o.to;
+        rc = ui_render(o.output, sc, tl, &o.ui, err, sizeof err);
         if (rc != 0)
             fprintf(stderr, "gilviz: %s\n", err);
     }
@@ -580,6 +639,8 @@ static int run_command(int argc, char **argv)
         return cmd_list(argc - 2, argv + 2);
     if (strcmp(cmd, "frame") == 0)
         return cmd_frame(argc - 2, argv + 2);
+    if (strcmp(cmd, "render") == 0)
+        return cmd_render(argc - 2, argv + 2);
     if (strcmp(cmd, "export") == 0)
         return cmd_export(argc - 2, argv + 2);
     if (strcmp(cmd, "play") == 0)

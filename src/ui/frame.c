@@ -8,6 +8,7 @@
 #include "../util.h"
 #include "canvas.h"
 #include "layout.h"
+#include "render.h"
 #include "tally.h"
 #include "text.h"
 #include "ui.h"
@@ -19,6 +20,7 @@ void ui_opts_init(struct ui_opts *o)
     o->at = -1;
     o->w = 100;
     o->h = 30;
+    o->to = -1;
 }
 
 /* Thread index of a name, -1 if none. */
@@ -38,7 +40,8 @@ int ui_frame(FILE *out, const struct scene *sc, const struct timeline *tl, const
         ;
     struct ui_data *d = ui_data_new(tl, sc, ty);
     struct ui_view v;
-    ui_view_defaults(&v, d, o->lang >= 0 ? o->lang : text_lang_from_env(), o->ascii, 0);
+    /* colour formats get the player's colours; text stays what it was */
+    ui_view_defaults(&v, d, o->lang >= 0 ? o->lang : text_lang_from_env(), o->ascii, o->format != RF_TEXT);
     int rc = 0;
     if (o->select && (v.sel = thread_named(d, o->select)) < 0) {
         snprintf(err, errsize, "--select: no thread named '%s'", o->select);
@@ -54,7 +57,7 @@ int ui_frame(FILE *out, const struct scene *sc, const struct timeline *tl, const
         struct canvas *cv = canvas_new(o->w, o->h);
         struct layout *l = layout_new(d);
         layout_draw(l, cv, &v, NULL);
-        if (canvas_print(cv, out) != 0) {
+        if (render_canvas(cv, o->format, scene_text_get(&sc->title, v.lang), out) != 0) {
             snprintf(err, errsize, "writing the frame failed");
             rc = EX_IOERR;
         }

@@ -27,6 +27,7 @@
 #include <curses.h>
 
 #include "../util.h"
+#include "palette.h"
 #include "style.h"
 
 struct term {
@@ -53,37 +54,11 @@ static const int crash_sigs[] = { SIGSEGV, SIGBUS, SIGFPE, SIGABRT, SIGILL };
 
 struct pal { short fg, bg; };
 
-/* xterm 256-colour indexes; -1 is the terminal's default. */
+/* The player's 256-colour palette (palette.c, shared with the frame formats). */
 static struct pal pal256(int s)
 {
-    static const short thread[ST_NTHREAD_COLORS] = { 39, 208, 114, 176, 220, 80, 167, 147, 180, 43, 213, 149 };
-    static const short state[TS_COUNT_] = {
-        [TS_NEW] = -1, [TS_READY] = 250, [TS_PYTHON] = 78, [TS_CCALL] = 179, [TS_NOGIL] = 44,
-        [TS_GIL_WAIT] = 203, [TS_SWITCH_WAIT] = 209, [TS_IO] = 69, [TS_SLEEP] = 61, [TS_LOCK_WAIT] = 170,
-        [TS_JOIN_WAIT] = 244, [TS_OS] = 141, [TS_DONE] = 240, [TS_SELECT] = 67, [TS_QUEUE_WAIT] = 134,
-        [TS_IDLE] = 238, [TS_MAP_WAIT] = 244,
-    };
-    if (s >= ST_THREAD && s < ST_THREAD + ST_NTHREAD_COLORS)
-        return (struct pal){ thread[s - ST_THREAD], -1 };
-    if (s >= ST_STATE && s < ST_STATE + TS_COUNT_)   /* 0: a state without a colour yet */
-        return (struct pal){ state[s - ST_STATE] ? state[s - ST_STATE] : -1, -1 };
-    switch (s) {
-    case ST_DIM: return (struct pal){ 245, -1 };
-    case ST_BAR: return (struct pal){ 231, 24 };
-    case ST_BAR_ACCENT: return (struct pal){ 222, 24 };
-    case ST_TITLE: return (struct pal){ 75, -1 };
-    case ST_FOCUS: return (struct pal){ 214, -1 };
-    case ST_CAPTION: return (struct pal){ 229, -1 };
-    case ST_WHY: return (struct pal){ 117, -1 };
-    case ST_WARN: return (struct pal){ 203, -1 };
-    case ST_PLAYHEAD: return (struct pal){ 220, -1 };
-    case ST_KEY: return (struct pal){ 214, -1 };
-    case ST_MARK_DROP: return (struct pal){ 220, -1 };
-    case ST_MARK_SWITCH: return (struct pal){ 252, -1 };
-    case ST_MARK_FORCED: return (struct pal){ 203, -1 };
-    case ST_MARK_FAIL: return (struct pal){ 203, -1 };
-    default: return (struct pal){ -1, -1 };
-    }
+    struct ui_pal p = palette256(s);
+    return (struct pal){ p.fg, p.bg };
 }
 
 /* The 8 ANSI colours. */

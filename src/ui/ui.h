@@ -25,15 +25,26 @@ struct ui_opts {
     gv_ns speed, zoom;   /* 0: the scene's default */
     gv_ns at;            /* start time, -1: 0 */
     const char *select;  /* thread to select, NULL: default */
-    int w, h;            /* frame: canvas size */
+    int w, h;            /* frame, render: canvas size */
+    int format;          /* frame: RF_* (render.h), default RF_TEXT */
+    const char *record;  /* play: append an asciicast v2 recording to this file */
+    gv_ns from, to;      /* render: the range played (to < 0: the end) */
 };
 
 void ui_opts_init(struct ui_opts *o);
 
-/* Print the frame at o->at of a finished simulation as plain text.  Returns
- * 0, or 64 with a message in err (no thread named o->select). */
+/* Print the frame at o->at of a finished simulation in o->format (text,
+ * ANSI, SVG, HTML: render.h).  Returns 0, 64 with a message in err (no
+ * thread named o->select), or 74 if writing failed. */
 int ui_frame(FILE *out, const struct scene *sc, const struct timeline *tl, const struct ui_opts *o, char *err,
              size_t errsize);
+
+/* Write an asciicast v2 recording (cast.h) of playing a finished simulation
+ * from o->from to o->to at o->speed (0: a default that takes 12-30 s),
+ * atomically to `path`.  Returns 0, 64 (no thread named o->select), or
+ * 73/74 with a message in err. */
+int ui_render(const char *path, const struct scene *sc, const struct timeline *tl, const struct ui_opts *o,
+              char *err, size_t errsize);
 
 /* Run the interactive player: starts the engine on its own thread, shows the
  * timeline as it is published, restores the terminal on every way out.
