@@ -10,6 +10,13 @@
  * a progress tick while the engine runs, and no timeout at all when paused
  * with everything simulated (no CPU use).
  *
+ * With --record FILE.cast every frame drawn is also appended to an
+ * asciicast v2 file (cast.h) as the terminal update from the previous frame,
+ * with "r" events on resize and "m" markers at every caption reached and
+ * when the presenter presses m.  The recording encodes the canvases the
+ * player blits (render_update), not the bytes curses sends, so a replay
+ * looks the same whatever the terminal type of the session was.
+ *
  * Time while playing is anchor_t + elapsed wall time * speed; a seek or a
  * speed change moves the anchor, so playback never drifts.  Time is clamped
  * to what is fully indexed (tally_horizon).
@@ -23,6 +30,7 @@
 
 #include "../util.h"
 #include "canvas.h"
+#include "cast.h"
 #include "control.h"
 #include "layout.h"
 #include "tally.h"
@@ -75,6 +83,20 @@ static int thread_named(const struct ui_data *d, const char *name)
     return -1;
 }
 
+/* Index+1 of the latest note at or before t (0: none). */
+static int caption_upto(const struct scene *sc, gv_ns t)
+{
+    int lo = 0, hi = sc->nnotes;
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        if (sc->notes[mid].at <= t)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 int ui_play(const struct scene *sc, struct engine *e, struct timeline *tl, const struct ui_opts *o)
 {
     int ascii = o->ascii || !utf8_locale();
@@ -99,10 +121,21 @@ int ui_play(const struct scene *sc, struct engine *e, struct timeline *tl, const
     v.playing = !o->paused;
     gv_ns want_t = o->at > 0 ? o->at : 0;   /* reached as soon as it is simulated */
 
-    char err[256];
+    char err[512];
+    struct cast_rec *rec = NULL;
+    if (o->record) {
+        int code = 0;
+        if (!(rec = cast_rec_open(o->record, err, sizeof err, &code))) {
+            fprintf(stderr, "gilviz: %s\n", err);
+            ui_data_free(d);
+            tally_free(ty);
+            return code ? code : EX_CANTCREAT;
+        }
+    }
     struct term *t = term_open(color, !o->no_mouse, err, sizeof err);
     if (!t) {
         fprintf(stderr, "gilviz: %s\n", err);
+        cast_rec_close(rec, NULL, 0);
         ui_data_free(d);
         tally_free(ty);
         return EX_USAGE;
@@ -116,6 +149,7 @@ int ui_play(const struct scene *sc, struct engine *e, struct timeline *tl, const
     pthread_sigmask(SIG_SETMASK, &oldmask, NULL);
     if (!started) {
         term_close(t);
+        cast_rec_close(rec, NULL, 0);
         fprintf(stderr, "gilviz: cannot start the simulation thread\n");
         ui_data_free(d);
         tally_free(ty);
@@ -125,6 +159,8 @@ int ui_play(const struct scene *sc, struct engine *e, struct timeline *tl, const
 
     int w, h, joined = 0, rc = 0, quit = 0, dirty = 1, first = 1;
     term_size(t, &w, &h);
+    cast_rec_start(rec, w, h, scene_text_get(&sc->title, v.lang));
+    int caption = 0, marks = 0;   /* the caption last recorded as a marker; markers made with m */
     struct canvas *cv = canvas_new(w, h);
     struct layout *lay = layout_new(d);
     struct ui_geom geom;
@@ -185,6 +221,15 @@ int ui_play(const struct scene *sc, struct engine *e, struct timeline *tl, const
                 canvas_resize(cv, w, h);
             layout_draw(lay, cv, &v, &geom);
             term_draw(t, cv);
+            if (rec) {
+                cast_rec_frame(rec, cv);
+                int c = caption_upto(sc, v.t);
+                if (c != caption && c > 0) {
+                    const char *label = scene_text_get(&sc->notes[c - 1].text, v.lang);
+                    cast_rec_marker(rec, label ? label : "");
+                }
+                caption = c;
+            }
             last_draw = now;
             dirty = 0;
         }
@@ -208,7 +253,18 @@ int ui_play(const struct scene *sc, struct engine *e, struct timeline *tl, const
                 canvas_resize(cv, w, h);
             }
             int had_message = v.message[0] != 0;
-            int flags = control_handle(&ctx, &v, &in);
+            int flags;
+            if (rec && in.key == UK_CHAR && in.ch == 'm' && v.prompt == PROMPT_NONE && !v.help) {
+                /* a marker in the recording, for the presenter to find again */
+                char at[32], label[64];
+                layout_fmt_time(v.t, at, sizeof at);
+                snprintf(label, sizeof label, "mark %d at %s", ++marks, at);
+                cast_rec_marker(rec, label);
+                snprintf(v.message, sizeof v.message, "%s recorded", label);
+                flags = CTL_REDRAW;
+            } else {
+                flags = control_handle(&ctx, &v, &in);
+            }
             if (v.message[0] && !had_message)
                 message_at = gv_now_ns();
             if (flags & CTL_QUIT)
@@ -233,6 +289,11 @@ int ui_play(const struct scene *sc, struct engine *e, struct timeline *tl, const
     term_close(t);
     if (sim_err[0])
         fprintf(stderr, "%s\n", sim_err);
+    if (cast_rec_close(rec, err, sizeof err) != 0) {
+        fprintf(stderr, "gilviz: %s\n", err);
+        if (!rc)
+            rc = EX_IOERR;
+    }
     if (!joined) {
         /* The engine cannot be stopped (engine.h has no cancel), and joining
          * would wait for the whole simulation: the terminal is restored, so
