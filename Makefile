@@ -83,6 +83,10 @@ $(BUILD)/tests/test_ui%: tests/test_ui%.c $(LIB_OBJ) $(UI_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) -Isrc -o $@ $< $(UI_OBJ) $(LIB_OBJ) $(CMOCKA_LIBS) $(CURSES_LIBS) $(ALL_LDLIBS)
 
+$(BUILD)/tests/test_cast%: tests/test_cast%.c $(LIB_OBJ) $(UI_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) -Isrc -o $@ $< $(UI_OBJ) $(LIB_OBJ) $(CMOCKA_LIBS) $(CURSES_LIBS) $(ALL_LDLIBS)
+
 $(BUILD)/tests/bench_ui: tests/bench_ui.c $(LIB_OBJ) $(UI_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Isrc -o $@ $< $(UI_OBJ) $(LIB_OBJ) $(CURSES_LIBS) $(ALL_LDLIBS)
