@@ -6,6 +6,7 @@
 #   make asan       tests under AddressSanitizer + UBSan (separate build dir)
 #   make tsan       the threaded tests under ThreadSanitizer
 #   make golden     regenerate the player's golden frames (on purpose only)
+#   make pictures   regenerate the README's picture, assets/convoy.svg (on purpose only)
 #   make install    PREFIX=/usr/local DESTDIR= ; make uninstall
 #
 #   make deps       install missing Debian/Ubuntu packages (apt-get, sudo if needed)
@@ -57,7 +58,7 @@ TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 BENCH_SRC := $(wildcard tests/bench_*.c)
 BENCH_BIN := $(BENCH_SRC:tests/%.c=$(BUILD)/tests/%)
 
-.PHONY: all test check bench asan tsan golden install uninstall clean deps demo
+.PHONY: all test check bench asan tsan golden pictures install uninstall clean deps demo
 all: gilviz
 
 gilviz: $(BUILD)/gilviz
@@ -122,6 +123,13 @@ tsan:
 # before committing; CI never runs this.
 golden: $(BUILD)/gilviz
 	GILVIZ=$(BUILD)/gilviz GOLDEN_REGEN=1 sh tests/cli_player_frames.sh
+
+# Regenerate the README's picture of the player (assets/convoy.svg) on
+# purpose, like the golden frames; tests/cli_record_frame.sh checks that the
+# committed picture is what the player draws.
+PICTURE_CMD = frame --at 10.1659ms --size 80x24 --select net --lang en --format svg convoy
+pictures: $(BUILD)/gilviz
+	GILVIZ_SCENES= $(BUILD)/gilviz $(PICTURE_CMD) -o assets/convoy.svg
 
 # The binary also finds its scenes relative to itself (bin/../share/gilviz),
 # so installing under another PREFIX than the one it was built for works.

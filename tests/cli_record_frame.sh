@@ -82,3 +82,8 @@ fi
 expect_exit "frame --format png exits 64" 64 "$GILVIZ" frame --format png convoy
 expect_exit "frame --format without a value exits 64" 64 "$GILVIZ" frame convoy --format
 expect_exit "play --format is a frame option: 64" 64 "$GILVIZ" play --format svg convoy
+
+# the README's picture is what the player draws (regenerate: make pictures)
+"$GILVIZ" frame --at 10.1659ms --size 80x24 --select net --lang en --format svg convoy >"$TMP/convoy.svg"
+if cmp -s "$TMP/convoy.svg" assets/convoy.svg; then ok "assets/convoy.svg is up to date"; else
+    not_ok "assets/convoy.svg is up to date" "run 'make pictures' and look at the picture before committing"; fi
