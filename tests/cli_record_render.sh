@@ -83,3 +83,11 @@ if [ -c /dev/full ]; then
 fi
 "$GILVIZ" render --from 0 --to 1ms --speed 1ms convoy -o - >"$TMP/stdout.cast"
 if sh tests/castcheck.sh "$TMP/stdout.cast"; then ok "render -o - writes to standard output"; else not_ok "render -o - writes to standard output"; fi
+
+# the default zoom covers at least 10 s of playback; --zoom wins
+first_frame() { sed -n 2p "$1" | jq -r '.[2]' | sed "s/$(printf '\033')\[[0-9;?]*m//g; s/$(printf '\033')\[[0-9;]*H/ /g"; }
+if first_frame "$c" | grep -q "view 1 s"; then ok "render: default zoom 1 s at 100 ms = 1 s"; else
+    not_ok "render: default zoom 1 s at 100 ms = 1 s" "$(first_frame "$c" | grep -o 'view.\{0,10\}')"; fi
+"$GILVIZ" render --zoom 20ms --to 50ms convoy -o "$TMP/zoom.cast"
+if first_frame "$TMP/zoom.cast" | grep -q "view 20 ms"; then ok "render --zoom 20ms"; else
+    not_ok "render --zoom 20ms" "$(first_frame "$TMP/zoom.cast" | grep -o 'view.\{0,10\}')"; fi

@@ -13,6 +13,7 @@
 
 #include "../out/outfile.h"
 #include "../util.h"
+#include "control.h"
 #include "layout.h"
 #include "tally.h"
 #include "text.h"
@@ -190,6 +191,7 @@ int cast_rec_close(struct cast_rec *r, char *err, size_t errsize)
 #define RENDER_FPS 10              /* frames per second of cast time */
 #define RENDER_TARGET_S 30         /* the default speed plays the range in at most this long */
 #define RENDER_MAX_FRAMES 1000000  /* about 28 hours of cast time */
+#define RENDER_VIEW_S 10           /* the default zoom shows at least this much playback */
 
 /* The smallest 1-2-5 step >= x. */
 static gv_ns step125_up(gv_ns x)
@@ -254,6 +256,12 @@ int ui_render(const char *path, const struct scene *sc, const struct timeline *t
     v.speed = o->speed > 0 ? o->speed : step125_up((to - from + RENDER_TARGET_S - 1) / RENDER_TARGET_S);
     if (v.speed < 1)
         v.speed = 1;
+    /* Without --zoom, zoom out (1-2-5 steps, as the player's - key) until the
+     * lanes cover at least RENDER_VIEW_S of playback: the view then turns a
+     * page every few seconds instead of at every frame. */
+    if (o->zoom <= 0)
+        while (v.span < RENDER_VIEW_S * v.speed && v.span < UI_ZOOM_MAX)
+            v.span = control_ladder_up(v.span);
     /* frames: k = 0..last, at from + k * speed / fps; the last one at `to` */
     __int128 span_frames = ((__int128)(to - from) * RENDER_FPS + v.speed - 1) / v.speed;
     if (span_frames > RENDER_MAX_FRAMES) {
