@@ -288,8 +288,8 @@ static int parse_ui_opt(int argc, char **argv, int *i, struct ui_opts *u, int ki
             usage_error("--format needs text, ansi, svg or html, not '%s'", next ? next : "");
         (*i)++;
     } else if (play && strcmp(a, "--record") == 0) {
-        if (!next || !*next)
-            usage_error("%s", "--record needs a file name (FILE.cast)");
+        if (!next || !*next || strcmp(next, "-") == 0)
+            usage_error("%s", "--record needs a file name (FILE.cast; standard output is the terminal)");
         u->record = next;
         (*i)++;
     } else if (play && strcmp(a, "--no-color") == 0) {

@@ -83,6 +83,8 @@ i=0; while [ ! -s "$TMP/q.rc" ] && [ "$i" -lt 100 ]; do sleep 0.05; i=$((i + 1))
 if [ "$(cat "$TMP/q.rc" 2>/dev/null)" = 0 ]; then ok "record: q exits 0"; else not_ok "record: q exits 0" "$(cat "$TMP/q.rc" 2>/dev/null)"; fi
 if sh tests/castcheck.sh "$rec" 2>"$TMP/cc"; then ok "record: castcheck accepts the recording"; else not_ok "record: castcheck accepts the recording" "$(cat "$TMP/cc")"; fi
 if [ "$(grep -c '"o", ' "$rec")" -gt 5 ]; then ok "record: frames while playing"; else not_ok "record: frames while playing"; fi
+if tail -n 1 "$rec" | jq -e '.[1] == "o" and (.[2] | endswith("\u001b[?25h"))' >/dev/null; then
+    ok "record: after q, the last event shows the cursor again"; else not_ok "record: after q, the last event shows the cursor again" "$(tail -n 1 "$rec" | head -c 200)"; fi
 if [ "$have_asciinema" -eq 1 ]; then
     if acat "$rec"; then ok "record: asciinema cat reads it"; else not_ok "record: asciinema cat reads it" "$(tail -c 300 "$TMP/acat.out")"; fi
 fi

@@ -91,3 +91,8 @@ if first_frame "$c" | grep -q "view 1 s"; then ok "render: default zoom 1 s at 1
 "$GILVIZ" render --zoom 20ms --to 50ms convoy -o "$TMP/zoom.cast"
 if first_frame "$TMP/zoom.cast" | grep -q "view 20 ms"; then ok "render --zoom 20ms"; else
     not_ok "render --zoom 20ms" "$(first_frame "$TMP/zoom.cast" | grep -o 'view.\{0,10\}')"; fi
+
+# the last frame leaves a replaying terminal usable: cursor shown again
+if grep '"o", ' "$c" | tail -n 1 | jq -e '.[2] | endswith("\u001b[?25h")' >/dev/null; then
+    ok "render: the last frame shows the cursor again"; else not_ok "render: the last frame shows the cursor again"; fi
+expect_exit "play --record - exits 64 (standard output is the terminal)" 64 "$GILVIZ" play --record - convoy

@@ -171,6 +171,12 @@ int cast_rec_close(struct cast_rec *r, char *err, size_t errsize)
     if (!r)
         return 0;
     int rc = 0;
+    if (r->started && r->prev) {   /* as the player leaves the terminal: cursor shown */
+        r->out.len = 0;
+        render_finish(&r->out, r->prev->h);
+        cast_event(&r->line, rec_now_us(r), 'o', r->out.p, r->out.len);
+        put_line(r);
+    }
     if (close(r->fd) != 0 && !r->failed)
         r->failed = 1, r->err = errno;
     if (r->failed) {
@@ -291,6 +297,8 @@ int ui_render(const char *path, const struct scene *sc, const struct timeline *t
         layout_draw(lay, cv, &v, NULL);
         upd.len = 0;
         render_update(&upd, k == 0 ? NULL : prev, cv);
+        if (k == last)
+            render_finish(&upd, cv->h);   /* a replay leaves the terminal usable */
         int64_t us = (int64_t)k * 1000000 / RENDER_FPS;
         if (upd.len)
             cast_event(&line, us, 'o', upd.p, upd.len);

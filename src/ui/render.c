@@ -322,3 +322,10 @@ void render_update(struct rbuf *b, const struct canvas *prev, const struct canva
     if (cur != 0 && cur != -1)
         rbuf_puts(b, "\033[0m");
 }
+
+void render_finish(struct rbuf *b, int h)
+{
+    char code[48];
+    snprintf(code, sizeof code, "\033[0m\033[%d;1H\r\n\033[?25h", h);
+    rbuf_puts(b, code);
+}

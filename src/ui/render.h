@@ -40,6 +40,11 @@ void rbuf_add(struct rbuf *b, const char *s, size_t n);
 void rbuf_puts(struct rbuf *b, const char *s);
 void rbuf_free(struct rbuf *b);
 
+/* Append to b what leaves a terminal usable after the last frame of a
+ * canvas of h rows: attributes reset, the cursor shown, on a new line below
+ * the frame. */
+void render_finish(struct rbuf *b, int h);
+
 /* Append to b the terminal output that turns the screen showing `prev` into
  * `cv`: prev NULL or of another size means a full clear and draw (and the
  * cursor hidden).  Uses xterm / ECMA-48 sequences only. */
