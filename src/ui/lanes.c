@@ -408,23 +408,31 @@ void panel_tasks(struct frame *f, int y, int rows)
         loop_strip(f, y, strip_values(f->l->strip, f->first_task + k));
         const struct tl_lane_state *s = &f->l->st[lane];
         int code = s->rec == TL_NO_RECORD ? LOOP_IDLE : s->code;
+        /* the loop's ready-queue counter lane follows its loop lane */
+        int ready = lane + 1 < timeline_nlanes(f->tl) && timeline_lane(f->tl, lane + 1)->kind == LANE_COUNTER &&
+                            f->l->st[lane + 1].rec != TL_NO_RECORD
+                        ? (int)f->l->st[lane + 1].arg
+                        : 0;
+        int used = 0;
         switch (code) {
         case LOOP_TASK:
-            panel_printf(f, f->tx, y, f->tw, style_thread_role(s->arg), CV_BOLD, text_get(lang, T_L_TASK),
-                         task_name(f, s->arg));
+            used = panel_printf(f, f->tx, y, f->tw, style_thread_role(s->arg), CV_BOLD, text_get(lang, T_L_TASK),
+                                task_name(f, s->arg));
             break;
         case LOOP_CALLBACK:
-            panel_printf(f, f->tx, y, f->tw, style_state_role(TS_CCALL), CV_BOLD, text_get(lang, T_L_CALLBACK),
-                         s->arg >= 0 && s->arg < d->sc->ncoros ? d->sc->coros[s->arg].name : "?");
+            used = panel_printf(f, f->tx, y, f->tw, style_state_role(TS_CCALL), CV_BOLD, text_get(lang, T_L_CALLBACK),
+                                s->arg >= 0 && s->arg < d->sc->ncoros ? d->sc->coros[s->arg].name : "?");
             break;
         case LOOP_SELECT:
-            canvas_text(f->cv, f->tx, y, f->tw, text_get(lang, T_L_SELECT), style_state_role(TS_SELECT), CV_BOLD);
+            used = panel_printf(f, f->tx, y, f->tw, style_state_role(TS_SELECT), CV_BOLD, "%s", text_get(lang, T_L_SELECT));
             break;
         case LOOP_EVENTS:
-            canvas_text(f->cv, f->tx, y, f->tw, text_get(lang, T_L_EVENTS), style_state_role(TS_OS), 0);
+            used = panel_printf(f, f->tx, y, f->tw, style_state_role(TS_OS), 0, "%s", text_get(lang, T_L_EVENTS));
             break;
         default: canvas_text(f->cv, f->tx, y, f->tw, text_get(lang, T_L_IDLE), ST_DIM, 0); break;
         }
+        if (code != LOOP_IDLE && ready > 0 && used > 0 && used < f->tw)
+            panel_printf(f, f->tx + used, y, f->tw - used, ST_DIM, 0, text_get(lang, T_L_READY), ready);
     }
     int n = rows - nl, top = f->v->top_tasks;
     for (int k = 0; k < n; k++, y++) {

@@ -295,12 +295,10 @@ int ui_play(const struct scene *sc, struct engine *e, struct timeline *tl, const
             rc = EX_IOERR;
     }
     if (!joined) {
-        /* The engine cannot be stopped (engine.h has no cancel), and joining
-         * would wait for the whole simulation: the terminal is restored, so
-         * leave now without freeing what the engine thread still uses. */
-        fflush(stdout);
-        fflush(stderr);
-        _exit(sig ? 128 + sig : rc);
+        /* quit while the engine still simulates: ask it to stop (it checks
+         * every 16384 events) and wait for it, then free as usual */
+        engine_cancel(e);
+        engine_join(e, th, sim_err, sizeof sim_err);
     }
     ui_data_free(d);
     tally_free(ty);
