@@ -410,8 +410,50 @@ static int simulate(const struct run_opts *o, struct scene **psc, struct timelin
     return 0;
 }
 
-/* report: simulate and print the summary. */
-static int cmd_report(int argc, char **argv, const char *cmd)
+/* The output of a headless command, once the simulation has run. */
+static int emit(const char *cmd, struct run_opts *o, struct scene *sc, struct timeline *tl, struct engine *e)
+{
+    char err[512] = "";
+    int rc = 0;
+    if (strcmp(cmd, "report") == 0 || strcmp(cmd, "log") == 0) {
+        const struct sim_stats *st = engine_stats(e);
+        if (strcmp(cmd, "log") == 0)
+            eventlog_print(stdout, tl, sc, o->from, o->to, SCENE_LANG_EN);
+        else if (o->json)
+            report_json(stdout, sc, st);
+        else
+            report_text(stdout, sc, st);
+        if (st->event_cap_hit)
+            fprintf(stderr, "gilviz: stopped after %" PRIu64 " events; raise --max-events to go on\n", st->events);
+        return 0;
+    }
+    if (strcmp(cmd, "export") == 0) {
+        /* Chrome Trace Event Format, through a temporary file renamed into place */
+        rc = trace_export_file(o->output, tl, sc, err, sizeof err);
+    } else if (strcmp(cmd, "frame") == 0) {
+        int code = 0;
+        struct outfile *of = o->output ? outfile_open(o->output, err, sizeof err, &code) : NULL;
+        if (o->output && !of) {
+            rc = code ? code : EX_CANTCREAT;
+        } else {
+            rc = ui_frame(of ? outfile_fp(of) : stdout, sc, tl, &o->ui, err, sizeof err);
+            if (of && rc == 0)
+                rc = outfile_commit(of, err, sizeof err, &code);
+            else
+                outfile_abort(of);
+        }
+    } else { /* render: a headless asciicast of playing it */
+        o->ui.from = o->from;
+        o->ui.to = o->to == GV_NS_MAX ? -1 : o->to;
+        rc = ui_render(o->output, sc, tl, &o->ui, err, sizeof err);
+    }
+    if (rc != 0)
+        fprintf(stderr, "gilviz: %s\n", err);
+    return rc;
+}
+
+/* report, log, export, frame, render: simulate to the end, then write. */
+static int cmd_headless(int argc, char **argv, const char *cmd)
 {
     struct run_opts o;
     parse_run_opts(argc, argv, &o, cmd);
@@ -419,93 +461,8 @@ static int cmd_report(int argc, char **argv, const char *cmd)
     struct timeline *tl;
     struct engine *e;
     int rc = simulate(&o, &sc, &tl, &e);
-    if (rc == 0) {
-        const struct sim_stats *st = engine_stats(e);
-        if (strcmp(cmd, "log") == 0)
-            eventlog_print(stdout, tl, sc, o.from, o.to, SCENE_LANG_EN);
-        else if (o.json)
-            report_json(stdout, sc, st);
-        else
-            report_text(stdout, sc, st);
-        if (st->event_cap_hit)
-            fprintf(stderr, "gilviz: stopped after %" PRIu64 " events; raise --max-events to go on\n", st->events);
-    }
-    engine_free(e);
-    timeline_free(tl);
-    scene_free(sc);
-    return rc;
-}
-
-/* export: simulate and write the timeline in the Chrome Trace Event
- * Format, through a temporary file renamed into place. */
-static int cmd_export(int argc, char **argv)
-{
-    struct run_opts o;
-    parse_run_opts(argc, argv, &o, "export");
-    struct scene *sc;
-    struct timeline *tl;
-    struct engine *e;
-    int rc = simulate(&o, &sc, &tl, &e);
-    if (rc == 0) {
-        char err[512];
-        rc = trace_export_file(o.output, tl, sc, err, sizeof err);
-        if (rc != 0)
-            fprintf(stderr, "gilviz: %s\n", err);
-    }
-    engine_free(e);
-    timeline_free(tl);
-    scene_free(sc);
-    return rc;
-}
-
-/* frame: simulate to the end, print the player's frame at --at. */
-static int cmd_frame(int argc, char **argv)
-{
-    struct run_opts o;
-    parse_run_opts(argc, argv, &o, "frame");
-    struct scene *sc;
-    struct timeline *tl;
-    struct engine *e;
-    int rc = simulate(&o, &sc, &tl, &e);
-    if (rc == 0) {
-        char err[512];
-        int code = 0;
-        struct outfile *of = o.output ? outfile_open(o.output, err, sizeof err, &code) : NULL;
-        if (o.output && !of) {
-            rc = code ? code : EX_CANTCREAT;
-        } else {
-            rc = ui_frame(of ? outfile_fp(of) : stdout, sc, tl, &o.ui, err, sizeof err);
-            if (of && rc == 0)
-                rc = outfile_commit(of, err, sizeof err, &code);
-            else
-                outfile_abort(of);
-        }
-        if (rc != 0)
-            fprintf(stderr, "gilviz: %s\n", err);
-    }
-    engine_free(e);
-    timeline_free(tl);
-    scene_free(sc);
-    return rc;
-}
-
-/* render: simulate to the end, write a headless asciicast of playing it. */
-static int cmd_render(int argc, char **argv)
-{
-    struct run_opts o;
-    parse_run_opts(argc, argv, &o, "render");
-    struct scene *sc;
-    struct timeline *tl;
-    struct engine *e;
-    int rc = simulate(&o, &sc, &tl, &e);
-    if (rc == 0) {
-        char err[512];
-        o.ui.from = o.from;
-        o.ui.to = o.to == GV_NS_MAX ? -1 : o.to;
-        rc = ui_render(o.output, sc, tl, &o.ui, err, sizeof err);
-        if (rc != 0)
-            fprintf(stderr, "gilviz: %s\n", err);
-    }
+    if (rc == 0)
+        rc = emit(cmd, &o, sc, tl, e);
     engine_free(e);
     timeline_free(tl);
     scene_free(sc);
@@ -633,17 +590,17 @@ static int run_command(int argc, char **argv)
     if (strcmp(cmd, "check") == 0)
         return cmd_check(argc - 2, argv + 2);
     if (strcmp(cmd, "report") == 0)
-        return cmd_report(argc - 2, argv + 2, "report");
+        return cmd_headless(argc - 2, argv + 2, "report");
     if (strcmp(cmd, "log") == 0)
-        return cmd_report(argc - 2, argv + 2, "log");
+        return cmd_headless(argc - 2, argv + 2, "log");
     if (strcmp(cmd, "list") == 0)
         return cmd_list(argc - 2, argv + 2);
     if (strcmp(cmd, "frame") == 0)
-        return cmd_frame(argc - 2, argv + 2);
+        return cmd_headless(argc - 2, argv + 2, "frame");
     if (strcmp(cmd, "render") == 0)
-        return cmd_render(argc - 2, argv + 2);
+        return cmd_headless(argc - 2, argv + 2, "render");
     if (strcmp(cmd, "export") == 0)
-        return cmd_export(argc - 2, argv + 2);
+        return cmd_headless(argc - 2, argv + 2, "export");
     if (strcmp(cmd, "play") == 0)
         return cmd_play(argc - 2, argv + 2);
     /* `gilviz [OPTIONS] SCENE` is play; an unknown option is reported there */
