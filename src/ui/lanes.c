@@ -425,6 +425,12 @@ void panel_tasks(struct frame *f, int y, int rows)
             break;
         case LOOP_SELECT:
             used = panel_printf(f, f->tx, y, f->tw, style_state_role(TS_SELECT), CV_BOLD, "%s", text_get(lang, T_L_SELECT));
+            if (s->arg >= 0 && used > 0 && used < f->tw) { /* select's timeout: the next timer */
+                char dur[32];
+                gv_ns left = (gv_ns)s->arg * GV_NS_PER_US - (f->v->t - s->since);
+                used += panel_printf(f, f->tx + used, y, f->tw - used, ST_DIM, 0, text_get(lang, T_L_TIMER),
+                                     panel_dur(left > 0 ? left : 0, dur, sizeof dur));
+            }
             break;
         case LOOP_EVENTS:
             used = panel_printf(f, f->tx, y, f->tw, style_state_role(TS_OS), 0, "%s", text_get(lang, T_L_EVENTS));

@@ -220,7 +220,19 @@ static int log_shows(const struct frame *f, const struct tl_rec *r)
         return 0;
     if (r->kind == TL_STATE && ln->kind == LANE_THREAD && r->code == TS_NEW)
         return 0;
+    /* a loop's ready-queue length is on the loop's lane already */
+    if (r->kind == TL_COUNTER && ln->kind == LANE_COUNTER && r->lane > 0 &&
+        timeline_lane(f->tl, r->lane - 1)->kind == LANE_LOOP)
+        return 0;
     return 1;
+}
+
+/* Is r a notification (asyncio's wake-ups: a future resolved, a callback
+ * or task scheduled, a cause reaching its effect)?  They are highlighted. */
+static int log_notifies(const struct tl_rec *r)
+{
+    return r->kind == TL_EVENT && (r->code == EV_FUTURE_DONE || r->code == EV_CALLBACK_SCHEDULED ||
+                                   r->code == EV_FLOW_OUT || r->code == EV_FLOW_IN || r->code == EV_TASK_CREATED);
 }
 
 void panel_log(struct frame *f, int y, int rows)
@@ -275,7 +287,10 @@ void panel_log(struct frame *f, int y, int rows)
             canvas_put(f->cv, 0, yy, v->ascii ? "|" : "▌", ST_FOCUS, 0);
         int xx = f->lx;
         xx += panel_printf(f, xx, yy, -1, ST_DIM, 0, "%*.*f %s  ", tw, prec, (double)r->t / div, unit);
-        canvas_text(f->cv, xx, yy, f->w - xx - 1, text, mine ? ST_WHY : ST_DEFAULT, now ? CV_BOLD : 0);
+        if (log_notifies(r)) /* a glyph too, so it reads in monochrome */
+            xx += canvas_text(f->cv, xx, yy, f->w - xx - 1, v->ascii ? "> " : "➜ ", ST_FOCUS, CV_BOLD);
+        canvas_text(f->cv, xx, yy, f->w - xx - 1, text, mine ? ST_WHY : log_notifies(r) ? ST_FOCUS : ST_DEFAULT,
+                    now ? CV_BOLD : 0);
     }
     if (v->log_back > 0)
         panel_printf(f, f->w - 12, y, 11, ST_FOCUS, 0, v->ascii ? " v %d " : " ↓ %d ", v->log_back);

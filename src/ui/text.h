@@ -56,6 +56,7 @@
     X(T_L_CALLBACK, "callback %s", "callback %s")                                               \
     X(T_L_EVENTS, "queues ready callbacks", "enfileira callbacks")                              \
     X(T_L_READY, " · %d ready", " · %d prontos")                                               \
+    X(T_L_TIMER, " · max %s", " · máx %s")                                           \
     X(T_K_NEW, "not created", "não criada")                                                     \
     X(T_K_SCHEDULED, "scheduled", "agendada")                                                   \
     X(T_K_RUNNING, "running", "rodando")                                                        \
