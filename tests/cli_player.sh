@@ -24,23 +24,8 @@ expect_exit "play of a bad scene exits 65" 65 "$GILVIZ" play tests/cli/bad-synta
 expect_exit "play --speed soon exits 64" 64 "$GILVIZ" play --speed soon convoy
 expect_exit "play --size is a frame option: 64" 64 "$GILVIZ" play --size 80x24 convoy
 
-GV=$(cd "$(dirname "$GILVIZ")" && pwd)/$(basename "$GILVIZ")
-SOCK=gilviz-test-$$
-tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
-cleanup() { tm kill-server 2>/dev/null; rm -rf "$TMP"; }
-trap cleanup EXIT
-
-screen() { tm capture-pane -p -t gv; }
-# wait_for PATTERN [SECONDS]: until the screen shows PATTERN (fixed string)
-wait_for() {
-    i=0
-    while [ "$i" -lt $((${2:-5} * 20)) ]; do
-        screen 2>/dev/null | grep -qF -- "$1" && return 0
-        sleep 0.05
-        i=$((i + 1))
-    done
-    return 1
-}
+TMUX_TAG=test
+. tests/tmux.sh
 # check NAME PATTERN: the screen shows PATTERN now (or within 5 s)
 check() {
     if wait_for "$2"; then ok "$1"; else not_ok "$1" "'$2' not on screen:" "$(screen | head -n 12)"; fi

@@ -12,21 +12,8 @@ if ! command -v tmux >/dev/null 2>&1; then
     ok "# SKIP tmux is not installed (sh .ci/deps installs it)"
     exit 0
 fi
-GV=$(cd "$(dirname "$GILVIZ")" && pwd)/$(basename "$GILVIZ")
-SOCK=gilviz-keys-$$
-tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
-cleanup() { tm kill-server 2>/dev/null; rm -rf "$TMP"; }
-trap cleanup EXIT
-screen() { tm capture-pane -p -t gv; }
-wait_for() {
-    i=0
-    while [ "$i" -lt $((${2:-5} * 20)) ]; do
-        screen 2>/dev/null | grep -qF -- "$1" && return 0
-        sleep 0.05
-        i=$((i + 1))
-    done
-    return 1
-}
+TMUX_TAG=keys
+. tests/tmux.sh
 
 {
     echo "stty -a | sed 's/rows [0-9]*; columns [0-9]*;//' >'$TMP/before'"

@@ -18,21 +18,8 @@ have_asciinema=1
 command -v asciinema >/dev/null 2>&1 || { have_asciinema=0; ok "# SKIP asciinema is not installed (sh .ci/deps installs it)"; }
 acat() { script -qec "asciinema cat '$1'" /dev/null >"$TMP/acat.out" 2>&1 </dev/null; }
 
-GV=$(cd "$(dirname "$GILVIZ")" && pwd)/$(basename "$GILVIZ")
-SOCK=gilviz-rec-$$
-tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
-cleanup() { tm kill-server 2>/dev/null; rm -rf "$TMP"; }
-trap cleanup EXIT
-screen() { tm capture-pane -p -t gv; }
-wait_for() {
-    i=0
-    while [ "$i" -lt $((${2:-5} * 20)) ]; do
-        screen 2>/dev/null | grep -qF -- "$1" && return 0
-        sleep 0.05
-        i=$((i + 1))
-    done
-    return 1
-}
+TMUX_TAG=rec
+. tests/tmux.sh
 # wait_file PATTERN FILE: until FILE contains PATTERN (5 s)
 wait_file() {
     i=0
