@@ -7,6 +7,7 @@
 #ifndef GV_SIM_HELPERS_H
 #define GV_SIM_HELPERS_H
 
+#include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -31,9 +32,9 @@ struct run {
     char err[512];
 };
 
-/* Parse `text` (asserting it is valid), apply "k=v" overrides (NULL-ended),
- * and simulate it. */
-static inline void run_scene_set(struct run *r, const char *text, const char *const *sets)
+/* Parse `text` (asserting it is valid), apply "k=v" overrides (NULL-ended)
+ * and build its engine, without running it. */
+static inline void prepare_scene(struct run *r, const char *text, const char *const *sets)
 {
     struct scene_diags d;
     memset(&d, 0, sizeof d);
@@ -55,13 +56,48 @@ static inline void run_scene_set(struct run *r, const char *text, const char *co
     r->tl = timeline_new();
     r->e = engine_new(r->sc, r->tl, r->err, sizeof r->err);
     assert_non_null(r->e);
-    r->rc = engine_run(r->e, r->err, sizeof r->err);
     r->st = engine_stats(r->e);
+}
+
+/* The same, and simulate it to the end. */
+static inline void run_scene_set(struct run *r, const char *text, const char *const *sets)
+{
+    prepare_scene(r, text, sets);
+    r->rc = engine_run(r->e, r->err, sizeof r->err);
 }
 
 static inline void run_scene(struct run *r, const char *text)
 {
     run_scene_set(r, text, NULL);
+}
+
+static inline int scene_name_cmp(const void *x, const void *y)
+{
+    return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+/* Paths of the built-in scenes ($GILVIZ_SCENES or scenes/), sorted; at most
+ * max.  Returns how many; free each path. */
+static inline int builtin_scene_paths(char **paths, int max)
+{
+    const char *dir = getenv("GILVIZ_SCENES");
+    if (!dir || !*dir)
+        dir = "scenes";
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    int n = 0;
+    struct dirent *de;
+    while ((de = readdir(d)) && n < max) {
+        size_t l = strlen(de->d_name);
+        if (l > 6 && strcmp(de->d_name + l - 6, ".scene") == 0) {
+            size_t size = strlen(dir) + l + 2;
+            paths[n] = malloc(size);
+            snprintf(paths[n++], size, "%s/%s", dir, de->d_name);
+        }
+    }
+    closedir(d);
+    qsort(paths, (size_t)n, sizeof paths[0], scene_name_cmp);
+    return n;
 }
 
 static inline void run_free(struct run *r)

@@ -559,71 +559,48 @@ static void horizon_stops_a_scene_that_never_ends(void **state)
 static void event_cap_stops_the_run(void **state)
 {
     (void)state;
-    struct scene_diags d = { 0 };
-    const char *text = "thread a x2:\n    repeat 1000000:\n        cpu 1us\n        io 1us\n";
-    struct scene *sc = scene_parse("cap.scene", text, strlen(text), &d);
-    assert_non_null(sc);
-    struct timeline *tl = timeline_new();
-    char err[256];
-    struct engine *e = engine_new(sc, tl, err, sizeof err);
-    engine_set_max_events(e, 1000);
-    assert_int_equal(engine_run(e, err, sizeof err), 0);
-    assert_true(engine_stats(e)->event_cap_hit);
-    assert_int_equal(engine_stats(e)->events, 1000);
-    engine_free(e);
-    timeline_free(tl);
-    scene_free(sc);
-    scene_diags_free(&d);
+    struct run r;
+    prepare_scene(&r, "thread a x2:\n    repeat 1000000:\n        cpu 1us\n        io 1us\n", NULL);
+    engine_set_max_events(r.e, 1000);
+    assert_int_equal(engine_run(r.e, r.err, sizeof r.err), 0);
+    assert_true(r.st->event_cap_hit);
+    assert_int_equal(r.st->events, 1000);
+    run_free(&r);
 }
 
 static void engine_on_its_own_thread_publishes_a_finished_timeline(void **state)
 {
     (void)state;
-    struct scene_diags d = { 0 };
-    struct scene *sc = scene_parse("t.scene", busy_text, strlen(busy_text), &d);
-    assert_non_null(sc);
-    struct timeline *tl = timeline_new();
-    char err[256];
-    struct engine *e = engine_new(sc, tl, err, sizeof err);
+    struct run r;
+    prepare_scene(&r, busy_text, NULL);
     pthread_t th;
-    assert_int_equal(engine_start(e, &th), 0);
+    assert_int_equal(engine_start(r.e, &th), 0);
     uint64_t last = 0;
-    while (!timeline_done(tl)) {
-        uint64_t c = timeline_count(tl);
+    while (!timeline_done(r.tl)) {
+        uint64_t c = timeline_count(r.tl);
         assert_true(c >= last);
         last = c;
     }
-    assert_int_equal(engine_join(e, th, err, sizeof err), 0);
-    assert_true(timeline_count(tl) > 1000);
-    engine_free(e);
-    timeline_free(tl);
-    scene_free(sc);
-    scene_diags_free(&d);
+    assert_int_equal(engine_join(r.e, th, r.err, sizeof r.err), 0);
+    assert_true(timeline_count(r.tl) > 1000);
+    run_free(&r);
 }
 
 /* engine_cancel from another thread stops a long run early, cleanly. */
 static void cancel_stops_a_running_engine(void **state)
 {
     (void)state;
-    struct scene_diags d = { 0 };
-    const char *text = "thread a x2:\n    repeat 100000000:\n        cpu 1us\n        io 1us\n";
-    struct scene *sc = scene_parse("long.scene", text, strlen(text), &d);
-    assert_non_null(sc);
-    struct timeline *tl = timeline_new();
-    char err[256];
-    struct engine *e = engine_new(sc, tl, err, sizeof err);
+    struct run r;
+    prepare_scene(&r, "thread a x2:\n    repeat 100000000:\n        cpu 1us\n        io 1us\n", NULL);
     pthread_t th;
-    assert_int_equal(engine_start(e, &th), 0);
-    while (timeline_count(tl) < 100000)
+    assert_int_equal(engine_start(r.e, &th), 0);
+    while (timeline_count(r.tl) < 100000)
         ; /* let it run a little */
-    engine_cancel(e);
-    assert_int_equal(engine_join(e, th, err, sizeof err), 0);
-    assert_true(timeline_done(tl));
-    assert_true(engine_stats(e)->events < 100000000);
-    engine_free(e);
-    timeline_free(tl);
-    scene_free(sc);
-    scene_diags_free(&d);
+    engine_cancel(r.e);
+    assert_int_equal(engine_join(r.e, th, r.err, sizeof r.err), 0);
+    assert_true(timeline_done(r.tl));
+    assert_true(r.st->events < 100000000);
+    run_free(&r);
 }
 
 int main(void)

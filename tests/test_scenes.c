@@ -6,15 +6,8 @@
  */
 #include "sim_helpers.h"
 
-#include <dirent.h>
 
 #include "util.h"
-
-static const char *scene_dir(void)
-{
-    const char *d = getenv("GILVIZ_SCENES");
-    return d && *d ? d : "scenes";
-}
 
 /* Read and run one scene file twice; check everything about it. */
 static void check_scene_file(const char *path)
@@ -56,32 +49,16 @@ static void check_scene_file(const char *path)
     free(text);
 }
 
-static int cmp_str(const void *x, const void *y)
-{
-    return strcmp(*(char *const *)x, *(char *const *)y);
-}
-
 static void every_builtin_scene_holds(void **state)
 {
     (void)state;
-    DIR *d = opendir(scene_dir());
-    assert_non_null(d);
-    char *names[512];
-    int n = 0;
-    struct dirent *de;
-    while ((de = readdir(d)) && n < 512) {
-        size_t l = strlen(de->d_name);
-        if (l > 6 && strcmp(de->d_name + l - 6, ".scene") == 0)
-            names[n++] = gv_strdup(de->d_name);
-    }
-    closedir(d);
-    qsort(names, (size_t)n, sizeof names[0], cmp_str);
+    char *paths[512];
+    int n = builtin_scene_paths(paths, 512);
     assert_true(n >= 6);
     for (int i = 0; i < n; i++) {
-        char path[1024];
-        snprintf(path, sizeof path, "%s/%s", scene_dir(), names[i]);
+        const char *path = paths[i];
         check_scene_file(path);
-        free(names[i]);
+        free(paths[i]);
     }
 }
 

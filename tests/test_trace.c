@@ -1350,43 +1350,22 @@ static void utf8_and_escapes_survive(void **state)
     run_free(&r);
 }
 
-static const char *scene_dir(void)
-{
-    const char *d = getenv("GILVIZ_SCENES");
-    return d && *d ? d : "scenes";
-}
-
-static int cmp_str(const void *x, const void *y)
-{
-    return strcmp(*(char *const *)x, *(char *const *)y);
-}
-
 static void every_builtin_scene(void **state)
 {
     (void)state;
-    DIR *d = opendir(scene_dir());
-    assert_non_null(d);
     char *names[512];
-    int n = 0;
-    struct dirent *de;
-    while ((de = readdir(d)) && n < 512) {
-        size_t l = strlen(de->d_name);
-        if (l > 6 && strcmp(de->d_name + l - 6, ".scene") == 0)
-            names[n++] = gv_strdup(de->d_name);
-    }
-    closedir(d);
-    qsort(names, (size_t)n, sizeof names[0], cmp_str);
+    int n = builtin_scene_paths(names, 512);
     assert_true(n >= 6);
     for (int i = 0; i < n; i++) {
-        char path[1024];
+        const char *path = names[i], *slash = strrchr(path, '/');
+        const char *base = slash ? slash + 1 : path;
         size_t len;
-        snprintf(path, sizeof path, "%s/%s", scene_dir(), names[i]);
         char *text = slurp(path, &len);
         struct trace t;
         struct run r;
         int64_t t0 = gv_now_ns();
-        export_and_check(text, names[i], &t, &r);
-        printf("    %-32s %9llu records, %10zu bytes, %4llu flows, ok (%.2f s)\n", names[i],
+        export_and_check(text, base, &t, &r);
+        printf("    %-32s %9llu records, %10zu bytes, %4llu flows, ok (%.2f s)\n", base,
                (unsigned long long)timeline_count(r.tl), t.len,
                (unsigned long long)(other_int(&t, "flows") + other_int(&t, "gil_handovers")),
                (double)(gv_now_ns() - t0) / 1e9);
@@ -1396,7 +1375,7 @@ static void every_builtin_scene(void **state)
             struct run r2;
             run_scene(&r2, text);
             size_t len2;
-            char *again = export_run(&r2, names[i], &len2);
+            char *again = export_run(&r2, base, &len2);
             assert_int_equal(len2, t.len);
             assert_memory_equal(again, t.text, len2);
             free(again);

@@ -236,13 +236,13 @@ struct sloop {
     struct ltimer *timers;    /* binary heap */
     size_t ntimers, captimers;
     uint64_t tseq;
-    bool in_select, woken, after_select, running, rdirty;
+    bool in_select, woken, after_select, rdirty;
     int32_t rlast;            /* ready-queue length last written */
     gv_ns wake_at;            /* when a woken select() returns */
     int32_t alive;            /* tasks created and not finished */
     gv_ns handle_start;
     uint16_t lane, rlane;
-    int32_t exec_first, exec_size, exec_started, exec_idle;
+    int32_t exec_first, exec_size, exec_started;
     struct swork *work;       /* ring of pending executor work */
     size_t whead, wn, wcap;
     struct swork *cur_work;   /* per executor thread: the item it runs */
@@ -269,7 +269,6 @@ struct spool {
     int32_t first;            /* first worker thread */
     int32_t size;
     bool started;
-    int32_t idle;
     struct smap *map;         /* the map in progress, or NULL */
 };
 
@@ -319,7 +318,6 @@ struct engine {
     struct exec null_exec;             /* an empty program */
     gv_ns sequential_ns;               /* all work and waits, one after another */
     int32_t live;                  /* threads started and not done */
-    int32_t unstarted;
     struct sim_stats st;
     bool failed, tl_full;
     atomic_bool cancel;            /* set by engine_cancel from another thread */
@@ -910,7 +908,6 @@ static void thread_start(struct engine *e, struct sthread *t, int32_t by)
 {
     t->started = true;
     e->live++;
-    e->unstarted--;
     e->st.threads[t->id].start = e->now;
     t->state_since = e->now;
     rec(e, (uint16_t)t->id, TL_EVENT, EV_THREAD_START, 0, by);
@@ -1226,7 +1223,6 @@ static void handle_end(struct engine *e, struct sthread *t, struct sloop *L)
 /* asyncio.run returned: back to the thread's own program. */
 static void loop_leave(struct engine *e, struct sthread *t, struct sloop *L)
 {
-    L->running = false;
     rec(e, L->lane, TL_STATE, LOOP_IDLE, 0, -1);
     t->role = ROLE_PLAIN;
     t->x = &t->own;
@@ -1544,7 +1540,6 @@ static void loop_start(struct engine *e, struct sthread *t, int32_t l)
 {
     struct sloop *L = &e->loops[l];
     L->thread = t->id;
-    L->running = true;
     t->role = ROLE_LOOP;
     t->role_ref = l;
     t->cur_task = t->cur_cb = -1;
@@ -2518,7 +2513,6 @@ int engine_run(struct engine *e, char *err, size_t errsize)
             rec(e, (uint16_t)e->tasks[k].lane, TL_STATE, TK_NEW, 0, -1);
     for (int32_t q = 0; q < sc->nqueues; q++)
         rec(e, e->queues[q].lane, TL_COUNTER, 0, 0, 0);
-    e->unstarted = e->nth;
     for (int32_t i = 0; i < e->nth; i++)
         if (e->th[i].group >= 0 && !sc->threads[e->th[i].group].deferred)
             thread_start(e, &e->th[i], -1);
@@ -2639,11 +2633,6 @@ void engine_cancel(struct engine *e)
 const struct sim_stats *engine_stats(const struct engine *e)
 {
     return &e->st;
-}
-
-int32_t engine_nthreads(const struct engine *e)
-{
-    return e->nth;
 }
 
 void engine_free(struct engine *e)

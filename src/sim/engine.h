@@ -123,7 +123,5 @@ void engine_cancel(struct engine *e);
 /* Totals; valid after engine_run returned. */
 const struct sim_stats *engine_stats(const struct engine *e);
 
-/* Thread instance name -> index mapping helpers for readers of the timeline. */
-int32_t engine_nthreads(const struct engine *e);
 
 #endif
