@@ -58,6 +58,19 @@ void *gv_grow(void *p, size_t *cap, size_t need, size_t size)
     return p;
 }
 
+void *gv_ring_grow(void *p, size_t *cap, size_t head, size_t size, size_t first_cap)
+{
+    size_t old = *cap;
+    if (old > SIZE_MAX / 2 / size)
+        oom(SIZE_MAX);
+    size_t c = old ? old * 2 : first_cap;
+    p = gv_realloc(p, c * size);
+    if (old && head > 0)
+        memcpy((char *)p + old * size, p, head * size);
+    *cap = c;
+    return p;
+}
+
 char *gv_strdup(const char *s)
 {
     return gv_strndup(s, strlen(s));

@@ -32,6 +32,10 @@ void *gv_calloc(size_t n, size_t size);
 void *gv_realloc(void *p, size_t n);
 /* Grow an array of `size`-byte items to hold at least `need` items. */
 void *gv_grow(void *p, size_t *cap, size_t need, size_t size);
+/* Double a FULL ring buffer of `size`-byte items whose capacity *cap is a
+ * power of two (or 0: it becomes first_cap, a power of two).  Items stay at
+ * (head + i) & (*cap - 1): the wrapped part moves after the old end. */
+void *gv_ring_grow(void *p, size_t *cap, size_t head, size_t size, size_t first_cap);
 char *gv_strdup(const char *s);
 char *gv_strndup(const char *s, size_t n);
 

@@ -50,6 +50,7 @@
 #include "../timeline/codes.h"
 #include "evq.h"
 #include "rng.h"
+#include "tq.h"
 
 /* Timer slots (see evq.h): thread i's main timer is slot i (the end of its
  * segment on a core, or its wake-up when blocked: never both), its GIL
@@ -191,12 +192,6 @@ struct shandle {
     int32_t flow;             /* flow id linking it to its cause, or -1 */
 };
 
-struct ltimer {
-    gv_ns when;
-    uint64_t seq;
-    struct shandle h;
-};
-
 struct stask {
     int32_t coro, loop;
     struct exec x;
@@ -206,7 +201,6 @@ struct stask {
     gv_ns created_at, done_at, since;
     gv_ns pending_ns, scheduled_ns, running_ns;
     int32_t lane;             /* its timeline lane, or -1 */
-    struct shandle io;        /* the handle its pending I/O will schedule */
 };
 
 struct sfuture {
@@ -233,9 +227,10 @@ struct sloop {
     size_t nio, capio;
     struct shandle *ts;       /* sent by other threads (the self-pipe) */
     size_t nts, capts;
-    struct ltimer *timers;    /* binary heap */
-    size_t ntimers, captimers;
+    struct tq timers;         /* call_later and sleeps: a = ref | kind << 31, b = wgen */
     uint64_t tseq;
+    struct tq io;             /* the tasks' pending I/O: a = task, b = its wgen; the
+                                 earliest is armed in the loop's evq slot */
     bool in_select, woken, after_select, rdirty;
     int32_t rlast;            /* ready-queue length last written */
     gv_ns wake_at;            /* when a woken select() returns */
@@ -314,7 +309,7 @@ struct engine {
     struct spool *pools;
     struct swork *work_items;          /* per executor thread */
     int32_t flows;                     /* last flow id */
-    uint32_t task_slot0;               /* first evq slot of the tasks' I/O timers */
+    uint32_t loop_slot0;               /* first evq slot of the loops' I/O timers */
     struct exec null_exec;             /* an empty program */
     gv_ns sequential_ns;               /* all work and waits, one after another */
     int32_t live;                  /* threads started and not done */
@@ -504,17 +499,9 @@ static void dispatch(struct engine *e, int c, struct sthread *t);
 
 static void rq_push(struct engine *e, int32_t id)
 {
-    if (e->rq_n == e->rq_cap) {
-        size_t ncap = e->rq_cap ? e->rq_cap * 2 : 64;
-        int32_t *nb = gv_malloc(ncap * sizeof *nb);
-        for (size_t i = 0; i < e->rq_n; i++)
-            nb[i] = e->runq[(e->rq_head + i) % e->rq_cap];
-        free(e->runq);
-        e->runq = nb;
-        e->rq_cap = ncap;
-        e->rq_head = 0;
-    }
-    e->runq[(e->rq_head + e->rq_n++) % e->rq_cap] = id;
+    if (e->rq_n == e->rq_cap)
+        e->runq = gv_ring_grow(e->runq, &e->rq_cap, e->rq_head, sizeof *e->runq, 64);
+    e->runq[(e->rq_head + e->rq_n++) & (e->rq_cap - 1)] = id;
 }
 
 static int32_t rq_pop(struct engine *e)
@@ -522,7 +509,7 @@ static int32_t rq_pop(struct engine *e)
     if (e->rq_n == 0)
         return -1;
     int32_t id = e->runq[e->rq_head];
-    e->rq_head = (e->rq_head + 1) % e->rq_cap;
+    e->rq_head = (e->rq_head + 1) & (e->rq_cap - 1);
     e->rq_n--;
     return id;
 }
@@ -1017,19 +1004,11 @@ static void ready_count(struct engine *e, struct sloop *L)
 /* call_soon: append a handle to the loop's ready queue. */
 static void loop_ready(struct engine *e, struct sloop *L, struct shandle h)
 {
-    if (L->rn == L->rcap) {
-        size_t ncap = L->rcap ? L->rcap * 2 : 64;
-        struct shandle *nb = gv_malloc(ncap * sizeof *nb);
-        for (size_t i = 0; i < L->rn; i++)
-            nb[i] = L->ready[(L->rhead + i) % L->rcap];
-        free(L->ready);
-        L->ready = nb;
-        L->rcap = ncap;
-        L->rhead = 0;
-    }
+    if (L->rn == L->rcap)
+        L->ready = gv_ring_grow(L->ready, &L->rcap, L->rhead, sizeof *L->ready, 64);
     if (h.ready_at < 0)
         h.ready_at = e->now;
-    L->ready[(L->rhead + L->rn++) % L->rcap] = h;
+    L->ready[(L->rhead + L->rn++) & (L->rcap - 1)] = h;
     if (h.kind == H_TASK && e->tasks[h.ref].state != TK_DONE)
         task_state(e, &e->tasks[h.ref], TK_SCHEDULED, 0, -1);
     ready_count(e, L);
@@ -1056,43 +1035,36 @@ static void loop_wake(struct engine *e, struct sloop *L)
     evq_set(&e->q, slot_main(e, &e->th[L->thread]), at, PRIO_WAKE);
 }
 
-static void timer_push(struct sloop *L, gv_ns when, struct shandle h)
+/* call_later / sleep: a timer of the loop's, due `delay` from now. */
+static void timer_push(struct engine *e, struct sloop *L, gv_ns delay, struct shandle h)
 {
-    if (L->ntimers == L->captimers)
-        L->timers = gv_grow(L->timers, &L->captimers, L->ntimers + 1, sizeof *L->timers);
-    struct ltimer it = { when, L->tseq++, h };
-    size_t i = L->ntimers++;
-    while (i > 0) {
-        size_t p = (i - 1) / 2;
-        struct ltimer *q = &L->timers[p];
-        if (q->when < it.when || (q->when == it.when && q->seq < it.seq))
-            break;
-        L->timers[i] = *q;
-        i = p;
-    }
-    L->timers[i] = it;
+    tq_push(&L->timers, e->now + delay, delay, L->tseq++, (uint32_t)h.ref | (uint32_t)h.kind << 31, h.wgen);
 }
 
+/* The handle of a due timer, ready since `due`. */
 static struct shandle timer_pop(struct sloop *L)
 {
-    struct shandle h = L->timers[0].h;
-    struct ltimer last = L->timers[--L->ntimers];
-    size_t i = 0, n = L->ntimers;
-    for (;;) {
-        size_t c = 2 * i + 1;
-        if (c >= n)
-            break;
-        if (c + 1 < n && (L->timers[c + 1].when < L->timers[c].when ||
-                          (L->timers[c + 1].when == L->timers[c].when && L->timers[c + 1].seq < L->timers[c].seq)))
-            c++;
-        if (last.when < L->timers[c].when || (last.when == L->timers[c].when && last.seq < L->timers[c].seq))
-            break;
-        L->timers[i] = L->timers[c];
-        i = c;
-    }
-    if (n > 0)
-        L->timers[i] = last;
-    return h;
+    struct tq_ent x;
+    tq_pop(&L->timers, &x);
+    return (struct shandle){ (uint8_t)(x.a >> 31), (int32_t)(x.a & INT32_MAX), x.b, x.when, -1 };
+}
+
+/* await of I/O by task `id` of loop l, done in `dur`.  It is stamped now, so
+ * it fires in the order a timer of its own set now would. */
+static void io_push(struct engine *e, int32_t l, int32_t id, gv_ns dur)
+{
+    struct sloop *L = &e->loops[l];
+    uint64_t seq = evq_stamp(&e->q);
+    tq_push(&L->io, e->now + dur, dur, seq, (uint32_t)id, e->tasks[id].wgen);
+    if (tq_peek(&L->io)->seq == seq)
+        evq_set_stamped(&e->q, e->loop_slot0 + (uint32_t)l, e->now + dur, PRIO_WAKE, seq);
+}
+
+/* The earliest timer is due by `now`. */
+static bool timer_due(const struct sloop *L, gv_ns now)
+{
+    const struct tq_ent *m = tq_peek(&L->timers);
+    return m && m->when <= now;
 }
 
 static struct shandle task_handle(struct engine *e, int32_t task, int32_t flow)
@@ -1190,11 +1162,9 @@ static void loop_events(struct engine *e, struct sloop *L)
     for (size_t i = 0; i < L->nts; i++)
         loop_ready(e, L, L->ts[i]);
     L->nts = 0;
-    while (L->ntimers > 0 && L->timers[0].when <= e->now) {
-        gv_ns due = L->timers[0].when;
-        struct shandle h = timer_pop(L);
+    while (timer_due(L, e->now)) {
+        struct shandle h = timer_pop(L); /* lag counts from when it was due */
         h.flow = flow_out(e, L->lane, h.kind == H_TASK ? e->tasks[h.ref].lane : L->lane, FLOW_TIMER);
-        h.ready_at = due; /* lag counts from when it was due */
         loop_ready(e, L, h);
     }
     L->ntodo = L->rn;
@@ -1243,7 +1213,7 @@ static bool loop_next(struct engine *e, struct sthread *t)
     }
     while (L->ntodo > 0) {
         struct shandle h = L->ready[L->rhead];
-        L->rhead = (L->rhead + 1) % L->rcap;
+        L->rhead = (L->rhead + 1) & (L->rcap - 1);
         L->rn--;
         L->ntodo--;
         ready_count(e, L);
@@ -1296,13 +1266,13 @@ static bool loop_next(struct engine *e, struct sthread *t)
     if (t->has_gil && !gil_model(e, GIL_NONE))
         gil_drop(e, t, false);
     L->after_select = true;
-    bool at_once = L->rn > 0 || L->nio > 0 || L->nts > 0 ||
-                   (L->ntimers > 0 && L->timers[0].when <= e->now);
+    bool at_once = L->rn > 0 || L->nio > 0 || L->nts > 0 || timer_due(L, e->now);
     if (at_once) {
         rec(e, L->lane, TL_STATE, LOOP_SELECT, 0, 0);
         return loop_next(e, t); /* select(0) returns at once */
     }
-    gv_ns timeout = L->ntimers > 0 ? L->timers[0].when - e->now : -1;
+    const struct tq_ent *next = tq_peek(&L->timers);
+    gv_ns timeout = next ? next->when - e->now : -1;
     rec(e, L->lane, TL_STATE, LOOP_SELECT, 0, timeout < 0 ? -1 : (int32_t)(timeout / GV_NS_PER_US));
     L->in_select = true;
     L->woken = false;
@@ -1320,20 +1290,12 @@ static bool loop_next(struct engine *e, struct sthread *t)
 /* Submit work for task `task`: wake an idle worker or start a new one. */
 static void executor_submit(struct engine *e, struct sloop *L, int32_t task, const struct scene_step *s)
 {
-    if (L->wn == L->wcap) {
-        size_t ncap = L->wcap ? L->wcap * 2 : 16;
-        struct swork *nb = gv_malloc(ncap * sizeof *nb);
-        for (size_t i = 0; i < L->wn; i++)
-            nb[i] = L->work[(L->whead + i) % L->wcap];
-        free(L->work);
-        L->work = nb;
-        L->wcap = ncap;
-        L->whead = 0;
-    }
+    if (L->wn == L->wcap)
+        L->work = gv_ring_grow(L->work, &L->wcap, L->whead, sizeof *L->work, 16);
     struct scene_step st = *s;
     st.op = (enum step_op)s->sub;
     st.sub = 0;
-    L->work[(L->whead + L->wn++) % L->wcap] = (struct swork){ task, e->tasks[task].wgen, st };
+    L->work[(L->whead + L->wn++) & (L->wcap - 1)] = (struct swork){ task, e->tasks[task].wgen, st };
     for (int32_t i = 0; i < L->exec_started; i++) {
         struct sthread *w = &e->th[L->exec_first + i];
         if (w->wait == W_IDLE) {
@@ -1363,7 +1325,7 @@ static bool executor_next(struct engine *e, struct sthread *w)
         return false;
     }
     *cur = L->work[L->whead];
-    L->whead = (L->whead + 1) % L->wcap;
+    L->whead = (L->whead + 1) & (L->wcap - 1);
     L->wn--;
     w->work = cur->task;
     exec_init(e, &w->sub, &cur->step, 1);
@@ -1475,17 +1437,9 @@ static void queue_count(struct engine *e, struct squeue *Q)
 
 static void queue_wait(struct squeue *Q, int32_t id)
 {
-    if (Q->wn == Q->wcap) {
-        size_t ncap = Q->wcap ? Q->wcap * 2 : 16;
-        int32_t *nb = gv_malloc(ncap * sizeof *nb);
-        for (size_t i = 0; i < Q->wn; i++)
-            nb[i] = Q->waiters[(Q->whead + i) % Q->wcap];
-        free(Q->waiters);
-        Q->waiters = nb;
-        Q->wcap = ncap;
-        Q->whead = 0;
-    }
-    Q->waiters[(Q->whead + Q->wn++) % Q->wcap] = id;
+    if (Q->wn == Q->wcap)
+        Q->waiters = gv_ring_grow(Q->waiters, &Q->wcap, Q->whead, sizeof *Q->waiters, 16);
+    Q->waiters[(Q->whead + Q->wn++) & (Q->wcap - 1)] = id;
 }
 
 /* put or get on t; returns false if t blocked.  A blocked thread is woken
@@ -1509,7 +1463,7 @@ static bool queue_op(struct engine *e, struct sthread *t, int32_t q, bool put)
     if (Q->wn > 0) {
         struct sthread *w = &e->th[Q->waiters[Q->whead]];
         if (w->queue_put != put) {
-            Q->whead = (Q->whead + 1) % Q->wcap;
+            Q->whead = (Q->whead + 1) & (Q->wcap - 1);
             Q->wn--;
             wake_later(e, w); /* it runs its put/get again */
             t->os_left += e->set->signal_cost;
@@ -1804,9 +1758,8 @@ static void advance(struct engine *e, struct sthread *t)
             t->x->pc++;
             int32_t id = t->cur_task;
             task_suspend(e, t, TW_IO, s->ref);
-            k->io = task_handle(e, id, -1);
             e->st.io_ops++;
-            evq_set(&e->q, e->task_slot0 + (uint32_t)id, e->now + s->dur, PRIO_WAKE);
+            io_push(e, k->loop, id, s->dur);
             continue;
         }
         case OP_AWAIT_SLEEP: {
@@ -1814,7 +1767,7 @@ static void advance(struct engine *e, struct sthread *t)
             t->x->pc++;
             int32_t id = t->cur_task;
             task_suspend(e, t, TW_SLEEP, -1);
-            timer_push(&e->loops[k->loop], e->now + s->dur, task_handle(e, id, -1));
+            timer_push(e, &e->loops[k->loop], s->dur, task_handle(e, id, -1));
             continue;
         }
         case OP_AWAIT_FUTURE: {
@@ -1880,7 +1833,7 @@ static void advance(struct engine *e, struct sthread *t)
         }
         case OP_CALL_LATER:
             t->x->pc++;
-            timer_push(&e->loops[e->sc->coros[s->ref].loop], e->now + s->dur,
+            timer_push(e, &e->loops[e->sc->coros[s->ref].loop], s->dur,
                        (struct shandle){ H_CALLBACK, s->ref, 0, -1, -1 });
             continue;
         case OP_ADD_DONE_CALLBACK: {
@@ -2070,15 +2023,20 @@ static void on_wake(struct engine *e, struct sthread *t)
 }
 
 /* The I/O a task awaits is ready: select() will report it. */
-static void on_task_io(struct engine *e, int32_t id)
+/* The earliest pending I/O of loop l completed: the task's handle waits for
+ * the loop's next select(); the loop's slot is re-armed for the next one. */
+static void on_loop_io(struct engine *e, int32_t l)
 {
-    struct stask *k = &e->tasks[id];
-    struct sloop *L = &e->loops[k->loop];
-    if (k->state != TK_PENDING || k->io.wgen != k->wgen)
+    struct sloop *L = &e->loops[l];
+    struct tq_ent x;
+    tq_pop(&L->io, &x);
+    const struct tq_ent *next = tq_peek(&L->io);
+    if (next)
+        evq_set_stamped(&e->q, e->loop_slot0 + (uint32_t)l, next->when, PRIO_WAKE, next->seq);
+    struct stask *k = &e->tasks[x.a];
+    if (k->state != TK_PENDING || x.b != k->wgen)
         return; /* cancelled meanwhile */
-    struct shandle h = k->io;
-    h.flow = flow_out(e, k->lane, k->lane, FLOW_IO);
-    h.ready_at = e->now;
+    struct shandle h = { H_TASK, (int32_t)x.a, x.b, e->now, flow_out(e, k->lane, k->lane, FLOW_IO) };
     handles_push(&L->iodone, &L->nio, &L->capio, h);
     loop_wake(e, L);
 }
@@ -2247,6 +2205,8 @@ struct engine *engine_new(const struct scene *sc, struct timeline *tl, char *err
     for (int32_t l = 0; l < sc->nloops; l++) {
         struct sloop *L = &e->loops[l];
         int32_t proc = loop_runner_proc(sc, l);
+        tq_init(&L->timers);
+        tq_init(&L->io);
         L->thread = -1;
         L->pinst = 0;
         for (int32_t k = 0; k < npinst; k++)
@@ -2362,8 +2322,8 @@ struct engine *engine_new(const struct scene *sc, struct timeline *tl, char *err
     for (int32_t q = 0; q < sc->nqueues; q++)
         e->queues[q].lane = (uint16_t)timeline_add_lane(tl, LANE_COUNTER, sc->queues[q].name, -1, q);
 
-    e->task_slot0 = (uint32_t)(2 * e->nth + e->ncores + sc->nnotes);
-    evq_init(&e->q, e->task_slot0 + (uint32_t)ntasks);
+    e->loop_slot0 = (uint32_t)(2 * e->nth + e->ncores + sc->nnotes);
+    evq_init(&e->q, e->loop_slot0 + (uint32_t)sc->nloops);
     return e;
 }
 
@@ -2554,8 +2514,8 @@ int engine_run(struct engine *e, char *err, size_t errsize)
             on_gil_timeout(e, &e->th[slot - (uint32_t)e->nth]);
         } else if (slot < 2 * (uint32_t)e->nth + (uint32_t)e->ncores) {
             on_slice(e, (int)(slot - 2 * (uint32_t)e->nth));
-        } else if (slot >= e->task_slot0) {
-            on_task_io(e, (int32_t)(slot - e->task_slot0));
+        } else if (slot >= e->loop_slot0) {
+            on_loop_io(e, (int32_t)(slot - e->loop_slot0));
         } else {
             rec(e, e->scene_lane, TL_EVENT, EV_NOTE, 0, (int32_t)(slot - 2 * (uint32_t)e->nth - (uint32_t)e->ncores));
         }
@@ -2654,7 +2614,8 @@ void engine_free(struct engine *e)
         free(L->ready);
         free(L->iodone);
         free(L->ts);
-        free(L->timers);
+        tq_free(&L->timers);
+        tq_free(&L->io);
         free(L->work);
         free(L->lags);
         free(e->st.loops[l].name);

@@ -74,8 +74,13 @@ void evq_free(struct evq *q)
 
 void evq_set(struct evq *q, uint32_t slot, gv_ns t, unsigned prio)
 {
+    evq_set_stamped(q, slot, t, prio, q->seq++);
+}
+
+void evq_set_stamped(struct evq *q, uint32_t slot, gv_ns t, unsigned prio, uint64_t seq)
+{
     assert(slot < q->nslots);
-    struct evq_item it = { t, ((uint64_t)(prio & 0xff) << 56) | (q->seq++ & ((UINT64_C(1) << 56) - 1)), slot };
+    struct evq_item it = { t, ((uint64_t)(prio & 0xff) << 56) | (seq & ((UINT64_C(1) << 56) - 1)), slot };
     uint32_t i = q->pos[slot];
     if (i == EVQ_ABSENT) {
         i = q->n++;

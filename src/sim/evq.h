@@ -40,6 +40,12 @@ void evq_init(struct evq *q, uint32_t nslots);
 void evq_free(struct evq *q);
 /* Queue `slot` at time t (or move it there if already queued). */
 void evq_set(struct evq *q, uint32_t slot, gv_ns t, unsigned prio);
+/* Take the next sequence stamp without setting anything, for a timer kept
+ * elsewhere (a loop's I/O queue) that will be set later in its place. */
+static inline uint64_t evq_stamp(struct evq *q) { return q->seq++; }
+/* evq_set with a stamp from evq_stamp(): the timer orders as if it had been
+ * set when the stamp was taken. */
+void evq_set_stamped(struct evq *q, uint32_t slot, gv_ns t, unsigned prio, uint64_t seq);
 /* Remove `slot` if queued. */
 void evq_cancel(struct evq *q, uint32_t slot);
 /* Pop the earliest timer into *out; returns 0 if none is queued. */

@@ -1,0 +1,133 @@
+/*
+ * tq: runs of equal delay plus a heap.  See tq.h.
+ */
+#include "tq.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static inline int ent_less(const struct tq_ent *x, const struct tq_ent *y)
+{
+    return x->when < y->when || (x->when == y->when && x->seq < y->seq);
+}
+
+void tq_init(struct tq *q)
+{
+    memset(q, 0, sizeof *q);
+    q->min = -1;
+}
+
+void tq_free(struct tq *q)
+{
+    for (int i = 0; i < TQ_RUNS; i++)
+        free(q->run[i].v);
+    free(q->heap);
+    tq_init(q);
+}
+
+static void heap_push(struct tq *q, struct tq_ent it)
+{
+    if (q->nheap == q->capheap)
+        q->heap = gv_grow(q->heap, &q->capheap, q->nheap + 1, sizeof *q->heap);
+    size_t i = q->nheap++;
+    while (i > 0) {
+        size_t p = (i - 1) / 2;
+        if (!ent_less(&it, &q->heap[p]))
+            break;
+        q->heap[i] = q->heap[p];
+        i = p;
+    }
+    q->heap[i] = it;
+}
+
+static void heap_pop(struct tq *q)
+{
+    struct tq_ent last = q->heap[--q->nheap];
+    size_t i = 0, n = q->nheap;
+    if (n == 0)
+        return;
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= n)
+            break;
+        if (c + 1 < n && ent_less(&q->heap[c + 1], &q->heap[c]))
+            c++;
+        if (!ent_less(&q->heap[c], &last))
+            break;
+        q->heap[i] = q->heap[c];
+        i = c;
+    }
+    q->heap[i] = last;
+}
+
+static void run_append(struct tq_run *r, struct tq_ent it)
+{
+    if (r->n == r->cap)
+        r->v = gv_ring_grow(r->v, &r->cap, r->head, sizeof *r->v, 64);
+    r->v[(r->head + r->n++) & (r->cap - 1)] = it;
+}
+
+/* The run that takes a timer of this delay in order, or -1. */
+static int run_for(struct tq *q, const struct tq_ent *it, gv_ns delay)
+{
+    int empty = -1;
+    for (int i = 0; i < TQ_RUNS; i++) {
+        struct tq_run *r = &q->run[i];
+        if (!(q->live >> i & 1u)) {
+            if (empty < 0)
+                empty = i;
+            continue;
+        }
+        if (r->delay == delay)
+            return ent_less(&r->v[(r->head + r->n - 1) & (r->cap - 1)], it) ? i : -1;
+    }
+    if (empty >= 0)
+        q->run[empty].delay = delay;
+    return empty;
+}
+
+void tq_push(struct tq *q, gv_ns when, gv_ns delay, uint64_t seq, uint32_t a, uint32_t b)
+{
+    struct tq_ent it = { when, seq, a, b };
+    int r = q->last;
+    struct tq_run *R = &q->run[r];
+    if (!(q->live >> r & 1u) || R->delay != delay || !ent_less(&R->v[(R->head + R->n - 1) & (R->cap - 1)], &it))
+        r = run_for(q, &it, delay);
+    if (r >= 0) {
+        run_append(&q->run[r], it);
+        q->live |= 1u << r;
+        q->last = r;
+    } else {
+        heap_push(q, it);
+    }
+    if (q->n++ == 0 || ent_less(&it, tq_peek(q)))
+        q->min = r >= 0 ? r : TQ_RUNS;
+}
+
+int tq_pop(struct tq *q, struct tq_ent *out)
+{
+    if (q->min < 0)
+        return 0;
+    *out = *tq_peek(q);
+    if (q->min == TQ_RUNS) {
+        heap_pop(q);
+    } else {
+        struct tq_run *r = &q->run[q->min];
+        r->head = (r->head + 1) & (r->cap - 1);
+        if (--r->n == 0)
+            q->live &= ~(1u << q->min);
+    }
+    q->n--;
+    /* find the new earliest: at most TQ_RUNS heads and the heap's top */
+    const struct tq_ent *best = q->nheap ? &q->heap[0] : NULL;
+    q->min = best ? TQ_RUNS : -1;
+    for (unsigned m = q->live; m; m &= m - 1) {
+        int i = __builtin_ctz(m);
+        const struct tq_run *r = &q->run[i];
+        if (!best || ent_less(&r->v[r->head], best)) {
+            best = &r->v[r->head];
+            q->min = i;
+        }
+    }
+    return 1;
+}
