@@ -7,7 +7,8 @@
  *  - it narrates itself in both languages: a title, a description and every
  *    caption in English and Portuguese, a caption from time 0, captions at
  *    distinct times (two at the same time would hide the first);
- *  - every caption fits the caption area of an 80x24 player: the player's
+ *  - the title fits the header of an 80x24 player, and every caption fits
+ *    its caption area: the player's
  *    own layout draws the frame at the caption's time and the caption rows
  *    must hold the whole text (at 80x24 the area has at most 2 rows of 76
  *    cells: see layout.c and panels.c);
@@ -109,6 +110,20 @@ static void caption_at(struct ui_data *d, int lang, gv_ns t, char *out, size_t s
     canvas_free(cv);
 }
 
+/* Row y of an 80x24 frame at time 0. */
+static void frame_row(struct ui_data *d, int lang, int y, char *out, size_t size)
+{
+    struct ui_view v;
+    ui_view_defaults(&v, d, lang, 0, 0);
+    v.playing = 0;
+    struct canvas *cv = canvas_new(80, 24);
+    struct layout *l = layout_new(d);
+    layout_draw(l, cv, &v, NULL);
+    canvas_row_text(cv, y, out, size);
+    layout_free(l);
+    canvas_free(cv);
+}
+
 /* Everything about one scene that does not depend on its story. */
 static void check_lecture_scene(const char *name)
 {
@@ -157,6 +172,14 @@ static void check_lecture_scene(const char *name)
                 fail_msg("%s:%u: the caption does not fit 80x24 (2 rows of 76 cells):\n"
                          "    wanted: %s\n    shown:  %s", name, sc->notes[k].line, want, got);
         }
+
+    /* the title fits the header at 80x24, whole, in both languages */
+    for (int lang = 0; lang < SCENE_NLANG; lang++) {
+        char row[512];
+        frame_row(d, lang, 0, row, sizeof row);
+        if (!strstr(row, sc->title.text[lang]))
+            fail_msg("%s: the title does not fit the 80x24 header: '%s'", name, row);
+    }
 
     /* one or two minutes at the default speed */
     struct ui_view v;
