@@ -84,6 +84,11 @@ $(BUILD)/tests/test_ui%: tests/test_ui%.c $(LIB_OBJ) $(UI_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) -Isrc -o $@ $< $(UI_OBJ) $(LIB_OBJ) $(CMOCKA_LIBS) $(CURSES_LIBS) $(ALL_LDLIBS)
 
+# test_lecture draws frames with the player's layout to check the captions fit.
+$(BUILD)/tests/test_lecture: tests/test_lecture.c $(LIB_OBJ) $(UI_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) -Isrc -o $@ $< $(UI_OBJ) $(LIB_OBJ) $(CMOCKA_LIBS) $(CURSES_LIBS) $(ALL_LDLIBS)
+
 $(BUILD)/tests/test_cast%: tests/test_cast%.c $(LIB_OBJ) $(UI_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) -Isrc -o $@ $< $(UI_OBJ) $(LIB_OBJ) $(CMOCKA_LIBS) $(CURSES_LIBS) $(ALL_LDLIBS)

@@ -73,7 +73,7 @@ finished() {
 }
 
 # --- playing and pausing ---------------------------------------------------------
-start keys convoy
+start keys tests/cli/convoy-classic.scene
 check "the header names the scene" "The convoy effect"
 check "the header shows the model" "CPython 3.11 · GIL 5 ms · 2 cores"
 check "it starts playing" "▶ playing"
@@ -170,7 +170,7 @@ finished keys 0
 
 # --- signals: quit ones leave cleanly, crash ones restore the terminal and die ----------
 for sig in INT TERM HUP SEGV ABRT; do
-    start "sig$sig" --paused convoy
+    start "sig$sig" --paused tests/cli/convoy-classic.scene
     check "SIG$sig: the player is up" "‖ paused"
     kill -"$sig" "$(cat "$TMP/sig$sig.pid")"
     case $sig in INT) code=130 ;; TERM) code=143 ;; HUP) code=129 ;; SEGV) code=139 ;; ABRT) code=134 ;; esac
@@ -178,7 +178,7 @@ for sig in INT TERM HUP SEGV ABRT; do
 done
 
 # --- the mouse (xterm X10 reports, as tmux sends them) ------------------------------------
-start mouse --paused --at 12ms convoy
+start mouse --paused --at 12ms tests/cli/convoy-classic.scene
 check "mouse: the player is up at 12 ms" "t = 12.000000 ms"
 # ESC [ M button x+33 y+33: a left press and its release on row 10 (net's
 # lane), column 20 (the strip's column 10: 10/64 of the 20 ms view)
@@ -193,7 +193,7 @@ key q
 finished mouse 0
 
 # --- paused and fully simulated, the player sleeps in poll(): no CPU ---------------------
-start idle --paused convoy
+start idle --paused tests/cli/convoy-classic.scene
 check "idle: the player is up" "‖ paused"
 sleep 0.5
 pid=$(cat "$TMP/idle.pid")
@@ -207,7 +207,7 @@ key q
 finished idle 0
 
 # --- colours off, ASCII, Portuguese ------------------------------------------------------
-start mono --no-color --ascii --lang pt --paused --at 5ms convoy
+start mono --no-color --ascii --lang pt --paused --at 5ms tests/cli/convoy-classic.scene
 check "--lang pt --ascii: the title in Portuguese" "O efeito comboio"
 check "--at 5ms starts there" "t = 5.000000 ms"
 check "--ascii: ASCII glyphs" "|| pausado"

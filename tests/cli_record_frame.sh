@@ -18,7 +18,7 @@ if cmp -s "$TMP/plain.txt" "$TMP/text.txt" && cmp -s "$TMP/text.txt" tests/golde
 "$GILVIZ" frame --at 10.1659ms --size 80x24 --select net --format ansi convoy >"$TMP/f.ansi"
 expect_grep "ansi: the header bar's colours (231 on 24)" "${ESC}[0;1;38;5;231;48;5;24mgilviz" "$TMP/f.ansi"
 expect_grep "ansi: the caption in colour 229, bold" "${ESC}[0;1;38;5;229mrecv() returned" "$TMP/f.ansi"
-expect_grep "ansi: a thread's colour (cruncher, 39)" "${ESC}[0;38;5;39m" "$TMP/f.ansi"
+expect_grep "ansi: a thread's colour (cruncher, the second thread: 208)" "${ESC}[0;38;5;208m" "$TMP/f.ansi"
 if [ "$(grep -c "${ESC}\[" "$TMP/f.ansi")" -gt 10 ]; then ok "ansi: escape codes on most lines"; else not_ok "ansi: escape codes on most lines"; fi
 # the last code of every line is a reset, so no colour leaks into the next line
 bad=$(grep "${ESC}\[" "$TMP/f.ansi" | sed "s/.*\(${ESC}\[[0-9;]*m\)[^${ESC}]*\$/\1/" | grep -v "^${ESC}\[0m\$" | head -n 1)

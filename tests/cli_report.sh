@@ -93,16 +93,16 @@ for s in $builtins; do
 done
 
 # What each built-in scene is there to show.
-expect_jq "convoy: net waits > 0.9 s for the GIL" \
-    '[.threads[] | select(.name == "net") | .gil_wait_ns] | length == 1 and .[0] > 0.9e9' "$TMP/convoy.json"
-expect_jq "convoy: 200 I/O operations" '.io.ops == 200' "$TMP/convoy.json"
-expect_jq "convoy: I/O latency ~ a switch interval (4-6 ms mean)" \
-    '.io.latency_ns.mean > 4e6 and .io.latency_ns.mean < 6e6 and .io.latency_ns.p50 <= .io.latency_ns.p99' "$TMP/convoy.json"
+expect_jq "convoy: net waits > 40 ms for the GIL (8 packets, 5 ms each)" \
+    '[.threads[] | select(.name == "net") | .gil_wait_ns] | length == 1 and .[0] > 40e6' "$TMP/convoy.json"
+expect_jq "convoy: 38 I/O operations (8 before setswitchinterval, 30 after)" '.io.ops == 38' "$TMP/convoy.json"
+expect_jq "convoy: I/O latency up to a switch interval (p99 4-6 ms, p50 under 1 ms)" \
+    '.io.latency_ns.p99 > 4e6 and .io.latency_ns.p99 < 6e6 and .io.latency_ns.p50 < 1e6 and .io.latency_ns.p50 <= .io.latency_ns.p99' "$TMP/convoy.json"
 expect_jq "convoy: no deadlock" '.deadlock == false' "$TMP/convoy.json"
-expect_jq "cpu-threads: more than 100 forced GIL switches" '.gil.forced_switches > 100' "$TMP/cpu-threads.json"
+expect_jq "cpu-threads: a forced GIL switch every 5 ms or so (more than 15)" '.gil.forced_switches > 15' "$TMP/cpu-threads.json"
 expect_jq "free-threaded: no GIL switches" '.gil.switches == 0' "$TMP/free-threaded.json"
 expect_jq "free-threaded: workers run in parallel (wall < 2x one worker)" \
-    '.wall_ns < 2 * ([.threads[] | select(.name | startswith("worker")) | .cpu_ns] | max)' "$TMP/free-threaded.json"
+    '.wall_ns < 2 * ([.threads[] | select(.name != "main") | .cpu_ns] | max)' "$TMP/free-threaded.json"
 expect_jq "race-counter: the unlocked counter loses updates" \
     '.shared.unsafe.final < .shared.unsafe.expected' "$TMP/race-counter.json"
 expect_jq "race-counter: the locked counter is exact" \

@@ -335,6 +335,60 @@ static void smaller_interval_shortens_the_convoy(void **state)
     run_free(&b);
 }
 
+/* sys.setswitchinterval at run time: the process's interval changes for the
+ * waits that start afterwards (take_gil reads gil->interval when it waits).
+ * The same scene, the interval changed half-way: net's GIL waits are a
+ * whole 5 ms before the change and about 0.5 ms after it; net2, which does
+ * the same after the change, waits a tenth as long as net. */
+static void setswitchinterval_shrinks_later_gil_waits(void **state)
+{
+    (void)state;
+    static const char *text =
+        "python 3.11\ncores 2\n"
+        "main:\n    start cruncher\n    start net\n    join net\n"
+        "    setswitchinterval 500us\n    start net2\n    join net2\n    join cruncher\n"
+        "thread cruncher:\n    cpu 200ms\n"
+        "thread net:\n    repeat 10:\n        io 50us\n        cpu 20us\n"
+        "thread net2:\n    repeat 10:\n        io 50us\n        cpu 20us\n";
+    struct run r;
+    run_scene(&r, text);
+    assert_int_equal(r.rc, 0);
+    check_invariants(&r);
+    const struct thread_stats *net = &r.st->threads[thread_index(&r, "net")];
+    const struct thread_stats *net2 = &r.st->threads[thread_index(&r, "net2")];
+    gv_ns before = net->gil_wait_ns / 10, after = net2->gil_wait_ns / 10;
+    assert_true(before > 5 * MS && before < 5 * MS + 200 * US);
+    assert_true(after > 500 * US && after < 700 * US);
+    /* one event on the GIL lane, carrying the new interval in microseconds */
+    assert_int_equal(count_events(r.tl, EV_SWITCH_INTERVAL), 1);
+    /* without the call, net2 waits as long as net did */
+    struct run b;
+    run_scene(&b, "python 3.11\ncores 2\n"
+                  "main:\n    start cruncher\n    start net\n    join net\n"
+                  "    start net2\n    join net2\n    join cruncher\n"
+                  "thread cruncher:\n    cpu 200ms\n"
+                  "thread net:\n    repeat 10:\n        io 50us\n        cpu 20us\n"
+                  "thread net2:\n    repeat 10:\n        io 50us\n        cpu 20us\n");
+    assert_true(b.st->threads[thread_index(&b, "net2")].gil_wait_ns / 10 > 5 * MS);
+    run_free(&b);
+    run_free(&r);
+
+    /* CPython keeps the interval in whole microseconds, at least 1 */
+    run_scene(&r, "python 3.11\ncores 2\nthread a:\n    setswitchinterval 100ns\n    cpu 1ms\n"
+                  "thread b:\n    cpu 1ms\n");
+    assert_int_equal(r.rc, 0);
+    check_invariants(&r);
+    run_free(&r);
+
+    /* the old GIL (here through --set) has no switch interval: an error */
+    static const char *const old[] = { "python=2.7", NULL };
+    run_scene_set(&r, "thread a:\n    cpu 1ms\n    setswitchinterval 1ms\n", old);
+    assert_int_equal(r.rc, -1);
+    assert_non_null(strstr(r.err, "test.scene:3:5:"));
+    assert_non_null(strstr(r.err, "sys.setcheckinterval"));
+    run_free(&r);
+}
+
 /* ---- old GIL and free threading ---------------------------------------------- */
 
 static void old_gil_two_cores_battle_with_failed_wakeups(void **state)
@@ -620,6 +674,7 @@ int main(void)
         cmocka_unit_test(c_code_releasing_the_gil_runs_in_parallel),
         cmocka_unit_test(convoy_io_waits_a_whole_interval_per_completion),
         cmocka_unit_test(smaller_interval_shortens_the_convoy),
+        cmocka_unit_test(setswitchinterval_shrinks_later_gil_waits),
         cmocka_unit_test(old_gil_two_cores_battle_with_failed_wakeups),
         cmocka_unit_test(free_threaded_runs_in_parallel_with_overhead),
         cmocka_unit_test(race_loses_updates_before_3_10),

@@ -1186,7 +1186,7 @@ static void test_error_case(void **state)
       "unknown step 'cpuu' (expected cpu, ccall, nogil, io, sleep, acquire, release, "    \
       "with, incr, read, write, start, join, repeat, run, await, create_task, cancel, "   \
       "call_soon, call_later, call_soon_threadsafe, add_done_callback, set_result, put, "  \
-      "get, map)", 1)                                                                      \
+      "get, map, setswitchinterval)", 1)                                                   \
     X(nested_thread, "thread a:\n    thread b:\n        cpu 1ms\n", 2, 5,                  \
       "a thread block cannot be inside another block (use 'start' to start one thread "   \
       "from another)", 1)                                                                  \
@@ -1864,6 +1864,42 @@ static void test_errors_in_one_pass(void **state)
     scene_diags_free(&d);
 }
 
+/* setswitchinterval DURATION: sys.setswitchinterval at run time. */
+static void test_setswitchinterval(void **state)
+{
+    (void)state;
+    struct scene *s = parse_ok("thread a:\n    cpu 1ms\n    setswitchinterval 500us\n"
+                               "loop ev:\n    task t:\n        setswitchinterval 2ms\n"
+                               "main:\n    run ev\n");
+    assert_int_equal(s->threads[0].nsteps, 2);
+    check_step(&s->threads[0].steps[1], OP_SETSWITCHINTERVAL, 500 * GV_NS_PER_US, -1, 3, 5);
+    assert_int_equal(s->coros[0].steps[0].op, OP_SETSWITCHINTERVAL);
+    assert_int_equal(s->coros[0].steps[0].dur, 2 * GV_NS_PER_MS);
+    scene_free(s);
+    /* free-threaded builds have sys.setswitchinterval too (it changes nothing) */
+    s = parse_ok("python 3.13t\nthread a:\n    setswitchinterval 1ms\n");
+    scene_free(s);
+
+    const char *msg = "the switch interval must be strictly positive (Python raises ValueError)";
+    expect_error_n("thread a:\n    setswitchinterval 0ms\n", 35, 2, 23, msg, 1);
+    expect_error_n("thread a:\n    setswitchinterval -1ms\n", 36, 2, 23, msg, 1);
+    expect_error_n("thread a:\n    setswitchinterval 5\n", 33, 2, 23,
+                   "a duration needs a unit (ns, us, ms, s)", 1);
+    expect_error_n("thread a:\n    setswitchinterval\n", 31, 2, 22,
+                   "expected a duration like 1ms after 'setswitchinterval'", 1);
+    expect_error_n("thread a:\n    setswitchinterval 1ms 2ms\n", 39, 2, 27,
+                   "unexpected '2ms' after the 'setswitchinterval' statement", 1);
+    /* not in a map body: the worker is another process */
+    expect_error_n("pool p x1\nthread a:\n    map p 1:\n        setswitchinterval 1ms\n", 58, 4, 9,
+                   "'setswitchinterval' is not allowed in a map body (only cpu, ccall, nogil, io, "
+                   "sleep and repeat)", 1);
+    /* the old GIL has no switch interval, wherever the setting is written */
+    const char *old = "setswitchinterval needs the new GIL (Python 3.2+); the old GIL releases "
+                      "every check_interval ticks (sys.setcheckinterval): set check_interval instead";
+    expect_error_n("python 2.7\nthread a:\n    setswitchinterval 1ms\n", 46, 3, 5, old, 1);
+    expect_error_n("thread a:\n    setswitchinterval 1ms\ngil old\n", 43, 2, 5, old, 1);
+}
+
 /* Garbage never crashes and always yields errors. */
 static void test_garbage(void **state)
 {
@@ -1911,6 +1947,7 @@ int main(void)
         cmocka_unit_test(test_async_token_soup),
         cmocka_unit_test(test_async_large_chain),
         cmocka_unit_test(test_errors_in_one_pass),
+        cmocka_unit_test(test_setswitchinterval),
         cmocka_unit_test(test_garbage),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1071,7 +1071,7 @@ static void check_against_run(const struct trace *t, const struct run *r)
         { EV_FORCED_SWITCH, "forced GIL switch" }, { EV_FAILED_WAKEUP, "failed wake-up" },
         { EV_LOST_UPDATE, "lost update" },        { EV_DEADLOCK, "deadlock" },
         { EV_SLOW_CALLBACK, "slow callback" },    { EV_FUTURE_DONE, "future done" },
-        { EV_CALLBACK_SCHEDULED, "callback scheduled" },
+        { EV_CALLBACK_SCHEDULED, "callback scheduled" }, { EV_SWITCH_INTERVAL, "setswitchinterval" },
     };
     uint64_t total = 0;
     for (size_t i = 0; i < sizeof inst / sizeof inst[0]; i++) {

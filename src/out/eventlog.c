@@ -186,6 +186,12 @@ void eventlog_describe(const struct timeline *tl, const struct scene *sc, uint64
         break;
     case EV_DEADLOCK: snprintf(buf, size, "deadlock: threads wait for each other forever"); break;
     case EV_HORIZON: snprintf(buf, size, "the simulation stops at its horizon"); break;
+    case EV_SWITCH_INTERVAL: {
+        char d[32];
+        snprintf(buf, size, "sys.setswitchinterval: a GIL waiter in process %s now asks for a drop after %s", who,
+                 gv_fmt_duration((gv_ns)r->arg * GV_NS_PER_US, d, sizeof d));
+        break;
+    }
     case EV_PREEMPT: snprintf(buf, size, "the OS preempts %s: its time slice on core %d is over", who, r->arg); break;
     case EV_LOCK_ACQUIRED: snprintf(buf, size, "%s acquires lock %s", thread_name(tl, r->arg), who); break;
     case EV_TASK_CREATED: snprintf(buf, size, "task %s is created", who); break;

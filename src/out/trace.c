@@ -762,6 +762,7 @@ static void emit_instant(struct ctx *c, uint64_t i, const struct tl_rec *r)
     case EV_LOST_UPDATE: name = "lost update"; break;
     case EV_DEADLOCK: name = "deadlock"; break;
     case EV_HORIZON: name = "horizon"; break;
+    case EV_SWITCH_INTERVAL: name = "setswitchinterval"; break;
     case EV_SLOW_CALLBACK: name = "slow callback"; break;
     case EV_FUTURE_DONE: name = "future done"; break;
     case EV_CALLBACK_SCHEDULED: name = "callback scheduled"; break;

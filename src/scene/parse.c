@@ -180,7 +180,8 @@ typedef void (*sc_fn)(struct sc *c, const struct sc_line *ln, void *arg);
 static const char sc_steps_list[] =
     "cpu, ccall, nogil, io, sleep, acquire, release, with, incr, read, "
     "write, start, join, repeat, run, await, create_task, cancel, call_soon, "
-    "call_later, call_soon_threadsafe, add_done_callback, set_result, put, get, map";
+    "call_later, call_soon_threadsafe, add_done_callback, set_result, put, get, map, "
+    "setswitchinterval";
 
 static const char sc_top_list[] =
     "scene, description, python, gil, cores, switch_interval, "
@@ -193,14 +194,14 @@ static const char sc_top_list[] =
 enum {
     W_CPU, W_CCALL, W_NOGIL, W_IO, W_SLEEP, W_ACQ, W_REL, W_WITH, W_INCR, W_READ,
     W_WRITE, W_START, W_JOIN, W_REPEAT, W_RUN, W_AWAIT, W_CREATE, W_CANCEL, W_SOON,
-    W_LATER, W_THREADSAFE, W_DONE, W_SETRES, W_PUT, W_GET, W_MAP,
+    W_LATER, W_THREADSAFE, W_DONE, W_SETRES, W_PUT, W_GET, W_MAP, W_SETSWITCH,
 };
 
 static const char *const sc_step_words[] = {
     "cpu", "ccall", "nogil", "io", "sleep", "acquire", "release", "with", "incr", "read",
     "write", "start", "join", "repeat", "run", "await", "create_task", "cancel",
     "call_soon", "call_later", "call_soon_threadsafe", "add_done_callback", "set_result",
-    "put", "get", "map", NULL,
+    "put", "get", "map", "setswitchinterval", NULL,
 };
 
 #define CX_ANY (CX_THREAD | CX_TASK | CX_CALLBACK)
@@ -210,7 +211,7 @@ static const unsigned char sc_step_where[] = {
     CX_ANY, CX_ANY, CX_ANY, CX_ANY, CX_ANY,
     CX_ANY, CX_THREAD, CX_THREAD, CX_ANY | CX_MAP, CX_THREAD, CX_TASK, CX_CORO, CX_CORO,
     CX_CORO, CX_CORO, CX_THREAD, CX_CORO, CX_ANY,
-    CX_THREAD | CX_TASK, CX_THREAD | CX_TASK, CX_THREAD | CX_TASK,
+    CX_THREAD | CX_TASK, CX_THREAD | CX_TASK, CX_THREAD | CX_TASK, CX_ANY,
 };
 
 /* Words that only make sense directly inside a loop block. */
@@ -1438,7 +1439,7 @@ static void sc_step_stmt(struct sc *c, const struct sc_line *ln, void *arg)
         OP_CPU, OP_CCALL, OP_NOGIL, OP_IO, OP_SLEEP, OP_ACQUIRE, OP_RELEASE, OP_ACQUIRE,
         OP_INCR, OP_READ, OP_WRITE, OP_START, OP_JOIN, OP_REPEAT, OP_RUN, OP_AWAIT_IO,
         OP_CREATE_TASK, OP_CANCEL, OP_CALL_SOON, OP_CALL_LATER, OP_CALL_SOON_THREADSAFE,
-        OP_ADD_DONE_CALLBACK, OP_SET_RESULT, OP_PUT, OP_GET, OP_MAP,
+        OP_ADD_DONE_CALLBACK, OP_SET_RESULT, OP_PUT, OP_GET, OP_MAP, OP_SETSWITCHINTERVAL,
     };
     const struct sc_tok *t = &c->toks[ln->tok];
     size_t n = ln->ntok;
@@ -1631,6 +1632,29 @@ static void sc_step_stmt(struct sc *c, const struct sc_line *ln, void *arg)
         if (sc_map_step(c, ln))
             return;
         break;
+    case W_SETSWITCH:
+        /* sys.setswitchinterval(seconds): Python raises ValueError for
+         * anything not strictly positive */
+        if (!sc_need(c, ln, 1, "a duration like 1ms"))
+            break;
+        if (t[1].kind == TK_WORD && t[1].len > 0 && t[1].p[0] == '-') {
+            sc_err(c, ln, t[1].col, "the switch interval must be strictly positive "
+                   "(Python raises ValueError)");
+            break;
+        }
+        if (!sc_dur(c, ln, &t[1], &dur))
+            break;
+        if (dur <= 0) {
+            sc_err(c, ln, t[1].col, "the switch interval must be strictly positive "
+                   "(Python raises ValueError)");
+            break;
+        }
+        if (!sc_no_more(c, ln, 2))
+            break;
+        k = sc_step(c, OP_SETSWITCHINTERVAL, ln, &t[0]);
+        if (k >= 0)
+            sc_at(c, k)->dur = dur;
+        return;
     default:
         break;
     }
@@ -2629,6 +2653,25 @@ static void sc_sort_diags(struct sc *c)
 }
 
 /* Lex, parse and resolve; NULL if any diagnostic was added. */
+/* Under the old GIL, every setswitchinterval step is an error. */
+static void sc_check_setswitch_steps(struct sc *c, const struct scene_step *st, int32_t n)
+{
+    for (int32_t k = 0; k < n; k++)
+        if (st[k].op == OP_SETSWITCHINTERVAL)
+            sc_err(c, sc_line_at(c, st[k].line), st[k].col, "setswitchinterval needs the new "
+                   "GIL (Python 3.2+); the old GIL releases every check_interval ticks "
+                   "(sys.setcheckinterval): set check_interval instead");
+}
+
+static void sc_check_setswitch(struct sc *c)
+{
+    const struct scene *s = c->s;
+    for (int32_t i = 0; i < s->nthreads; i++)
+        sc_check_setswitch_steps(c, s->threads[i].steps, s->threads[i].nsteps);
+    for (int32_t i = 0; i < s->ncoros; i++)
+        sc_check_setswitch_steps(c, s->coros[i].steps, s->coros[i].nsteps);
+}
+
 struct scene *scene_parse(const char *file, const char *text, size_t len,
                           struct scene_diags *d)
 {
@@ -2671,6 +2714,10 @@ struct scene *scene_parse(const char *file, const char *text, size_t len,
             s->set.py_major = s->set.py_minor = 0;
         sc_apply_gil(&s->set, c.gil);
     }
+    /* the old GIL has no switch interval (Python 2 has sys.setcheckinterval
+     * instead); --set gil=old on a valid scene is caught by the engine */
+    if (!c.stop && s->set.gil == GIL_OLD)
+        sc_check_setswitch(&c);
     if (s->nnotes > 1)
         qsort(s->notes, (size_t)s->nnotes, sizeof *s->notes, sc_note_cmp);
     sc_sort_diags(&c);

@@ -87,6 +87,9 @@ enum step_op {
     OP_MAP,               /* multiprocessing Pool.map(): ref = pool, count = items; the
                              next `body` steps are one item's work in a worker process;
                              send / recv = bytes pickled per item each way */
+    OP_SETSWITCHINTERVAL, /* sys.setswitchinterval(dur): the new GIL's interval of this
+                             thread's process, from the next GIL wait on (CPython keeps
+                             it in whole microseconds, at least 1) */
 };
 
 /* One step of a thread's program.  Programs are flat arrays: a REPEAT step is

@@ -159,6 +159,8 @@ struct sproc {
     int32_t *blocked;         /* of those, the ones asleep on the condition */
     size_t nblocked, capblocked;
     int32_t switch_waiter;    /* thread blocked on switch_cond, or -1 */
+    gv_ns interval;           /* gil->interval: switch_interval, changed at run time by
+                                 setswitchinterval; read when a wait starts */
     uint16_t lane;
 };
 
@@ -768,7 +770,7 @@ static void gil_sleep(struct engine *e, struct sthread *t)
     /* the timed wait expires after the interval; the thread then needs the
      * same wake-up as any other before it can look at the GIL */
     if (gil_model(e, GIL_NEW))
-        evq_set(&e->q, slot_gil(e, t), e->now + e->set->switch_interval + wake_delay(e), PRIO_NORMAL);
+        evq_set(&e->q, slot_gil(e, t), e->now + p->interval + wake_delay(e), PRIO_NORMAL);
 }
 
 /* t, on a core, wants the GIL: take it if free, else go to sleep waiting.
@@ -800,7 +802,7 @@ static bool gil_attempt(struct engine *e, struct sthread *t)
         t->in_gil_loop = true;
         p->nwait++;
     }
-    if (gil_model(e, GIL_NEW) && e->set->switch_interval < e->set->wakeup_latency) {
+    if (gil_model(e, GIL_NEW) && p->interval < e->set->wakeup_latency) {
         /* COND_TIMED_WAIT with a deadline nearer than a sleep and a wake-up
          * take: the wait times out on the CPU, and the loop goes round again */
         t->gil_snap = p->switch_number;
@@ -809,7 +811,7 @@ static bool gil_attempt(struct engine *e, struct sthread *t)
         t->seg = SEG_SPIN;
         t->seg_start = e->now;
         set_state(e, t, TS_GIL_WAIT, p->holder);
-        evq_set(&e->q, slot_main(e, t), e->now + e->set->switch_interval, PRIO_NORMAL);
+        evq_set(&e->q, slot_main(e, t), e->now + p->interval, PRIO_NORMAL);
         return false;
     }
     gil_sleep(e, t);
@@ -1883,6 +1885,23 @@ static void advance(struct engine *e, struct sthread *t)
             t->x->pc += 1 + s->body;
             map_begin(e, t, s);
             continue;
+        case OP_SETSWITCHINTERVAL: {
+            /* sys.setswitchinterval: gil->interval in whole microseconds
+             * (at least 1, as take_gil reads it); waits that already sleep
+             * keep their deadline, the next wait uses the new value */
+            if (gil_model(e, GIL_OLD)) {
+                fail(e, s, "setswitchinterval needs the new GIL (Python 3.2+); the old GIL "
+                     "releases every check_interval ticks (sys.setcheckinterval)");
+                return;
+            }
+            t->x->pc++;
+            gv_ns us = s->dur / GV_NS_PER_US;
+            if (us < 1)
+                us = 1;
+            p->interval = us * GV_NS_PER_US;
+            rec(e, p->lane, TL_EVENT, EV_SWITCH_INTERVAL, 0, us > INT32_MAX ? INT32_MAX : (int32_t)us);
+            continue;
+        }
         }
     }
 }
@@ -2166,8 +2185,10 @@ struct engine *engine_new(const struct scene *sc, struct timeline *tl, char *err
             e->pr[k].scene_proc = -1;
             e->st.procs[k].name = inst_name(sc->pools[i].name, r, sc->pools[i].size);
         }
-    for (int32_t k = 0; k < e->npr; k++)
+    for (int32_t k = 0; k < e->npr; k++) {
         e->pr[k].holder = e->pr[k].last_holder = e->pr[k].switch_waiter = -1;
+        e->pr[k].interval = e->set->switch_interval;
+    }
 
     /* threads: the scene's (each process instance, its groups in file
      * order), then the executors of each loop, then the pool workers */

@@ -31,7 +31,7 @@ static const char *const event_names[EV_COUNT_] = {
     [EV_TASK_CREATED] = "task-created", [EV_FUTURE_DONE] = "future-done",
     [EV_CALLBACK_SCHEDULED] = "callback-scheduled", [EV_SLOW_CALLBACK] = "slow-callback",
     [EV_FLOW_OUT] = "flow-out",         [EV_FLOW_IN] = "flow-in",
-    [EV_LOOP_ITERATION] = "loop-iteration",
+    [EV_LOOP_ITERATION] = "loop-iteration", [EV_SWITCH_INTERVAL] = "switch-interval",
 };
 
 const char *thread_state_name(int code)

@@ -102,6 +102,7 @@ enum tl_event {
     EV_FLOW_OUT,          /* cause of a notification: arg = flow id, flags = flow kind */
     EV_FLOW_IN,           /* its effect, on the lane that was notified: same flow id */
     EV_LOOP_ITERATION,    /* loop lane: a new _run_once pass; arg = ready callbacks */
+    EV_SWITCH_INTERVAL,   /* GIL lane: sys.setswitchinterval; arg = the new interval in us */
     EV_COUNT_
 };
 
