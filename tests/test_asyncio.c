@@ -226,6 +226,23 @@ static void blocking_call_in_a_coroutine_stalls_every_task(void **state)
     run_free(&stuck);
 }
 
+/* The lag's p99 is by nearest rank: the smallest lag with 99% of them at or
+ * below it, so with fewer than 100 callbacks it is the largest. */
+static void lag_p99_is_the_nearest_rank(void **state)
+{
+    (void)state;
+    struct run r;
+    run_scene(&r, "loop app:\n    task hog:\n        cpu 1ms\n    task a:\n        cpu 100us\n"
+                  "    task b:\n        cpu 200us\n    task c:\n        cpu 300us\n"
+                  "main:\n    run app\n");
+    const struct loop_stats *l = &r.st->loops[0];
+    /* lags 0, 1, 1.1 and 1.3 ms: the last is c's, behind hog, a and b */
+    assert_true(l->handles < 100);
+    assert_true(l->lag_max_ns >= 1300 * GV_NS_PER_US);
+    assert_int_equal(l->lag_p99_ns, l->lag_max_ns);
+    run_free(&r);
+}
+
 static void slow_callback_is_flagged(void **state)
 {
     (void)state;
@@ -374,6 +391,7 @@ int main(void)
         cmocka_unit_test(future_set_by_a_callback_resumes_its_waiter),
         cmocka_unit_test(thread_notifies_the_loop_with_call_soon_threadsafe),
         cmocka_unit_test(blocking_call_in_a_coroutine_stalls_every_task),
+        cmocka_unit_test(lag_p99_is_the_nearest_rank),
         cmocka_unit_test(slow_callback_is_flagged),
         cmocka_unit_test(run_in_executor_runs_on_a_thread_pool),
         cmocka_unit_test(cpu_thread_beside_the_loop_delays_its_callbacks),

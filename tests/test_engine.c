@@ -293,6 +293,34 @@ static void c_code_holding_the_gil_is_not_interruptible(void **state)
     run_free(&r);
 }
 
+/* Returning from a last call that released the GIL is Python again: the
+ * thread waits for the GIL before it can end (Py_END_ALLOW_THREADS), unless
+ * there is no GIL. */
+static void a_thread_ending_in_io_takes_the_gil_back(void **state)
+{
+    (void)state;
+    static const char text[] = "python 3.12\ncores 2\nthread a:\n    cpu 30ms\nthread b:\n    io 1ms\n";
+    struct run r;
+    run_scene(&r, text);
+    assert_int_equal(r.rc, 0);
+    int b = thread_index(&r, "b");
+    /* the I/O returns at 1 ms; b asks for the GIL, times out after 5 ms,
+     * sets drop_request and gets it at about 6 ms */
+    assert_true(r.st->threads[b].gil_wait_ns >= 4 * MS);
+    assert_true(r.st->threads[b].end >= 5 * MS);
+    assert_true(r.st->threads[b].end < 8 * MS);
+    assert_int_equal(r.st->drop_requests, 1);
+    check_invariants(&r);
+    run_free(&r);
+
+    static const char *const nogil[] = { "python=3.13t", NULL };
+    run_scene_set(&r, text, nogil);
+    assert_int_equal(r.rc, 0);
+    b = thread_index(&r, "b");
+    assert_true(r.st->threads[b].end < 2 * MS);
+    run_free(&r);
+}
+
 static void c_code_releasing_the_gil_runs_in_parallel(void **state)
 {
     (void)state;
@@ -671,6 +699,7 @@ int main(void)
         cmocka_unit_test(new_gil_two_cpu_threads_switch_every_interval),
         cmocka_unit_test(forced_switch_hands_over_and_requests_wait_an_interval),
         cmocka_unit_test(c_code_holding_the_gil_is_not_interruptible),
+        cmocka_unit_test(a_thread_ending_in_io_takes_the_gil_back),
         cmocka_unit_test(c_code_releasing_the_gil_runs_in_parallel),
         cmocka_unit_test(convoy_io_waits_a_whole_interval_per_completion),
         cmocka_unit_test(smaller_interval_shortens_the_convoy),

@@ -1605,6 +1605,11 @@ static void advance(struct engine *e, struct sthread *t)
             int r = role_next(e, t);
             if (r > 0)
                 continue;
+            /* returning from the last call (an I/O, a sleep, C code that
+             * released the GIL) is Python again: the thread takes the GIL
+             * back before its function returns and the thread exits */
+            if (r < 0 && !gil_model(e, GIL_NONE) && (!t->has_gil || t->io_start >= 0) && !gil_attempt(e, t))
+                return;
             if (r < 0)
                 thread_end(e, t);
             return;
@@ -2354,6 +2359,14 @@ void engine_set_max_events(struct engine *e, uint64_t max_events)
 }
 
 /* Turn raw samples into the I/O latency figures. */
+/* The 99th percentile of n > 0 values by nearest rank: the smallest value
+ * with at least 99% of them at or below it (0-based index into the sorted
+ * values).  With fewer than 100 values that is the largest. */
+static size_t rank99(size_t n)
+{
+    return (n / 100) * 99 + ((n % 100) * 99 + 99) / 100 - 1;
+}
+
 static void finish_stats(struct engine *e)
 {
     struct sim_stats *s = &e->st;
@@ -2368,7 +2381,7 @@ static void finish_stats(struct engine *e)
         s->io_max_ns = max;
         /* p99 first: selecting it leaves everything below it in front,
          * where p50 is then selected */
-        size_t k99 = (size_t)((double)(e->nio - 1) * 0.99), k50 = (e->nio - 1) / 2;
+        size_t k99 = rank99(e->nio), k50 = (e->nio - 1) / 2;
         s->io_p99_ns = gv_select(e->io_lat, e->nio, k99);
         s->io_p50_ns = gv_select(e->io_lat, k99 + 1, k50);
     }
@@ -2405,7 +2418,7 @@ static void finish_stats(struct engine *e)
             }
             ls->lag_mean_ns = (gv_ns)(sum / (__int128)L->nlag);
             ls->lag_max_ns = max;
-            ls->lag_p99_ns = gv_select(L->lags, L->nlag, (size_t)((double)(L->nlag - 1) * 0.99));
+            ls->lag_p99_ns = gv_select(L->lags, L->nlag, rank99(L->nlag));
         }
         ls->executor_threads = L->exec_started;
         gv_ns life = 0;
