@@ -568,6 +568,25 @@ static void event_cap_stops_the_run(void **state)
     run_free(&r);
 }
 
+/* 10^9 items of 1000 GB at a day per MB: pickling them takes longer than
+ * int64 nanoseconds can say.  It must take "forever" (past the horizon), not
+ * a wrapped-around time after which the workers start. */
+static void huge_pickle_cost_never_ends_instead_of_wrapping(void **state)
+{
+    (void)state;
+    struct run r;
+    run_scene(&r, "horizon 1s\npickle_per_mb 86400s\npool p x2\n"
+                  "thread a:\n    map p 1000000000 send 1000GB:\n        cpu 1ms\n");
+    assert_int_equal(r.rc, 0);
+    assert_true(r.st->horizon_hit);
+    assert_int_equal(r.st->wall_ns, GV_NS_PER_S);
+    /* the caller pickled the whole second; no worker ever got an item */
+    int a = thread_index(&r, "a");
+    assert_true(r.st->threads[a].python_ns > GV_NS_PER_S - MS);
+    assert_true(r.st->events < 100);
+    run_free(&r);
+}
+
 static void engine_on_its_own_thread_publishes_a_finished_timeline(void **state)
 {
     (void)state;
@@ -635,6 +654,7 @@ int main(void)
         cmocka_unit_test(seek_equals_replay_on_a_real_run),
         cmocka_unit_test(horizon_stops_a_scene_that_never_ends),
         cmocka_unit_test(event_cap_stops_the_run),
+        cmocka_unit_test(huge_pickle_cost_never_ends_instead_of_wrapping),
         cmocka_unit_test(engine_on_its_own_thread_publishes_a_finished_timeline),
         cmocka_unit_test(cancel_stops_a_running_engine),
     };

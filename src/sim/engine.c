@@ -1398,10 +1398,14 @@ static bool worker_next(struct engine *e, struct sthread *w)
     return true;
 }
 
-/* Bytes -> the time to pickle, pipe and unpickle them. */
-static gv_ns pickle_time(const struct engine *e, int64_t bytes)
+/* `count` items of `bytes` each -> the time to pickle, pipe and unpickle
+ * them.  Up to 10^9 items of 1000 GB at a day per MB is far beyond int64
+ * nanoseconds: the product is taken in 128 bits and capped at two days,
+ * longer than any horizon, so such a step simply never ends. */
+static gv_ns pickle_time(const struct engine *e, int64_t bytes, int64_t count)
 {
-    return (gv_ns)((__int128)bytes * e->set->pickle_per_mb / 1000000);
+    __int128 t = (__int128)bytes * count * e->set->pickle_per_mb / 1000000;
+    return t > 2 * GV_NS_MAX ? 2 * GV_NS_MAX : (gv_ns)t;
 }
 
 /* A made-up `cpu` step (sub = 1 marks it: it is overhead, not the scene's
@@ -1434,19 +1438,19 @@ static void map_begin(struct engine *e, struct sthread *t, const struct scene_st
     /* a worker's program: unpickle the arguments, the body, pickle the result */
     m->nprog = s->body + 2;
     m->prog = arena_alloc(e, (size_t)m->nprog * sizeof *m->prog);
-    m->prog[0] = cpu_step(pickle_time(e, s->send));
+    m->prog[0] = cpu_step(pickle_time(e, s->send, 1));
     memcpy(m->prog + 1, s + 1, (size_t)s->body * sizeof *s);
-    m->prog[m->nprog - 1] = cpu_step(pickle_time(e, s->recv));
+    m->prog[m->nprog - 1] = cpu_step(pickle_time(e, s->recv, 1));
     P->map = m;
     struct scene_step *caller = arena_alloc(e, 4 * sizeof *caller);
-    caller[0] = cpu_step(pickle_time(e, s->send * s->count));
+    caller[0] = cpu_step(pickle_time(e, s->send, s->count));
     caller[1] = cpu_step(0);
     caller[1].op = OPX_MAP_DISPATCH;
     caller[1].ref = s->ref;
     caller[2] = cpu_step(0);
     caller[2].op = OPX_MAP_WAIT;
     caller[2].ref = s->ref;
-    caller[3] = cpu_step(pickle_time(e, s->recv * s->count));
+    caller[3] = cpu_step(pickle_time(e, s->recv, s->count));
     exec_init(e, &t->sub, caller, 4);
     t->sub_ret = t->x; /* its pc is already past the map step and its body */
     t->x = &t->sub;
