@@ -587,6 +587,20 @@ static void huge_pickle_cost_never_ends_instead_of_wrapping(void **state)
     run_free(&r);
 }
 
+/* Thread.join() before Thread.start() raises RuntimeError in Python; it is
+ * a scene error, not a deadlock that waits for a start that never comes. */
+static void join_before_start_is_an_error(void **state)
+{
+    (void)state;
+    struct run r;
+    run_scene(&r, "main:\n    join worker\n    start worker\nthread worker:\n    cpu 1ms\n");
+    assert_int_equal(r.rc, -1);
+    assert_false(r.st->deadlock);
+    assert_string_equal(r.err, "test.scene:2:5: error: thread 'main' joins thread 'worker' before it is "
+                               "started (Python raises RuntimeError)");
+    run_free(&r);
+}
+
 static void engine_on_its_own_thread_publishes_a_finished_timeline(void **state)
 {
     (void)state;
@@ -655,6 +669,7 @@ int main(void)
         cmocka_unit_test(horizon_stops_a_scene_that_never_ends),
         cmocka_unit_test(event_cap_stops_the_run),
         cmocka_unit_test(huge_pickle_cost_never_ends_instead_of_wrapping),
+        cmocka_unit_test(join_before_start_is_an_error),
         cmocka_unit_test(engine_on_its_own_thread_publishes_a_finished_timeline),
         cmocka_unit_test(cancel_stops_a_running_engine),
     };

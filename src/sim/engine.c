@@ -1790,8 +1790,14 @@ static void advance(struct engine *e, struct sthread *t)
             int32_t first, count;
             group_range(e, t, s->ref, &first, &count);
             bool all = true;
-            for (int32_t i = 0; i < count; i++)
+            for (int32_t i = 0; i < count; i++) {
+                if (!e->th[first + i].started) {
+                    fail(e, s, "thread '%s' joins thread '%s' before it is started (Python raises RuntimeError)",
+                         e->st.threads[t->id].name, e->st.threads[first + i].name);
+                    return;
+                }
                 all &= e->th[first + i].done;
+            }
             t->x->pc++;
             if (all)
                 continue;
