@@ -132,7 +132,7 @@ int gv_parse_duration(const char *s, size_t len, gv_ns *out, const char **why)
         mult = 60 * GV_NS_PER_S;
     else {
         *why = ulen == 0 ? "a duration needs a unit (ns, us, ms, s)"
-                         : "unknown time unit (use ns, us, ms, s)";
+                         : "unknown time unit (use ns, us, ms, s or min)";
         return -1;
     }
     if (whole > GV_NS_MAX / mult) {

@@ -611,10 +611,10 @@ static void test_scene_set(void **state)
     set_err(s, "python=4.2", "unknown Python version '4.2' (use 2.7, 3.2 ... 3.14, 3.13t)");
     set_err(s, "switch_interval=0ms", "switch_interval must be positive");
     set_err(s, "switch_interval=5", "a duration needs a unit (ns, us, ms, s)");
-    set_err(s, "switch_interval=5 ms", "unknown time unit (use ns, us, ms, s)");
+    set_err(s, "switch_interval=5 ms", "unknown time unit (use ns, us, ms, s or min)");
     set_err(s, "switch_interval=-5ms", "a duration cannot be negative");
     set_err(s, "switch_interval=fast", "expected a duration like 5ms");
-    set_err(s, "horizon=2d", "unknown time unit (use ns, us, ms, s)");
+    set_err(s, "horizon=2d", "unknown time unit (use ns, us, ms, s or min)");
     set_err(s, "horizon=1000000000000000000000000s", "duration is too large (at most 1 day)");
     set_err(s, "horizon=0s", "horizon must be positive");
     set_err(s, "bytecode=0ns", "bytecode must be positive");
@@ -976,7 +976,7 @@ static void test_async_allowed(void **state)
     assert_int_equal(s->set.pickle_per_mb, 2500 * GV_NS_PER_US);
     set_err(s, "spawn_cost=5", "a duration needs a unit (ns, us, ms, s)");
     set_err(s, "fork_cost=-1ms", "a duration cannot be negative");
-    set_err(s, "pickle_per_mb=2days", "unknown time unit (use ns, us, ms, s)");
+    set_err(s, "pickle_per_mb=2days", "unknown time unit (use ns, us, ms, s or min)");
     set_err(s, "pickle_per_mb=", "expected a value after 'pickle_per_mb='");
     set_err(s, "executor=4", "unknown setting 'executor' (known: cores, gil, python, "
             "switch_interval, check_interval, bytecode, checkpoint, timeslice, "
@@ -1022,7 +1022,8 @@ static void test_diags_print(void **state)
     f = open_memstream(&out, &len);
     scene_diags_print(&d, f);
     fclose(f);
-    assert_string_equal(out, "<scene>: error: the scene has no threads\n");
+    assert_string_equal(out, "<scene>: error: the scene is empty: it needs at least one 'thread NAME:' or 'main:' "
+                             "block\n");
     free(out);
     scene_diags_free(&d);
 
@@ -1144,7 +1145,7 @@ static void test_error_case(void **state)
     X(duration_no_unit, "thread a:\n    cpu 2 seconds\n", 2, 9,                            \
       "a duration needs a unit (ns, us, ms, s)", 1)                                        \
     X(duration_bad_unit, "thread a:\n    cpu 2h\n", 2, 9,                                  \
-      "unknown time unit (use ns, us, ms, s)", 1)                                          \
+      "unknown time unit (use ns, us, ms, s or min)", 1)                                          \
     X(duration_too_large, "thread a:\n    cpu 100000000s\n", 2, 9,                         \
       "duration is too large (at most 1 day)", 1)                                          \
     X(duration_huge, "thread a:\n    io 1000000000000000000000000000000ns\n", 2, 8,        \
@@ -1513,9 +1514,18 @@ static void test_error_case(void **state)
     X(fork_cost_negative, "fork_cost -1ms\n" T, 1, 11, "a duration cannot be negative", 1) \
     X(pickle_no_unit, "pickle_per_mb 1\n" T, 1, 15,                                        \
       "a duration needs a unit (ns, us, ms, s)", 1)                                        \
-    X(no_threads, "cores 2\nlock m\n", 0, 0, "the scene has no threads", 1)                \
-    X(empty_text, "", 0, 0, "the scene has no threads", 1)                                 \
-    X(comments_only, "# nothing\n\n   \n", 0, 0, "the scene has no threads", 1)
+    X(no_threads, "cores 2\nlock m\n", 0, 0,                                               \
+      "the scene has no threads: add a 'thread NAME:' or 'main:' block", 1)                 \
+    X(empty_text, "", 0, 0,                                                                \
+      "the scene is empty: it needs at least one 'thread NAME:' or 'main:' block", 1)       \
+    X(comments_only, "# nothing\n\n   \n", 0, 0,                                           \
+      "the scene is empty: it needs at least one 'thread NAME:' or 'main:' block", 1)       \
+    X(lone_cr, "thread a:\r    cpu 1ms\r", 1, 10,                                            \
+      "a carriage return (\\r) inside a line: save the file with \\n or \\r\\n line endings", 1) \
+    X(bom_inside, "thread a:\n    cpu 1ms \xef\xbb\xbf\"x\"\n", 2, 13,                          \
+      "a byte-order mark (U+FEFF) is allowed only at the start of the file", 1)             \
+    X(pool_too_big_no_cascade, "pool p x257\nthread a:\n    map p 4:\n        cpu 1ms\n", 1, 8, \
+      "too many processes: 257 (at most 256)", 1)
 
 #define DEFINE_CASE(id, txt, l, c, m, cnt) \
     static struct err_case case_##id = { txt, sizeof(txt) - 1, l, c, m, cnt };
