@@ -601,6 +601,25 @@ static void join_before_start_is_an_error(void **state)
     run_free(&r);
 }
 
+/* The timeline's memory limit stops a run cleanly: no error, the flag set,
+ * the memory under the limit, the simulated time where it stopped. */
+static void memory_limit_stops_the_run(void **state)
+{
+    (void)state;
+    struct run r;
+    prepare_scene(&r, "thread a x2:\n    repeat 1000000:\n        cpu 1us\n        io 1us\n", NULL);
+    timeline_set_max_bytes(r.tl, (size_t)4 << 20);
+    assert_int_equal(engine_run(r.e, r.err, sizeof r.err), 0);
+    assert_true(r.st->mem_cap_hit);
+    assert_false(r.st->horizon_hit);
+    assert_false(r.st->event_cap_hit);
+    assert_true(timeline_done(r.tl));
+    assert_true(timeline_bytes(r.tl) <= (size_t)4 << 20);
+    assert_true(timeline_count(r.tl) >= TL_CHUNK_RECS);
+    assert_true(r.st->wall_ns > 0 && r.st->wall_ns < 2 * GV_NS_PER_S);
+    run_free(&r);
+}
+
 static void engine_on_its_own_thread_publishes_a_finished_timeline(void **state)
 {
     (void)state;
@@ -670,6 +689,7 @@ int main(void)
         cmocka_unit_test(event_cap_stops_the_run),
         cmocka_unit_test(huge_pickle_cost_never_ends_instead_of_wrapping),
         cmocka_unit_test(join_before_start_is_an_error),
+        cmocka_unit_test(memory_limit_stops_the_run),
         cmocka_unit_test(engine_on_its_own_thread_publishes_a_finished_timeline),
         cmocka_unit_test(cancel_stops_a_running_engine),
     };

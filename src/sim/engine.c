@@ -2589,6 +2589,10 @@ int engine_run(struct engine *e, char *err, size_t errsize)
         snprintf(err, errsize, "%s", e->err);
         return -1;
     }
+    if (e->tl_full && timeline_mem_full(e->tl)) {
+        e->st.mem_cap_hit = 1;  /* a resource cap, like max_events: not an error */
+        return 0;
+    }
     if (e->tl_full) {
         snprintf(err, errsize, "%s: the timeline is full (%llu records): raise the limit or shorten the scene",
                  sc->file ? sc->file : "scene", (unsigned long long)timeline_count(e->tl));

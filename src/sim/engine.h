@@ -95,6 +95,7 @@ struct sim_stats {
     char deadlock_desc[256]; /* "T1 waits for lock a held by T2; ..." */
     int horizon_hit;         /* stopped at the horizon with work left */
     int event_cap_hit;       /* stopped by the event cap */
+    int mem_cap_hit;         /* stopped by the timeline's memory limit (timeline_set_max_bytes) */
 };
 
 struct engine;
@@ -106,7 +107,8 @@ struct engine *engine_new(const struct scene *sc, struct timeline *tl,
 void engine_free(struct engine *e);
 void engine_set_max_events(struct engine *e, uint64_t max_events);
 
-/* Run to the end (all threads done, deadlock, horizon or event cap).
+/* Run to the end (all threads done, deadlock, horizon, event cap or the
+ * timeline's memory limit).
  * Publishes the timeline regularly and finishes it.  Returns 0, or -1 on a
  * runtime error in the scene (e.g. releasing a lock one does not hold), with
  * "file:line:col: message" in err. */
