@@ -620,6 +620,24 @@ static void memory_limit_stops_the_run(void **state)
     run_free(&r);
 }
 
+/* A thread stuck forever is described with the names that explain it: the
+ * lock and the thread that ended holding it, the thread joined, the queue. */
+static void stuck_threads_are_described_by_name(void **state)
+{
+    (void)state;
+    struct run r;
+    run_scene(&r, "lock m\nthread a:\n    acquire m\n    cpu 1ms\n"
+                  "thread b:\n    sleep 1ms\n    acquire m\n    release m\n");
+    assert_int_equal(r.rc, 0);
+    assert_true(r.st->deadlock);
+    assert_string_equal(r.st->deadlock_desc, "'b' waits for lock 'm', held by 'a', which ended without releasing it");
+    run_free(&r);
+    run_scene(&r, "queue q\nmain:\n    start worker\n    join worker\nthread worker:\n    get q\n");
+    assert_true(r.st->deadlock);
+    assert_string_equal(r.st->deadlock_desc, "'main' waits for 'worker' to end; 'worker' waits for an item from queue 'q'");
+    run_free(&r);
+}
+
 static void engine_on_its_own_thread_publishes_a_finished_timeline(void **state)
 {
     (void)state;
@@ -690,6 +708,7 @@ int main(void)
         cmocka_unit_test(huge_pickle_cost_never_ends_instead_of_wrapping),
         cmocka_unit_test(join_before_start_is_an_error),
         cmocka_unit_test(memory_limit_stops_the_run),
+        cmocka_unit_test(stuck_threads_are_described_by_name),
         cmocka_unit_test(engine_on_its_own_thread_publishes_a_finished_timeline),
         cmocka_unit_test(cancel_stops_a_running_engine),
     };

@@ -2479,6 +2479,21 @@ static void describe_stuck(struct engine *e)
                          : t->wait == W_SELECT ? "events in select() (a task awaits something that never comes)"
                          : t->wait == W_QUEUE ? (t->queue_put ? "room in a queue" : "an item from a queue")
                          : t->wait == W_MAP ? "a pool" : "the GIL";
+        char named[160]; /* the same, with the names when the state's argument gives them */
+        if (t->wait == W_LOCK && t->arg >= 0 && t->arg < e->sc->nlocks) {
+            int32_t o = e->locks[t->arg].owner;
+            snprintf(named, sizeof named, "lock '%s'%s%s%s%s", e->sc->locks[t->arg].name,
+                     o >= 0 ? ", held by '" : "", o >= 0 ? s->threads[o].name : "", o >= 0 ? "'" : "",
+                     o >= 0 && e->th[o].done ? ", which ended without releasing it" : "");
+            what = named;
+        } else if (t->wait == W_JOIN && t->arg >= 0 && t->arg < e->nth) {
+            snprintf(named, sizeof named, "'%s' to end", s->threads[t->arg].name);
+            what = named;
+        } else if (t->wait == W_QUEUE && t->arg >= 0 && t->arg < e->sc->nqueues) {
+            snprintf(named, sizeof named, "%s queue '%s'", t->queue_put ? "room in" : "an item from",
+                     e->sc->queues[t->arg].name);
+            what = named;
+        }
         int w = snprintf(s->deadlock_desc + n, sizeof s->deadlock_desc - n, "%s'%s' waits for %s",
                          n ? "; " : "", s->threads[i].name, what);
         if (w < 0)
