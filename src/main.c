@@ -664,15 +664,24 @@ static int run_command(int argc, char **argv)
         return cmd_headless(argc - 2, argv + 2, "export");
     if (strcmp(cmd, "play") == 0)
         return cmd_play(argc - 2, argv + 2);
-    /* `gilviz [OPTIONS] SCENE` is play; an unknown option is reported there */
+    /* `gilviz [OPTIONS] SCENE` is play; an unknown option is reported there.
+     * A first word that is neither a scene nor an option, with more words
+     * after it, is most likely a misspelt command. */
+    char path[PATH_MAX + 64];
+    if (argc > 2 && cmd[0] != '-' && !looks_like_path(cmd) && find_builtin(cmd, path, sizeof path) != 0)
+        usage_error("'%s' is neither a command (play, check, report, log, frame, render, export, list) "
+                    "nor a scene (see 'gilviz list')", cmd);
     return cmd_play(argc - 1, argv + 1);
 }
 
 int main(int argc, char **argv)
 {
     int rc = run_command(argc, argv);
-    /* every command's output must have reached its destination */
+    /* every command's output must have reached its destination (said once:
+     * a command that failed has already explained why) */
     if (fflush(stdout) != 0 || ferror(stdout)) {
+        if (rc != 0)
+            return rc;
         fprintf(stderr, "gilviz: writing the output failed: %s\n", strerror(errno ? errno : EIO));
         return EX_IOERR;
     }
