@@ -382,7 +382,8 @@ static void parse_run_opts(int argc, char **argv, struct run_opts *o, const char
                 o->max_memory = SIZE_MAX;
         } else if (strcmp(a, "--horizon") == 0 || strncmp(a, "--horizon=", 10) == 0) {
             const char *v = a[9] == '=' ? a + 10 : (i + 1 < argc ? argv[++i] : NULL);
-            time_arg("--horizon", v);  /* exits 64 unless it is a time */
+            if (time_arg("--horizon", v) <= 0)  /* exits 64 unless it is a time */
+                usage_error("--horizon must be positive, not '%s'", v);
             if (o->nsets == (int)(sizeof o->sets / sizeof o->sets[0]))
                 usage_error("%s", "too many --set options");
             snprintf(o->horizon_set, sizeof o->horizon_set, "horizon=%.80s", v);

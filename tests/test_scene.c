@@ -1534,6 +1534,48 @@ ERROR_CASES(DEFINE_CASE)
 #define RUN_CASE(id, txt, l, c, m, cnt) \
     { .name = "error_" #id, .test_func = test_error_case, .initial_state = &case_##id },
 
+/* The option parsers of util: memory sizes (--max-memory) and durations
+ * written back in a form the duration parser reads (--horizon hints). */
+static void test_util_sizes_and_duration_args(void **state)
+{
+    (void)state;
+    static const struct { const char *in; uint64_t want; } good[] = {
+        { "0", 0 }, { "4096", 4096 }, { "12B", 12 }, { "512K", 512u << 10 }, { "4M", 4u << 20 },
+        { "4MiB", 4u << 20 }, { "2G", UINT64_C(2) << 30 }, { "2GiB", UINT64_C(2) << 30 },
+        { "1T", UINT64_C(1) << 40 }, { "16777215T", UINT64_C(16777215) << 40 },
+    };
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        uint64_t v = 1;
+        const char *why = NULL;
+        assert_int_equal(gv_parse_bytes(good[i].in, &v, &why), 0);
+        assert_true(v == good[i].want);
+    }
+    static const char *const bad[] = { "", "M", "4MB", "4m", "1.5G", "-4M", " 4M", "4M ", "4 M",
+                                       "16777216T", "99999999999999999999", "4X" };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        uint64_t v = 7;
+        const char *why = NULL;
+        assert_int_equal(gv_parse_bytes(bad[i], &v, &why), -1);
+        assert_non_null(why);
+        assert_true(v == 7);
+    }
+    char buf[32];
+    assert_string_equal(gv_fmt_bytes(UINT64_C(2) << 30, buf, sizeof buf), "2 GiB");
+    assert_string_equal(gv_fmt_bytes(UINT64_C(3) << 29, buf, sizeof buf), "1.5 GiB");
+    assert_string_equal(gv_fmt_bytes(4u << 20, buf, sizeof buf), "4 MiB");
+    assert_string_equal(gv_fmt_bytes(300, buf, sizeof buf), "300 B");
+    static const gv_ns durs[] = { 1, 999, 1500 * GV_NS_PER_US, 20 * 60 * GV_NS_PER_S, 90 * GV_NS_PER_S,
+                                  GV_NS_MAX, 100 * GV_NS_PER_MS, 1234567 };
+    static const char *const want[] = { "1ns", "999ns", "1500us", "20min", "90s", "1440min", "100ms", "1234567ns" };
+    for (size_t i = 0; i < sizeof durs / sizeof durs[0]; i++) {
+        gv_ns back = -1;
+        const char *why;
+        assert_string_equal(gv_fmt_duration_arg(durs[i], buf, sizeof buf), want[i]);
+        assert_int_equal(gv_parse_duration(buf, strlen(buf), &back, &why), 0);
+        assert_int_equal(back, durs[i]);
+    }
+}
+
 /* ------------------------------------------------- generated error cases */
 
 /* Names longer than 64 characters. */
@@ -1907,6 +1949,7 @@ int main(void)
         cmocka_unit_test(test_python_and_gil),
         cmocka_unit_test(test_scene_set),
         cmocka_unit_test(test_diags_print),
+        cmocka_unit_test(test_util_sizes_and_duration_args),
         cmocka_unit_test(test_rich_async),
         cmocka_unit_test(test_async_allowed),
         ERROR_CASES(RUN_CASE)
