@@ -638,6 +638,34 @@ static void stuck_threads_are_described_by_name(void **state)
     run_free(&r);
 }
 
+/* Steps that take no time, repeated 10^18 times, never let simulated time
+ * pass, so neither the horizon nor the event cap (counted between events)
+ * stops them: the engine reports the loop instead of spinning forever. */
+static void a_loop_of_steps_that_take_no_time_is_an_error(void **state)
+{
+    (void)state;
+    struct run r;
+    run_scene(&r, "main:\n    start b\n    join b\n    repeat 1000000000:\n        repeat 1000000000:\n"
+                  "            join b\nthread b:\n    cpu 1ms\n");
+    assert_int_equal(r.rc, -1);
+    assert_non_null(strstr(r.err, "test.scene:6:13: error: 16777216 steps ran at "));
+    assert_non_null(strstr(r.err, "without simulated time passing"));
+    run_free(&r);
+}
+
+/* A zero-time loop that writes records stops at the memory limit at once:
+ * a full timeline ends the step loop, not only the event loop. */
+static void a_full_timeline_stops_a_zero_time_loop(void **state)
+{
+    (void)state;
+    struct run r;
+    prepare_scene(&r, "lock m\nthread a:\n    repeat 1000000000:\n        acquire m\n        release m\n", NULL);
+    timeline_set_max_bytes(r.tl, (size_t)4 << 20);
+    assert_int_equal(engine_run(r.e, r.err, sizeof r.err), 0);
+    assert_true(r.st->mem_cap_hit);
+    run_free(&r);
+}
+
 static void engine_on_its_own_thread_publishes_a_finished_timeline(void **state)
 {
     (void)state;
@@ -709,6 +737,8 @@ int main(void)
         cmocka_unit_test(join_before_start_is_an_error),
         cmocka_unit_test(memory_limit_stops_the_run),
         cmocka_unit_test(stuck_threads_are_described_by_name),
+        cmocka_unit_test(a_loop_of_steps_that_take_no_time_is_an_error),
+        cmocka_unit_test(a_full_timeline_stops_a_zero_time_loop),
         cmocka_unit_test(engine_on_its_own_thread_publishes_a_finished_timeline),
         cmocka_unit_test(cancel_stops_a_running_engine),
     };

@@ -320,6 +320,8 @@ struct engine {
     int32_t live;                  /* threads started and not done */
     struct sim_stats st;
     bool failed, tl_full;
+    gv_ns instant_at;              /* steps started at this simulated time... */
+    uint32_t instant_steps;        /* ...so far: see ENGINE_MAX_INSTANT_STEPS */
     atomic_bool cancel;            /* set by engine_cancel from another thread */
     char err[512];
 };
@@ -1599,7 +1601,7 @@ static void advance(struct engine *e, struct sthread *t)
 {
     struct sproc *p = proc_of(e, t);
     for (;;) {
-        if (e->failed)
+        if (e->failed || e->tl_full)
             return;
         if (t->os_left > 0) {
             start_segment(e, t);
@@ -1649,6 +1651,18 @@ static void advance(struct engine *e, struct sthread *t)
             return;
         }
         const struct scene_step *s = next_step(t->x);
+        if (s && e->now != e->instant_at) {
+            e->instant_at = e->now;
+            e->instant_steps = 0;
+        }
+        if (s && ++e->instant_steps > ENGINE_MAX_INSTANT_STEPS) {
+            /* a repeat of steps that take no time would never let time pass */
+            char at[32];
+            fail(e, s, "%u steps ran at %s without simulated time passing: a repeat of steps that take no "
+                       "time (join, put, acquire, await sleep 0s...) would never end; give it some work (cpu 1us)",
+                 (unsigned)ENGINE_MAX_INSTANT_STEPS, gv_fmt_duration(e->now, at, sizeof at));
+            return;
+        }
         if (!s) {
             int r = role_next(e, t);
             if (r > 0)
