@@ -648,7 +648,7 @@ static void a_loop_of_steps_that_take_no_time_is_an_error(void **state)
     run_scene(&r, "main:\n    start b\n    join b\n    repeat 1000000000:\n        repeat 1000000000:\n"
                   "            join b\nthread b:\n    cpu 1ms\n");
     assert_int_equal(r.rc, -1);
-    assert_non_null(strstr(r.err, "test.scene:6:13: error: 16777216 steps ran at "));
+    assert_non_null(strstr(r.err, "test.scene:6:13: error: 4194304 steps ran at "));
     assert_non_null(strstr(r.err, "without simulated time passing"));
     run_free(&r);
 }

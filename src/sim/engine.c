@@ -1658,8 +1658,8 @@ static void advance(struct engine *e, struct sthread *t)
         if (s && ++e->instant_steps > ENGINE_MAX_INSTANT_STEPS) {
             /* a repeat of steps that take no time would never let time pass */
             char at[32];
-            fail(e, s, "%u steps ran at %s without simulated time passing: a repeat of steps that take no "
-                       "time (join, put, acquire, await sleep 0s...) would never end; give it some work (cpu 1us)",
+            fail(e, s, "%u steps ran at %s without simulated time passing: a loop of steps that take no "
+                       "time (join, put, acquire, call_soon, await sleep 0s...) would never end; give it some work (cpu 1us)",
                  (unsigned)ENGINE_MAX_INSTANT_STEPS, gv_fmt_duration(e->now, at, sizeof at));
             return;
         }

@@ -25,7 +25,7 @@
 /* Steps all threads may start at one simulated instant: past it, a loop of
  * steps that take no time (which no horizon or event cap would stop) is a
  * scene error. */
-#define ENGINE_MAX_INSTANT_STEPS (1u << 24)
+#define ENGINE_MAX_INSTANT_STEPS (1u << 22)
 
 /* Per-thread totals.  Every nanosecond of a thread's life between its start
  * and its end (or the end of the run) lands in exactly one bucket. */
