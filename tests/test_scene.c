@@ -1091,8 +1091,9 @@ static void test_error_case(void **state)
     X(unterminated_escape, "scene \"abc\\\n" T, 1, 7,                                      \
       "unterminated string (a string ends with \" on the same line)", 1)                   \
     X(unexpected_indent, "thread a:\n    cpu 1ms\n        cpu 2ms\n", 3, 9,                \
-      "unexpected indentation", 1)                                                         \
-    X(unexpected_indent_top, "  cores 2\n" T, 1, 3, "unexpected indentation", 1)           \
+      "unexpected indentation: only a line ending in ':' opens an indented block", 1)      \
+    X(unexpected_indent_top, "  cores 2\n" T, 1, 3,                                        \
+      "unexpected indentation: a top-level statement starts in column 1", 1)               \
     X(inconsistent_indent, "thread a:\n    cpu 1ms\n  cpu 2ms\n", 3, 3,                    \
       "inconsistent indentation: this line does not line up with any enclosing block", 1)  \
     X(empty_block, "thread a:\ncores 2\n" T, 1, 9, "expected an indented block after ':'", 1) \

@@ -949,7 +949,9 @@ static void sc_walk(struct sc *c, int64_t parent, int64_t body, sc_fn fn, void *
         if (body < 0)
             body = ln->indent;
         if (ln->indent > body) {
-            sc_err(c, ln, (uint32_t)ln->indent + 1, "unexpected indentation");
+            sc_err(c, ln, (uint32_t)ln->indent + 1, parent < 0
+                   ? "unexpected indentation: a top-level statement starts in column 1"
+                   : "unexpected indentation: only a line ending in ':' opens an indented block");
             sc_skip_body(c, ln->indent);
         } else if (ln->indent < body) {
             sc_err(c, ln, (uint32_t)ln->indent + 1, "inconsistent indentation: this "
