@@ -55,6 +55,10 @@ static const char usage_text[] =
     "  --from T, --to T       log: only events between these times (e.g. 0, 2ms, 1.5s);\n"
     "                         render: play from T to T (default: the whole scene)\n"
     "  --max-events N         stop the simulation after N events (default 200000000)\n"
+    "  --max-memory SIZE      stop the simulation when its timeline would use more than\n"
+    "                         SIZE of memory: 512M, 2G... (default 2G, at least 4M)\n"
+    "  --horizon T            stop the simulation at simulated time T, at most 1 day\n"
+    "                         (the same as --set horizon=T; the scene's default is 10min)\n"
     "  --at T                 play, frame: the time to show first (default 0)\n"
     "  --size COLSxROWS       frame, render: the size of the frame (default 100x30)\n"
     "  --format F             frame: text (default), ansi, svg or html\n"
@@ -75,8 +79,9 @@ static const char usage_text[] =
     "\n"
     "player keys: space play/pause, arrows step, ? help, q quit (see gilviz(1))\n"
     "\n"
-    "exit status: 0 ok, 64 usage, 65 bad scene, 66 missing file, 70 internal error,\n"
-    "             73 cannot create the output file, 74 output error\n";
+    "exit status: 0 ok (also when the horizon, --max-events or --max-memory stopped the\n"
+    "             simulation: a line on stderr says so), 64 usage, 65 bad scene, 66 missing\n"
+    "             file, 70 internal error, 73 cannot create the output file, 74 output error\n";
 
 /* Print a usage error and exit 64. */
 static void __attribute__((noreturn)) usage_error(const char *fmt, const char *arg)
@@ -218,10 +223,12 @@ struct run_opts {
     gv_ns from, to;
     struct ui_opts ui;
     uint64_t max_events;
+    uint64_t max_memory;  /* bytes of timeline (records + checkpoints) */
     const char *scene;
     const char *output;   /* export, frame, render: -o FILE */
     const char *sets[64];
     int nsets;
+    char horizon_set[96];  /* --horizon T, as "horizon=T" in sets */
 };
 
 /* A time option's value ("0" needs no unit); exits 64 if it is not a time. */
@@ -309,6 +316,7 @@ static void parse_run_opts(int argc, char **argv, struct run_opts *o, const char
 {
     memset(o, 0, sizeof *o);
     o->max_events = ENGINE_DEFAULT_MAX_EVENTS;
+    o->max_memory = TL_DEFAULT_MAX_BYTES;
     o->to = GV_NS_MAX;
     ui_opts_init(&o->ui);
     int play = strcmp(cmd, "play") == 0, frame = strcmp(cmd, "frame") == 0, render = strcmp(cmd, "render") == 0;
@@ -358,6 +366,28 @@ static void parse_run_opts(int argc, char **argv, struct run_opts *o, const char
             if (errno || *end || end == v || n == 0 || v[0] == '-')
                 usage_error("--max-events: '%s' is not a positive number", v);
             o->max_events = n;
+        } else if (strcmp(a, "--max-memory") == 0 || strncmp(a, "--max-memory=", 13) == 0) {
+            const char *v = a[12] == '=' ? a + 13 : (i + 1 < argc ? argv[++i] : NULL);
+            const char *why;
+            if (!v)
+                usage_error("%s", "--max-memory needs a size like 512M or 2G");
+            if (gv_parse_bytes(v, &o->max_memory, &why) != 0) {
+                fprintf(stderr, "gilviz: --max-memory: bad size '%s': %s\n", v, why);
+                fputs("Try 'gilviz --help'.\n", stderr);
+                exit(EX_USAGE);
+            }
+            if (o->max_memory < (UINT64_C(4) << 20))
+                usage_error("--max-memory: '%s' is too small (at least 4M)", v);
+            if (o->max_memory > SIZE_MAX)
+                o->max_memory = SIZE_MAX;
+        } else if (strcmp(a, "--horizon") == 0 || strncmp(a, "--horizon=", 10) == 0) {
+            const char *v = a[9] == '=' ? a + 10 : (i + 1 < argc ? argv[++i] : NULL);
+            if (time_arg("--horizon", v) <= 0)  /* exits 64 unless it is a time */
+                usage_error("--horizon must be positive, not '%s'", v);
+            if (o->nsets == (int)(sizeof o->sets / sizeof o->sets[0]))
+                usage_error("%s", "too many --set options");
+            snprintf(o->horizon_set, sizeof o->horizon_set, "horizon=%.80s", v);
+            o->sets[o->nsets++] = o->horizon_set;
         } else if (a[0] == '-' && a[1]) {
             usage_error("unknown option '%s'", a);
         } else if (!o->scene) {
@@ -390,6 +420,7 @@ static int simulate(const struct run_opts *o, struct scene **psc, struct timelin
         }
     }
     struct timeline *tl = timeline_new();
+    timeline_set_max_bytes(tl, (size_t)o->max_memory);
     char err[512];
     struct engine *e = engine_new(sc, tl, err, sizeof err);
     if (!e) {
@@ -410,6 +441,33 @@ static int simulate(const struct run_opts *o, struct scene **psc, struct timelin
     return 0;
 }
 
+/* Say on stderr why a simulation stopped before every thread ended, if a
+ * limit stopped it: the horizon, --max-events or --max-memory.  The
+ * output covers what was simulated; the exit status stays 0. */
+static void stop_note(const struct scene *sc, const struct sim_stats *st, const struct timeline *tl,
+                      uint64_t max_memory)
+{
+    char t[32], h[32], m[32];
+    gv_fmt_duration(st->wall_ns, t, sizeof t);
+    if (st->horizon_hit) {
+        gv_ns horizon = sc->set.horizon;
+        if (horizon >= GV_NS_MAX)
+            fprintf(stderr, "gilviz: stopped at the horizon, %s of simulated time, with work left "
+                            "(1 day is the longest horizon)\n", t);
+        else
+            fprintf(stderr, "gilviz: stopped at the horizon, %s of simulated time, with work left; "
+                            "raise it with --horizon %s\n", t,
+                    gv_fmt_duration_arg(horizon < GV_NS_MAX / 2 ? 2 * horizon : GV_NS_MAX, h, sizeof h));
+    }
+    if (st->event_cap_hit)
+        fprintf(stderr, "gilviz: stopped after %" PRIu64 " events, at %s of simulated time; "
+                        "raise --max-events to go on\n", st->events, t);
+    if (st->mem_cap_hit)
+        fprintf(stderr, "gilviz: stopped at %s of simulated time: the timeline reached --max-memory "
+                        "(%s, %" PRIu64 " records); raise it to go on\n",
+                t, gv_fmt_bytes(max_memory, m, sizeof m), timeline_count(tl));
+}
+
 /* The output of a headless command, once the simulation has run. */
 static int emit(const char *cmd, struct run_opts *o, struct scene *sc, struct timeline *tl, struct engine *e)
 {
@@ -423,8 +481,7 @@ static int emit(const char *cmd, struct run_opts *o, struct scene *sc, struct ti
             report_json(stdout, sc, st);
         else
             report_text(stdout, sc, st);
-        if (st->event_cap_hit)
-            fprintf(stderr, "gilviz: stopped after %" PRIu64 " events; raise --max-events to go on\n", st->events);
+        stop_note(sc, st, tl, o->max_memory);
         return 0;
     }
     if (strcmp(cmd, "export") == 0) {
@@ -449,6 +506,8 @@ static int emit(const char *cmd, struct run_opts *o, struct scene *sc, struct ti
     }
     if (rc != 0)
         fprintf(stderr, "gilviz: %s\n", err);
+    else
+        stop_note(sc, engine_stats(e), tl, o->max_memory);
     return rc;
 }
 
@@ -493,6 +552,7 @@ static int cmd_play(int argc, char **argv)
         return EX_USAGE;
     }
     struct timeline *tl = timeline_new();
+    timeline_set_max_bytes(tl, (size_t)o.max_memory);
     char err[512];
     struct engine *e = engine_new(sc, tl, err, sizeof err);
     if (!e) {
@@ -503,6 +563,8 @@ static int cmd_play(int argc, char **argv)
     }
     engine_set_max_events(e, o.max_events);
     int rc = ui_play(sc, e, tl, &o.ui);
+    if (rc == 0 && timeline_done(tl))
+        stop_note(sc, engine_stats(e), tl, o.max_memory);
     engine_free(e);
     timeline_free(tl);
     scene_free(sc);
@@ -603,15 +665,24 @@ static int run_command(int argc, char **argv)
         return cmd_headless(argc - 2, argv + 2, "export");
     if (strcmp(cmd, "play") == 0)
         return cmd_play(argc - 2, argv + 2);
-    /* `gilviz [OPTIONS] SCENE` is play; an unknown option is reported there */
+    /* `gilviz [OPTIONS] SCENE` is play; an unknown option is reported there.
+     * A first word that is neither a scene nor an option, with more words
+     * after it, is most likely a misspelt command. */
+    char path[PATH_MAX + 64];
+    if (argc > 2 && cmd[0] != '-' && !looks_like_path(cmd) && find_builtin(cmd, path, sizeof path) != 0)
+        usage_error("'%s' is neither a command (play, check, report, log, frame, render, export, list) "
+                    "nor a scene (see 'gilviz list')", cmd);
     return cmd_play(argc - 1, argv + 1);
 }
 
 int main(int argc, char **argv)
 {
     int rc = run_command(argc, argv);
-    /* every command's output must have reached its destination */
+    /* every command's output must have reached its destination (said once:
+     * a command that failed has already explained why) */
     if (fflush(stdout) != 0 || ferror(stdout)) {
+        if (rc != 0)
+            return rc;
         fprintf(stderr, "gilviz: writing the output failed: %s\n", strerror(errno ? errno : EIO));
         return EX_IOERR;
     }

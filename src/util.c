@@ -145,7 +145,7 @@ int gv_parse_duration(const char *s, size_t len, gv_ns *out, const char **why)
         mult = 60 * GV_NS_PER_S;
     else {
         *why = ulen == 0 ? "a duration needs a unit (ns, us, ms, s)"
-                         : "unknown time unit (use ns, us, ms, s)";
+                         : "unknown time unit (use ns, us, ms, s or min)";
         return -1;
     }
     if (whole > GV_NS_MAX / mult) {
@@ -200,6 +200,64 @@ char *gv_fmt_duration(gv_ns ns, char *buf, size_t size)
             e = dot;
         memmove(e, sp, strlen(sp) + 1);
     }
+    return buf;
+}
+
+int gv_parse_bytes(const char *s, uint64_t *out, const char **why)
+{
+    static const char *const suffix[][2] = { { "", "B" }, { "K", "KiB" }, { "M", "MiB" },
+                                             { "G", "GiB" }, { "T", "TiB" } };
+    uint64_t v = 0;
+    size_t i = 0;
+    *why = "expected a size like 512M or 2G";
+    if (!s || s[0] < '0' || s[0] > '9')
+        return -1;
+    for (; s[i] >= '0' && s[i] <= '9'; i++) {
+        if (v > (UINT64_MAX - 9) / 10) {
+            *why = "size is too large";
+            return -1;
+        }
+        v = v * 10 + (uint64_t)(s[i] - '0');
+    }
+    for (int k = 0; k < 5; k++) {
+        if (strcmp(s + i, suffix[k][0]) != 0 && strcmp(s + i, suffix[k][1]) != 0)
+            continue;
+        if (v > UINT64_MAX >> (10 * k)) {
+            *why = "size is too large";
+            return -1;
+        }
+        *out = v << (10 * k);
+        return 0;
+    }
+    *why = "unknown size unit (use K, M, G or T: 1M = 1024K)";
+    return -1;
+}
+
+char *gv_fmt_bytes(uint64_t bytes, char *buf, size_t size)
+{
+    static const char *const unit[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+    int k = 0;
+    while (k < 4 && bytes >= (UINT64_C(1024) << (10 * k)))
+        k++;
+    uint64_t div = UINT64_C(1) << (10 * k);
+    if (bytes % div == 0)
+        snprintf(buf, size, "%" PRIu64 " %s", bytes / div, unit[k]);
+    else
+        snprintf(buf, size, "%.1f %s", (double)bytes / (double)div, unit[k]);
+    return buf;
+}
+
+char *gv_fmt_duration_arg(gv_ns ns, char *buf, size_t size)
+{
+    static const struct { gv_ns div; const char *unit; } units[] = {
+        { 60 * GV_NS_PER_S, "min" }, { GV_NS_PER_S, "s" }, { GV_NS_PER_MS, "ms" }, { GV_NS_PER_US, "us" },
+    };
+    for (size_t k = 0; k < 4; k++)
+        if (ns != 0 && ns % units[k].div == 0) {
+            snprintf(buf, size, "%" PRId64 "%s", ns / units[k].div, units[k].unit);
+            return buf;
+        }
+    snprintf(buf, size, "%" PRId64 "ns", ns);
     return buf;
 }
 

@@ -47,6 +47,18 @@ void gv_fatal(int code, const char *fmt, ...)
  * Returns 0 and stores nanoseconds, or -1 with a static reason in *why. */
 int gv_parse_duration(const char *s, size_t len, gv_ns *out, const char **why);
 
+/* Parse an amount of memory for an option: a whole number of bytes with an
+ * optional binary suffix K, M, G or T (also KiB, MiB, GiB, TiB; 1M = 1024K),
+ * e.g. "512M", "2G".  Returns 0, or -1 with a static reason in *why. */
+int gv_parse_bytes(const char *s, uint64_t *out, const char **why);
+
+/* Format bytes for people: "512 MiB", "2 GiB", "1.5 GiB", "300 B". */
+char *gv_fmt_bytes(uint64_t bytes, char *buf, size_t size);
+
+/* Format a duration so that gv_parse_duration reads it back exactly, in
+ * the largest unit that divides it: "20min", "90s", "1500us". */
+char *gv_fmt_duration_arg(gv_ns ns, char *buf, size_t size);
+
 /* Format a duration for people: "5 ms", "1.25 s", "340 ns" (at most 4
  * significant digits).  Returns buf. */
 char *gv_fmt_duration(gv_ns ns, char *buf, size_t size);

@@ -650,6 +650,104 @@ static void event_cap_stops_the_run(void **state)
     run_free(&r);
 }
 
+/* 10^9 items of 1000 GB at a day per MB: pickling them takes longer than
+ * int64 nanoseconds can say.  It must take "forever" (past the horizon), not
+ * a wrapped-around time after which the workers start. */
+static void huge_pickle_cost_never_ends_instead_of_wrapping(void **state)
+{
+    (void)state;
+    struct run r;
+    run_scene(&r, "horizon 1s\npickle_per_mb 86400s\npool p x2\n"
+                  "thread a:\n    map p 1000000000 send 1000GB:\n        cpu 1ms\n");
+    assert_int_equal(r.rc, 0);
+    assert_true(r.st->horizon_hit);
+    assert_int_equal(r.st->wall_ns, GV_NS_PER_S);
+    /* the caller pickled the whole second; no worker ever got an item */
+    int a = thread_index(&r, "a");
+    assert_true(r.st->threads[a].python_ns > GV_NS_PER_S - MS);
+    assert_true(r.st->events < 100);
+    run_free(&r);
+}
+
+/* Thread.join() before Thread.start() raises RuntimeError in Python; it is
+ * a scene error, not a deadlock that waits for a start that never comes. */
+static void join_before_start_is_an_error(void **state)
+{
+    (void)state;
+    struct run r;
+    run_scene(&r, "main:\n    join worker\n    start worker\nthread worker:\n    cpu 1ms\n");
+    assert_int_equal(r.rc, -1);
+    assert_false(r.st->deadlock);
+    assert_string_equal(r.err, "test.scene:2:5: error: thread 'main' joins thread 'worker' before it is "
+                               "started (Python raises RuntimeError)");
+    run_free(&r);
+}
+
+/* The timeline's memory limit stops a run cleanly: no error, the flag set,
+ * the memory under the limit, the simulated time where it stopped. */
+static void memory_limit_stops_the_run(void **state)
+{
+    (void)state;
+    struct run r;
+    prepare_scene(&r, "thread a x2:\n    repeat 1000000:\n        cpu 1us\n        io 1us\n", NULL);
+    timeline_set_max_bytes(r.tl, (size_t)4 << 20);
+    assert_int_equal(engine_run(r.e, r.err, sizeof r.err), 0);
+    assert_true(r.st->mem_cap_hit);
+    assert_false(r.st->horizon_hit);
+    assert_false(r.st->event_cap_hit);
+    assert_true(timeline_done(r.tl));
+    assert_true(timeline_bytes(r.tl) <= (size_t)4 << 20);
+    assert_true(timeline_count(r.tl) >= TL_CHUNK_RECS);
+    assert_true(r.st->wall_ns > 0 && r.st->wall_ns < 2 * GV_NS_PER_S);
+    run_free(&r);
+}
+
+/* A thread stuck forever is described with the names that explain it: the
+ * lock and the thread that ended holding it, the thread joined, the queue. */
+static void stuck_threads_are_described_by_name(void **state)
+{
+    (void)state;
+    struct run r;
+    run_scene(&r, "lock m\nthread a:\n    acquire m\n    cpu 1ms\n"
+                  "thread b:\n    sleep 1ms\n    acquire m\n    release m\n");
+    assert_int_equal(r.rc, 0);
+    assert_true(r.st->deadlock);
+    assert_string_equal(r.st->deadlock_desc, "'b' waits for lock 'm', held by 'a', which ended without releasing it");
+    run_free(&r);
+    run_scene(&r, "queue q\nmain:\n    start worker\n    join worker\nthread worker:\n    get q\n");
+    assert_true(r.st->deadlock);
+    assert_string_equal(r.st->deadlock_desc, "'main' waits for 'worker' to end; 'worker' waits for an item from queue 'q'");
+    run_free(&r);
+}
+
+/* Steps that take no time, repeated 10^18 times, never let simulated time
+ * pass, so neither the horizon nor the event cap (counted between events)
+ * stops them: the engine reports the loop instead of spinning forever. */
+static void a_loop_of_steps_that_take_no_time_is_an_error(void **state)
+{
+    (void)state;
+    struct run r;
+    run_scene(&r, "main:\n    start b\n    join b\n    repeat 1000000000:\n        repeat 1000000000:\n"
+                  "            join b\nthread b:\n    cpu 1ms\n");
+    assert_int_equal(r.rc, -1);
+    assert_non_null(strstr(r.err, "test.scene:6:13: error: 4194304 steps ran at "));
+    assert_non_null(strstr(r.err, "without simulated time passing"));
+    run_free(&r);
+}
+
+/* A zero-time loop that writes records stops at the memory limit at once:
+ * a full timeline ends the step loop, not only the event loop. */
+static void a_full_timeline_stops_a_zero_time_loop(void **state)
+{
+    (void)state;
+    struct run r;
+    prepare_scene(&r, "lock m\nthread a:\n    repeat 1000000000:\n        acquire m\n        release m\n", NULL);
+    timeline_set_max_bytes(r.tl, (size_t)4 << 20);
+    assert_int_equal(engine_run(r.e, r.err, sizeof r.err), 0);
+    assert_true(r.st->mem_cap_hit);
+    run_free(&r);
+}
+
 static void engine_on_its_own_thread_publishes_a_finished_timeline(void **state)
 {
     (void)state;
@@ -719,6 +817,12 @@ int main(void)
         cmocka_unit_test(seek_equals_replay_on_a_real_run),
         cmocka_unit_test(horizon_stops_a_scene_that_never_ends),
         cmocka_unit_test(event_cap_stops_the_run),
+        cmocka_unit_test(huge_pickle_cost_never_ends_instead_of_wrapping),
+        cmocka_unit_test(join_before_start_is_an_error),
+        cmocka_unit_test(memory_limit_stops_the_run),
+        cmocka_unit_test(stuck_threads_are_described_by_name),
+        cmocka_unit_test(a_loop_of_steps_that_take_no_time_is_an_error),
+        cmocka_unit_test(a_full_timeline_stops_a_zero_time_loop),
         cmocka_unit_test(engine_on_its_own_thread_publishes_a_finished_timeline),
         cmocka_unit_test(cancel_stops_a_running_engine),
     };

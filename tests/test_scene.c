@@ -611,10 +611,10 @@ static void test_scene_set(void **state)
     set_err(s, "python=4.2", "unknown Python version '4.2' (use 2.7, 3.2 ... 3.14, 3.13t)");
     set_err(s, "switch_interval=0ms", "switch_interval must be positive");
     set_err(s, "switch_interval=5", "a duration needs a unit (ns, us, ms, s)");
-    set_err(s, "switch_interval=5 ms", "unknown time unit (use ns, us, ms, s)");
+    set_err(s, "switch_interval=5 ms", "unknown time unit (use ns, us, ms, s or min)");
     set_err(s, "switch_interval=-5ms", "a duration cannot be negative");
     set_err(s, "switch_interval=fast", "expected a duration like 5ms");
-    set_err(s, "horizon=2d", "unknown time unit (use ns, us, ms, s)");
+    set_err(s, "horizon=2d", "unknown time unit (use ns, us, ms, s or min)");
     set_err(s, "horizon=1000000000000000000000000s", "duration is too large (at most 1 day)");
     set_err(s, "horizon=0s", "horizon must be positive");
     set_err(s, "bytecode=0ns", "bytecode must be positive");
@@ -976,7 +976,7 @@ static void test_async_allowed(void **state)
     assert_int_equal(s->set.pickle_per_mb, 2500 * GV_NS_PER_US);
     set_err(s, "spawn_cost=5", "a duration needs a unit (ns, us, ms, s)");
     set_err(s, "fork_cost=-1ms", "a duration cannot be negative");
-    set_err(s, "pickle_per_mb=2days", "unknown time unit (use ns, us, ms, s)");
+    set_err(s, "pickle_per_mb=2days", "unknown time unit (use ns, us, ms, s or min)");
     set_err(s, "pickle_per_mb=", "expected a value after 'pickle_per_mb='");
     set_err(s, "executor=4", "unknown setting 'executor' (known: cores, gil, python, "
             "switch_interval, check_interval, bytecode, checkpoint, timeslice, "
@@ -1022,7 +1022,8 @@ static void test_diags_print(void **state)
     f = open_memstream(&out, &len);
     scene_diags_print(&d, f);
     fclose(f);
-    assert_string_equal(out, "<scene>: error: the scene has no threads\n");
+    assert_string_equal(out, "<scene>: error: the scene is empty: it needs at least one 'thread NAME:' or 'main:' "
+                             "block\n");
     free(out);
     scene_diags_free(&d);
 
@@ -1090,8 +1091,9 @@ static void test_error_case(void **state)
     X(unterminated_escape, "scene \"abc\\\n" T, 1, 7,                                      \
       "unterminated string (a string ends with \" on the same line)", 1)                   \
     X(unexpected_indent, "thread a:\n    cpu 1ms\n        cpu 2ms\n", 3, 9,                \
-      "unexpected indentation", 1)                                                         \
-    X(unexpected_indent_top, "  cores 2\n" T, 1, 3, "unexpected indentation", 1)           \
+      "unexpected indentation: only a line ending in ':' opens an indented block", 1)      \
+    X(unexpected_indent_top, "  cores 2\n" T, 1, 3,                                        \
+      "unexpected indentation: a top-level statement starts in column 1", 1)               \
     X(inconsistent_indent, "thread a:\n    cpu 1ms\n  cpu 2ms\n", 3, 3,                    \
       "inconsistent indentation: this line does not line up with any enclosing block", 1)  \
     X(empty_block, "thread a:\ncores 2\n" T, 1, 9, "expected an indented block after ':'", 1) \
@@ -1144,7 +1146,7 @@ static void test_error_case(void **state)
     X(duration_no_unit, "thread a:\n    cpu 2 seconds\n", 2, 9,                            \
       "a duration needs a unit (ns, us, ms, s)", 1)                                        \
     X(duration_bad_unit, "thread a:\n    cpu 2h\n", 2, 9,                                  \
-      "unknown time unit (use ns, us, ms, s)", 1)                                          \
+      "unknown time unit (use ns, us, ms, s or min)", 1)                                          \
     X(duration_too_large, "thread a:\n    cpu 100000000s\n", 2, 9,                         \
       "duration is too large (at most 1 day)", 1)                                          \
     X(duration_huge, "thread a:\n    io 1000000000000000000000000000000ns\n", 2, 8,        \
@@ -1513,9 +1515,18 @@ static void test_error_case(void **state)
     X(fork_cost_negative, "fork_cost -1ms\n" T, 1, 11, "a duration cannot be negative", 1) \
     X(pickle_no_unit, "pickle_per_mb 1\n" T, 1, 15,                                        \
       "a duration needs a unit (ns, us, ms, s)", 1)                                        \
-    X(no_threads, "cores 2\nlock m\n", 0, 0, "the scene has no threads", 1)                \
-    X(empty_text, "", 0, 0, "the scene has no threads", 1)                                 \
-    X(comments_only, "# nothing\n\n   \n", 0, 0, "the scene has no threads", 1)
+    X(no_threads, "cores 2\nlock m\n", 0, 0,                                               \
+      "the scene has no threads: add a 'thread NAME:' or 'main:' block", 1)                 \
+    X(empty_text, "", 0, 0,                                                                \
+      "the scene is empty: it needs at least one 'thread NAME:' or 'main:' block", 1)       \
+    X(comments_only, "# nothing\n\n   \n", 0, 0,                                           \
+      "the scene is empty: it needs at least one 'thread NAME:' or 'main:' block", 1)       \
+    X(lone_cr, "thread a:\r    cpu 1ms\r", 1, 10,                                            \
+      "a carriage return (\\r) inside a line: save the file with \\n or \\r\\n line endings", 1) \
+    X(bom_inside, "thread a:\n    cpu 1ms \xef\xbb\xbf\"x\"\n", 2, 13,                          \
+      "a byte-order mark (U+FEFF) is allowed only at the start of the file", 1)             \
+    X(pool_too_big_no_cascade, "pool p x257\nthread a:\n    map p 4:\n        cpu 1ms\n", 1, 8, \
+      "too many processes: 257 (at most 256)", 1)
 
 #define DEFINE_CASE(id, txt, l, c, m, cnt) \
     static struct err_case case_##id = { txt, sizeof(txt) - 1, l, c, m, cnt };
@@ -1523,6 +1534,48 @@ ERROR_CASES(DEFINE_CASE)
 
 #define RUN_CASE(id, txt, l, c, m, cnt) \
     { .name = "error_" #id, .test_func = test_error_case, .initial_state = &case_##id },
+
+/* The option parsers of util: memory sizes (--max-memory) and durations
+ * written back in a form the duration parser reads (--horizon hints). */
+static void test_util_sizes_and_duration_args(void **state)
+{
+    (void)state;
+    static const struct { const char *in; uint64_t want; } good[] = {
+        { "0", 0 }, { "4096", 4096 }, { "12B", 12 }, { "512K", 512u << 10 }, { "4M", 4u << 20 },
+        { "4MiB", 4u << 20 }, { "2G", UINT64_C(2) << 30 }, { "2GiB", UINT64_C(2) << 30 },
+        { "1T", UINT64_C(1) << 40 }, { "16777215T", UINT64_C(16777215) << 40 },
+    };
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        uint64_t v = 1;
+        const char *why = NULL;
+        assert_int_equal(gv_parse_bytes(good[i].in, &v, &why), 0);
+        assert_true(v == good[i].want);
+    }
+    static const char *const bad[] = { "", "M", "4MB", "4m", "1.5G", "-4M", " 4M", "4M ", "4 M",
+                                       "16777216T", "99999999999999999999", "4X" };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        uint64_t v = 7;
+        const char *why = NULL;
+        assert_int_equal(gv_parse_bytes(bad[i], &v, &why), -1);
+        assert_non_null(why);
+        assert_true(v == 7);
+    }
+    char buf[32];
+    assert_string_equal(gv_fmt_bytes(UINT64_C(2) << 30, buf, sizeof buf), "2 GiB");
+    assert_string_equal(gv_fmt_bytes(UINT64_C(3) << 29, buf, sizeof buf), "1.5 GiB");
+    assert_string_equal(gv_fmt_bytes(4u << 20, buf, sizeof buf), "4 MiB");
+    assert_string_equal(gv_fmt_bytes(300, buf, sizeof buf), "300 B");
+    static const gv_ns durs[] = { 1, 999, 1500 * GV_NS_PER_US, 20 * 60 * GV_NS_PER_S, 90 * GV_NS_PER_S,
+                                  GV_NS_MAX, 100 * GV_NS_PER_MS, 1234567 };
+    static const char *const want[] = { "1ns", "999ns", "1500us", "20min", "90s", "1440min", "100ms", "1234567ns" };
+    for (size_t i = 0; i < sizeof durs / sizeof durs[0]; i++) {
+        gv_ns back = -1;
+        const char *why;
+        assert_string_equal(gv_fmt_duration_arg(durs[i], buf, sizeof buf), want[i]);
+        assert_int_equal(gv_parse_duration(buf, strlen(buf), &back, &why), 0);
+        assert_int_equal(back, durs[i]);
+    }
+}
 
 /* ------------------------------------------------- generated error cases */
 
@@ -1933,6 +1986,7 @@ int main(void)
         cmocka_unit_test(test_python_and_gil),
         cmocka_unit_test(test_scene_set),
         cmocka_unit_test(test_diags_print),
+        cmocka_unit_test(test_util_sizes_and_duration_args),
         cmocka_unit_test(test_rich_async),
         cmocka_unit_test(test_async_allowed),
         ERROR_CASES(RUN_CASE)

@@ -306,6 +306,39 @@ static void test_cap(void **state)
     timeline_free(tl);
 }
 
+/* A memory limit stops appends at the last whole chunk that fits, for a few
+ * lanes and for many (whose checkpoints weigh more), and says so. */
+static void test_max_bytes(void **state)
+{
+    (void)state;
+    static const int lanes[] = { 1, 3000 };
+    for (int k = 0; k < 2; k++) {
+        size_t limit = (size_t)8 << 20;
+        struct timeline *tl = timeline_new();
+        for (int i = 0; i < lanes[k]; i++)
+            timeline_add_lane(tl, LANE_THREAD, "t", 0, i);
+        timeline_set_max_bytes(tl, limit);
+        uint64_t n = 0;
+        while (timeline_append(tl, (gv_ns)n, (uint16_t)(n % (uint64_t)lanes[k]), TL_STATE, 1, 0, 0) == 0)
+            n++;
+        assert_true(timeline_mem_full(tl));
+        timeline_publish(tl);
+        assert_int_equal(timeline_count(tl), n);
+        assert_true(n >= 4 * TL_CHUNK_RECS);                /* most of 8 MiB is used... */
+        assert_int_equal(n % TL_CHUNK_RECS, 0);
+        assert_true(timeline_bytes(tl) <= limit);           /* ...and no more */
+        assert_true(timeline_bytes(tl) + (TL_CHUNK_RECS + TL_CHUNK_RECS / 8) * sizeof(struct tl_rec) > limit);
+        timeline_free(tl);
+    }
+    /* no limit, or a limit that is never reached: not "full" */
+    struct timeline *tl = timeline_new();
+    timeline_add_lane(tl, LANE_THREAD, "t", 0, 0);
+    timeline_set_max_bytes(tl, (size_t)1 << 30);
+    assert_int_equal(timeline_append(tl, 1, 0, TL_STATE, 1, 0, 0), 0);
+    assert_false(timeline_mem_full(tl));
+    timeline_free(tl);
+}
+
 /* Lane layout of the synthetic timeline. */
 enum { SYN_LANES = 50, SYN_THREADS = 40, SYN_MIXED = 44, SYN_RARE = 49 };
 
@@ -609,6 +642,7 @@ int main(void)
         cmocka_unit_test(test_seek_wide),
         cmocka_unit_test(test_hash),
         cmocka_unit_test(test_bytes),
+        cmocka_unit_test(test_max_bytes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -424,6 +424,16 @@ static void layout_lanes_show_states(void **state)
     assert_true(canvas_has(fx->cv, "busy 0:80% 1:16%"));
     assert_true(canvas_has(fx->cv, "GIL switches 1 (1 forced)"));
     assert_true(canvas_has(fx->cv, "/ 4.000 us"));
+    /* a run cut short by the horizon or a cap says so after its end */
+    v.stopped_by = UI_STOP_HORIZON;
+    layout_draw(fx->lay, fx->cv, &v, &g);
+    assert_true(canvas_has(fx->cv, "/ 4 us · horizon reached"));
+    v.stopped_by = UI_STOP_MEMORY;
+    v.lang = SCENE_LANG_PT;
+    layout_draw(fx->lay, fx->cv, &v, &g);
+    assert_true(canvas_has(fx->cv, "/ 4 us · limite de memória"));
+    v.lang = SCENE_LANG_EN;
+    v.stopped_by = UI_STOP_NONE;
     /* while the engine runs: a progress indicator instead of the end */
     v.sim_running = 1;
     v.spinner = 2;

@@ -69,9 +69,10 @@ void report_text(FILE *f, const struct scene *sc, const struct sim_stats *st)
     fprintf(f, "%s\n", title && *title ? title : sc->file);
     fprintf(f, "%s, %d core%s, seed %" PRIu64 "\n", model, sc->set.cores, sc->set.cores == 1 ? "" : "s",
             sc->set.seed);
-    fprintf(f, "wall time %s, %" PRIu64 " events%s%s\n\n", gv_fmt_duration(st->wall_ns, a, sizeof a),
+    fprintf(f, "wall time %s, %" PRIu64 " events%s%s%s\n\n", gv_fmt_duration(st->wall_ns, a, sizeof a),
             st->events, st->horizon_hit ? " (stopped at the horizon)" : "",
-            st->event_cap_hit ? " (stopped at the event cap)" : "");
+            st->event_cap_hit ? " (stopped at the event cap)" : "",
+            st->mem_cap_hit ? " (stopped at the memory limit)" : "");
 
     int w = 6;
     for (int32_t i = 0; i < st->nthreads; i++) {
@@ -159,8 +160,10 @@ void report_json(FILE *f, const struct scene *sc, const struct sim_stats *st)
                ",\"check_interval\":%" PRId64 ",\"seed\":%" PRIu64 "}",
             gil_name(s->gil), s->py_major, s->py_minor, s->gil == GIL_NONE ? "t" : "", s->cores,
             s->switch_interval, s->check_interval, s->seed);
-    fprintf(f, ",\"wall_ns\":%" PRId64 ",\"events\":%" PRIu64 ",\"horizon_hit\":%s,\"event_cap_hit\":%s",
-            st->wall_ns, st->events, st->horizon_hit ? "true" : "false", st->event_cap_hit ? "true" : "false");
+    fprintf(f, ",\"wall_ns\":%" PRId64 ",\"events\":%" PRIu64 ",\"horizon_hit\":%s,\"event_cap_hit\":%s"
+               ",\"mem_cap_hit\":%s",
+            st->wall_ns, st->events, st->horizon_hit ? "true" : "false", st->event_cap_hit ? "true" : "false",
+            st->mem_cap_hit ? "true" : "false");
     fputs(",\"threads\":[", f);
     for (int32_t i = 0; i < st->nthreads; i++) {
         const struct thread_stats *t = &st->threads[i];

@@ -803,12 +803,16 @@ static void sc_lex_line(struct sc *c, uint32_t no, const char *p, size_t n)
         size_t k = 1;
         if (b == 0)
             what = "NUL byte in the text (is this a binary file?)";
+        else if (b == '\r')
+            what = "a carriage return (\\r) inside a line: save the file with \\n or \\r\\n line endings";
         else if ((b < 0x20 && b != '\t') || b == 0x7f)
             what = "invalid control character";
         else if (b >= 0x80 && (k = sc_utf8_len((const unsigned char *)p + i, n - i)) == 0)
             what = "invalid UTF-8";
+        else if (k == 3 && memcmp(p + i, "\xef\xbb\xbf", 3) == 0)
+            what = "a byte-order mark (U+FEFF) is allowed only at the start of the file";
         if (what) {
-            if (b != 0 && b < 0x80)
+            if (b != 0 && b < 0x80 && b != '\r')
                 sc_err_raw(c, no, p, n, col, "%s (byte 0x%02x)", what, b);
             else
                 sc_err_raw(c, no, p, n, col, "%s", what);
@@ -946,7 +950,9 @@ static void sc_walk(struct sc *c, int64_t parent, int64_t body, sc_fn fn, void *
         if (body < 0)
             body = ln->indent;
         if (ln->indent > body) {
-            sc_err(c, ln, (uint32_t)ln->indent + 1, "unexpected indentation");
+            sc_err(c, ln, (uint32_t)ln->indent + 1, parent < 0
+                   ? "unexpected indentation: a top-level statement starts in column 1"
+                   : "unexpected indentation: only a line ending in ':' opens an indented block");
             sc_skip_body(c, ln->indent);
         } else if (ln->indent < body) {
             sc_err(c, ln, (uint32_t)ln->indent + 1, "inconsistent indentation: this "
@@ -1978,11 +1984,13 @@ static void sc_pool_stmt(struct sc *c, const struct sc_line *ln)
         !sc_need(c, ln, 2, "a worker count like x4"))
         return;
     int64_t count = sc_xcount(c, ln, &t[2], "processes", SCENE_MAX_PROCESSES);
-    if (count == 0)
+    if (count == 0) {
         sc_err(c, ln, t[2].col, "expected a worker count like x4, not '%s'",
                sc_show(&t[2], b, sizeof b));
-    if (count <= 0)
         return;
+    }
+    if (count < 0)
+        count = 1;  /* reported; keep the name so that its uses are not "unknown pool" too */
     if (ln->ntok > 3 && (sc_is(&t[3], "fork") || sc_is(&t[3], "spawn"))) {
         spawn = sc_is(&t[3], "spawn");
         k = 4;
@@ -2705,7 +2713,8 @@ struct scene *scene_parse(const char *file, const char *text, size_t len,
     if (!c.stop)
         sc_resolve(&c);
     if (!c.stop && c.nerr == 0 && s->nthreads == 0)
-        sc_err(&c, NULL, 0, "the scene has no threads");
+        sc_err(&c, NULL, 0, c.nlines == 0 ? "the scene is empty: it needs at least one 'thread NAME:' or 'main:' block"
+                                          : "the scene has no threads: add a 'thread NAME:' or 'main:' block");
 
     if (c.seen[S_PYTHON])
         sc_apply_python(&s->set, c.py);

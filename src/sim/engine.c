@@ -317,6 +317,8 @@ struct engine {
     int32_t live;                  /* threads started and not done */
     struct sim_stats st;
     bool failed, tl_full;
+    gv_ns instant_at;              /* steps started at this simulated time... */
+    uint32_t instant_steps;        /* ...so far: see ENGINE_MAX_INSTANT_STEPS */
     atomic_bool cancel;            /* set by engine_cancel from another thread */
     char err[512];
 };
@@ -1362,10 +1364,14 @@ static bool worker_next(struct engine *e, struct sthread *w)
     return true;
 }
 
-/* Bytes -> the time to pickle, pipe and unpickle them. */
-static gv_ns pickle_time(const struct engine *e, int64_t bytes)
+/* `count` items of `bytes` each -> the time to pickle, pipe and unpickle
+ * them.  Up to 10^9 items of 1000 GB at a day per MB is far beyond int64
+ * nanoseconds: the product is taken in 128 bits and capped at two days,
+ * longer than any horizon, so such a step simply never ends. */
+static gv_ns pickle_time(const struct engine *e, int64_t bytes, int64_t count)
 {
-    return (gv_ns)((__int128)bytes * e->set->pickle_per_mb / 1000000);
+    __int128 t = (__int128)bytes * count * e->set->pickle_per_mb / 1000000;
+    return t > 2 * GV_NS_MAX ? 2 * GV_NS_MAX : (gv_ns)t;
 }
 
 /* A made-up `cpu` step (sub = 1 marks it: it is overhead, not the scene's
@@ -1398,19 +1404,19 @@ static void map_begin(struct engine *e, struct sthread *t, const struct scene_st
     /* a worker's program: unpickle the arguments, the body, pickle the result */
     m->nprog = s->body + 2;
     m->prog = arena_alloc(e, (size_t)m->nprog * sizeof *m->prog);
-    m->prog[0] = cpu_step(pickle_time(e, s->send));
+    m->prog[0] = cpu_step(pickle_time(e, s->send, 1));
     memcpy(m->prog + 1, s + 1, (size_t)s->body * sizeof *s);
-    m->prog[m->nprog - 1] = cpu_step(pickle_time(e, s->recv));
+    m->prog[m->nprog - 1] = cpu_step(pickle_time(e, s->recv, 1));
     P->map = m;
     struct scene_step *caller = arena_alloc(e, 4 * sizeof *caller);
-    caller[0] = cpu_step(pickle_time(e, s->send * s->count));
+    caller[0] = cpu_step(pickle_time(e, s->send, s->count));
     caller[1] = cpu_step(0);
     caller[1].op = OPX_MAP_DISPATCH;
     caller[1].ref = s->ref;
     caller[2] = cpu_step(0);
     caller[2].op = OPX_MAP_WAIT;
     caller[2].ref = s->ref;
-    caller[3] = cpu_step(pickle_time(e, s->recv * s->count));
+    caller[3] = cpu_step(pickle_time(e, s->recv, s->count));
     exec_init(e, &t->sub, caller, 4);
     t->sub_ret = t->x; /* its pc is already past the map step and its body */
     t->x = &t->sub;
@@ -1551,7 +1557,7 @@ static void advance(struct engine *e, struct sthread *t)
 {
     struct sproc *p = proc_of(e, t);
     for (;;) {
-        if (e->failed)
+        if (e->failed || e->tl_full)
             return;
         if (t->os_left > 0) {
             start_segment(e, t);
@@ -1601,6 +1607,18 @@ static void advance(struct engine *e, struct sthread *t)
             return;
         }
         const struct scene_step *s = next_step(t->x);
+        if (s && e->now != e->instant_at) {
+            e->instant_at = e->now;
+            e->instant_steps = 0;
+        }
+        if (s && ++e->instant_steps > ENGINE_MAX_INSTANT_STEPS) {
+            /* a repeat of steps that take no time would never let time pass */
+            char at[32];
+            fail(e, s, "%u steps ran at %s without simulated time passing: a loop of steps that take no "
+                       "time (join, put, acquire, call_soon, await sleep 0s...) would never end; give it some work (cpu 1us)",
+                 (unsigned)ENGINE_MAX_INSTANT_STEPS, gv_fmt_duration(e->now, at, sizeof at));
+            return;
+        }
         if (!s) {
             int r = role_next(e, t);
             if (r > 0)
@@ -1747,8 +1765,14 @@ static void advance(struct engine *e, struct sthread *t)
             int32_t first, count;
             group_range(e, t, s->ref, &first, &count);
             bool all = true;
-            for (int32_t i = 0; i < count; i++)
+            for (int32_t i = 0; i < count; i++) {
+                if (!e->th[first + i].started) {
+                    fail(e, s, "thread '%s' joins thread '%s' before it is started (Python raises RuntimeError)",
+                         e->st.threads[t->id].name, e->st.threads[first + i].name);
+                    return;
+                }
                 all &= e->th[first + i].done;
+            }
             t->x->pc++;
             if (all)
                 continue;
@@ -2463,6 +2487,21 @@ static void describe_stuck(struct engine *e)
                          : t->wait == W_SELECT ? "events in select() (a task awaits something that never comes)"
                          : t->wait == W_QUEUE ? (t->queue_put ? "room in a queue" : "an item from a queue")
                          : t->wait == W_MAP ? "a pool" : "the GIL";
+        char named[160]; /* the same, with the names when the state's argument gives them */
+        if (t->wait == W_LOCK && t->arg >= 0 && t->arg < e->sc->nlocks) {
+            int32_t o = e->locks[t->arg].owner;
+            snprintf(named, sizeof named, "lock '%s'%s%s%s%s", e->sc->locks[t->arg].name,
+                     o >= 0 ? ", held by '" : "", o >= 0 ? s->threads[o].name : "", o >= 0 ? "'" : "",
+                     o >= 0 && e->th[o].done ? ", which ended without releasing it" : "");
+            what = named;
+        } else if (t->wait == W_JOIN && t->arg >= 0 && t->arg < e->nth) {
+            snprintf(named, sizeof named, "'%s' to end", s->threads[t->arg].name);
+            what = named;
+        } else if (t->wait == W_QUEUE && t->arg >= 0 && t->arg < e->sc->nqueues) {
+            snprintf(named, sizeof named, "%s queue '%s'", t->queue_put ? "room in" : "an item from",
+                     e->sc->queues[t->arg].name);
+            what = named;
+        }
         int w = snprintf(s->deadlock_desc + n, sizeof s->deadlock_desc - n, "%s'%s' waits for %s",
                          n ? "; " : "", s->threads[i].name, what);
         if (w < 0)
@@ -2572,6 +2611,10 @@ int engine_run(struct engine *e, char *err, size_t errsize)
     if (e->failed) {
         snprintf(err, errsize, "%s", e->err);
         return -1;
+    }
+    if (e->tl_full && timeline_mem_full(e->tl)) {
+        e->st.mem_cap_hit = 1;  /* a resource cap, like max_events: not an error */
+        return 0;
     }
     if (e->tl_full) {
         snprintf(err, errsize, "%s: the timeline is full (%llu records): raise the limit or shorten the scene",

@@ -22,6 +22,10 @@
 #include "../timeline/timeline.h"
 
 #define ENGINE_DEFAULT_MAX_EVENTS UINT64_C(200000000)
+/* Steps all threads may start at one simulated instant: past it, a loop of
+ * steps that take no time (which no horizon or event cap would stop) is a
+ * scene error. */
+#define ENGINE_MAX_INSTANT_STEPS (1u << 22)
 
 /* Per-thread totals.  Every nanosecond of a thread's life between its start
  * and its end (or the end of the run) lands in exactly one bucket. */
@@ -95,6 +99,7 @@ struct sim_stats {
     char deadlock_desc[256]; /* "T1 waits for lock a held by T2; ..." */
     int horizon_hit;         /* stopped at the horizon with work left */
     int event_cap_hit;       /* stopped by the event cap */
+    int mem_cap_hit;         /* stopped by the timeline's memory limit (timeline_set_max_bytes) */
 };
 
 struct engine;
@@ -106,7 +111,8 @@ struct engine *engine_new(const struct scene *sc, struct timeline *tl,
 void engine_free(struct engine *e);
 void engine_set_max_events(struct engine *e, uint64_t max_events);
 
-/* Run to the end (all threads done, deadlock, horizon or event cap).
+/* Run to the end (all threads done, deadlock, horizon, event cap or the
+ * timeline's memory limit).
  * Publishes the timeline regularly and finishes it.  Returns 0, or -1 on a
  * runtime error in the scene (e.g. releasing a lock one does not hold), with
  * "file:line:col: message" in err. */

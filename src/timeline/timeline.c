@@ -86,6 +86,8 @@ struct timeline {
     /* --- writer-private --- */
     uint64_t n;               /* records appended */
     uint64_t cap;             /* append refuses at this count */
+    size_t max_bytes;         /* memory limit (0: none); turned into cap at the first record */
+    int mem_capped;           /* cap comes from max_bytes */
     struct tl_rec *cur;       /* chunk holding record n (when n % CHUNK != 0) */
     uint32_t *last;           /* latest STATE/COUNTER record per lane */
     gv_ns last_t;
@@ -202,6 +204,22 @@ static void first_record(struct timeline *tl)
     for (size_t i = 0; i < nl; i++)
         tl->last[i] = TL_NO_RECORD;
     put_checkpoint(tl, 0);
+    if (tl->max_bytes) {
+        /* Whole chunks that fit: each is TL_CHUNK_RECS records plus the
+         * checkpoints taken in it (one block per chunk, or one per
+         * checkpoint when K >= a chunk), after what exists already. */
+        uint64_t per = (uint64_t)1 << tl->cpb_shift;
+        uint64_t cps = TL_CHUNK_RECS >> (ks < TL_CHUNK_SHIFT ? ks : TL_CHUNK_SHIFT);
+        uint64_t cp_bytes = (cps > per ? cps : per) * nl * sizeof(uint32_t);
+        uint64_t chunk = (uint64_t)TL_CHUNK_RECS * sizeof(struct tl_rec) + cp_bytes;
+        uint64_t used = timeline_bytes(tl) + (per + 1) * nl * sizeof(uint32_t); /* + block 0, last[] */
+        uint64_t chunks = tl->max_bytes > used ? (tl->max_bytes - used) / chunk : 0;
+        uint64_t recs = chunks < TL_MAX_CHUNKS ? chunks * TL_CHUNK_RECS : TL_MAX_RECORDS;
+        if (recs < tl->cap) {
+            tl->cap = recs;
+            tl->mem_capped = 1;
+        }
+    }
 }
 
 /* Start the chunk that record n goes to (and set up on the first record). */
@@ -259,6 +277,19 @@ void timeline_finish(struct timeline *tl, gv_ns end_t)
 void timeline_set_cap(struct timeline *tl, uint64_t max_records)
 {
     tl->cap = max_records < TL_MAX_RECORDS ? max_records : TL_MAX_RECORDS;
+}
+
+/* Limit the memory of records and checkpoints (applied at the first record,
+ * when the number of lanes is known). */
+void timeline_set_max_bytes(struct timeline *tl, size_t max_bytes)
+{
+    tl->max_bytes = max_bytes;
+}
+
+/* Did append refuse a record because of the memory limit? (writer side) */
+int timeline_mem_full(const struct timeline *tl)
+{
+    return tl->mem_capped && tl->n >= tl->cap;
 }
 
 /* Number of lanes. */

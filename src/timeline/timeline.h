@@ -107,6 +107,13 @@ void timeline_publish(struct timeline *tl);
 /* Publish and mark the timeline complete; end_t is the simulated end time. */
 void timeline_finish(struct timeline *tl, gv_ns end_t);
 void timeline_set_cap(struct timeline *tl, uint64_t max_records);
+/* Limit the bytes of records and checkpoints (timeline_bytes) to about
+ * max_bytes (0: no limit); set it before the first record.  Append then
+ * refuses past the last whole chunk that fits, and timeline_mem_full says
+ * that this is why. */
+#define TL_DEFAULT_MAX_BYTES ((size_t)2 << 30)   /* gilviz --max-memory: 2 GiB */
+void timeline_set_max_bytes(struct timeline *tl, size_t max_bytes);
+int timeline_mem_full(const struct timeline *tl);
 
 /* Reader side (any thread; lanes are immutable once records exist). */
 int timeline_nlanes(const struct timeline *tl);

@@ -320,7 +320,8 @@ int ui_render(const char *path, const struct scene *sc, const struct timeline *t
     rbuf_free(&line);
     rbuf_free(&upd);
     if (ferror(f)) {
-        snprintf(err, errsize, "cannot write %s: %s", path, strerror(errno));
+        snprintf(err, errsize, "cannot write %s: %s", strcmp(path, "-") == 0 ? "to standard output" : path,
+                 strerror(errno));
         outfile_abort(of);
         rc = EX_IOERR;
     } else {

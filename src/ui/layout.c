@@ -316,6 +316,11 @@ void panel_header(struct frame *f, int y)
         static const char spin[] = "-\\|/";
         snprintf(buf, sizeof buf, text_get(v->lang, T_SIMULATING), spin[v->spinner & 3],
                  panel_dur(end, sp, sizeof sp));
+    } else if (v->stopped_by != UI_STOP_NONE) {
+        /* cut short: the end in short form, and what cut it (fits 80 columns) */
+        static const enum text_id why[] = { T_STOP_HORIZON, T_STOP_HORIZON, T_STOP_EVENTS, T_STOP_MEMORY };
+        snprintf(buf, sizeof buf, "/ %s · %s", panel_dur(end, sp, sizeof sp),
+                 text_get(v->lang, why[v->stopped_by & 3]));
     } else {
         snprintf(buf, sizeof buf, "/ %s", layout_fmt_time(end, tbuf, sizeof tbuf));
     }

@@ -181,6 +181,9 @@ int ui_play(const struct scene *sc, struct engine *e, struct timeline *tl, const
             }
             joined = 1;
             v.sim_running = 0;
+            const struct sim_stats *st = engine_stats(e);
+            v.stopped_by = st->horizon_hit ? UI_STOP_HORIZON : st->event_cap_hit ? UI_STOP_EVENTS
+                         : st->mem_cap_hit ? UI_STOP_MEMORY : UI_STOP_NONE;
             dirty = 1;
         }
         gv_ns horizon = tally_horizon(ty);

@@ -146,6 +146,9 @@
       "aumente o terminal (precisa de %dx%d, tem %dx%d)")                                       \
     X(T_SMALL_KEYS, "q quits", "q sai")                                                         \
     X(T_SIM_ERROR, "simulation stopped: %s", "simulação interrompida: %s")                      \
+    X(T_STOP_HORIZON, "horizon reached", "horizonte atingido")                                  \
+    X(T_STOP_EVENTS, "event cap", "limite de eventos")                                          \
+    X(T_STOP_MEMORY, "memory cap", "limite de memória")                                         \
     /* help overlay */                                                                          \
     X(T_HELP_TITLE, "gilviz keys", "teclas do gilviz")                                          \
     X(T_H_PLAY, "play / pause", "tocar / pausar")                                               \

@@ -37,6 +37,10 @@ struct ui_view {
     int sim_running;    /* the engine is still writing */
     int spinner;        /* frame counter for the progress spinner */
     char sim_error[200];
+    int stopped_by;     /* enum ui_stop: what cut the simulation short */
 };
+
+/* Why a finished simulation stopped before every thread ended. */
+enum ui_stop { UI_STOP_NONE, UI_STOP_HORIZON, UI_STOP_EVENTS, UI_STOP_MEMORY };
 
 #endif
