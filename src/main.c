@@ -22,6 +22,7 @@
 #include "ui/ui.h"
 #include "out/outfile.h"
 #include "util.h"
+#include "i18n.h"
 
 #ifndef GV_PKGDATADIR
 #define GV_PKGDATADIR "/usr/local/share/gilviz"
@@ -87,20 +88,6 @@ static void __attribute__((noreturn)) usage_error(const char *fmt, const char *a
     exit(EX_USAGE);
 }
 
-/* Directory holding the running executable, or "" if unknown. */
-static void exe_dir(char *buf, size_t size)
-{
-    ssize_t n = readlink("/proc/self/exe", buf, size - 1);
-    if (n <= 0) {
-        buf[0] = '\0';
-        return;
-    }
-    buf[n] = '\0';
-    char *slash = strrchr(buf, '/');
-    if (slash)
-        *slash = '\0';
-}
-
 /* Does the argument name a file rather than a built-in scene? */
 static int looks_like_path(const char *a)
 {
@@ -125,7 +112,7 @@ static void scene_dirs(struct scene_dirs *d)
     d->n = 0;
     if (env && *env)
         d->dir[d->n++] = env;
-    exe_dir(exe, sizeof exe);
+    gv_exe_dir(exe, sizeof exe);
     if (exe[0]) {
         static const char *const rel[] = { "scenes", "../scenes", "../share/gilviz/scenes" };
         for (int i = 0; i < 3; i++) {
@@ -241,6 +228,29 @@ static gv_ns time_arg(const char *opt, const char *v)
     return t;
 }
 
+/* The value of --lang; exits 64 unless it is en or pt. */
+static int lang_arg(const char *v)
+{
+    int lang = gv_lang_parse(v);
+    if (lang < 0)
+        usage_error("--lang needs 'en' or 'pt', not '%s'", v ? v : "");
+    return lang;
+}
+
+/* The language of a command: --lang (lang >= 0) or the environment's.  For
+ * Portuguese, gettext is made ready here, before any thread starts, and a
+ * missing catalogue is said once (the texts then stay in English). */
+static int resolve_lang(int lang)
+{
+    if (lang < 0)
+        lang = gv_lang_from_env();
+    gv_i18n_prepare(lang);
+    if (lang == GV_LANG_PT && !gv_i18n_have_pt())
+        fprintf(stderr, "gilviz: no Portuguese catalogue (%s/pt_BR/LC_MESSAGES/%s.mo): texts stay in English\n",
+                gv_i18n_dir(), GV_TEXTDOMAIN);
+    return lang;
+}
+
 /* Options of play and frame; returns 1 if argv[*i] was one (and consumes
  * its value). */
 enum { K_PLAY, K_FRAME, K_RENDER };
@@ -253,9 +263,7 @@ static int parse_ui_opt(int argc, char **argv, int *i, struct ui_opts *u, int ki
     if (strcmp(a, "--ascii") == 0) {
         u->ascii = 1;
     } else if (strcmp(a, "--lang") == 0) {
-        if (!next || (strcmp(next, "en") != 0 && strcmp(next, "pt") != 0))
-            usage_error("--lang needs 'en' or 'pt', not '%s'", next ? next : "");
-        u->lang = strcmp(next, "pt") == 0 ? SCENE_LANG_PT : SCENE_LANG_EN;
+        u->lang = lang_arg(next);
         (*i)++;
     } else if (strcmp(a, "--at") == 0 && kind != K_RENDER) {
         u->at = time_arg(a, next);
@@ -335,6 +343,9 @@ static void parse_run_opts(int argc, char **argv, struct run_opts *o, const char
             if (i + 1 >= argc)
                 usage_error("%s needs a file name (or - for standard output)", a);
             o->output = argv[++i];
+        } else if (strcmp(a, "--lang") == 0 && strcmp(cmd, "log") == 0) {
+            o->ui.lang = lang_arg(i + 1 < argc ? argv[i + 1] : NULL);
+            i++;
         } else if ((strcmp(a, "--from") == 0 || strcmp(a, "--to") == 0) && (strcmp(cmd, "log") == 0 || render)) {
             const char *why;
             gv_ns *dst = a[2] == 'f' ? &o->from : &o->to;
@@ -418,7 +429,7 @@ static int emit(const char *cmd, struct run_opts *o, struct scene *sc, struct ti
     if (strcmp(cmd, "report") == 0 || strcmp(cmd, "log") == 0) {
         const struct sim_stats *st = engine_stats(e);
         if (strcmp(cmd, "log") == 0)
-            eventlog_print(stdout, tl, sc, o->from, o->to, SCENE_LANG_EN);
+            eventlog_print(stdout, tl, sc, o->from, o->to, o->ui.lang);
         else if (o->json)
             report_json(stdout, sc, st);
         else
@@ -457,6 +468,8 @@ static int cmd_headless(int argc, char **argv, const char *cmd)
 {
     struct run_opts o;
     parse_run_opts(argc, argv, &o, cmd);
+    if (strcmp(cmd, "log") == 0 || strcmp(cmd, "frame") == 0 || strcmp(cmd, "render") == 0)
+        o.ui.lang = resolve_lang(o.ui.lang);
     struct scene *sc;
     struct timeline *tl;
     struct engine *e;
@@ -475,6 +488,7 @@ static int cmd_play(int argc, char **argv)
 {
     struct run_opts o;
     parse_run_opts(argc, argv, &o, "play");
+    o.ui.lang = resolve_lang(o.ui.lang);
     struct scene *sc = load_scene(o.scene);
     for (int i = 0; i < o.nsets; i++) {
         char err[256];

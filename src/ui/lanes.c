@@ -220,8 +220,9 @@ void panel_locks(struct frame *f, int y, int rows)
         if (waiting) {
             int used = canvas_text_width(s->rec != TL_NO_RECORD && s->code == LOCK_HELD
                                              ? panel_thread_name(f, s->arg) : text_get(f->v->lang, T_FREE));
-            panel_printf(f, f->tx + used, y, f->tw - used, ST_DIM, 0, " · %d %s", waiting,
-                         f->v->lang == SCENE_LANG_PT ? "esperam" : "waiting");
+            char n[64];
+            snprintf(n, sizeof n, text_get(f->v->lang, T_N_WAITING), waiting);
+            panel_printf(f, f->tx + used, y, f->tw - used, ST_DIM, 0, " · %s", n);
         }
     }
 }

@@ -362,8 +362,7 @@ void panel_ruler(struct frame *f, int y)
         canvas_put(f->cv, f->sx + x, y, v->ascii ? "v" : "▼", ST_PLAYHEAD, CV_BOLD);
     }
     char z[32];
-    panel_printf(f, f->tx, y, f->tw, ST_DIM, 0, "%s %s", v->lang == SCENE_LANG_PT ? "janela" : "view",
-                 panel_dur(f->span, z, sizeof z));
+    panel_printf(f, f->tx, y, f->tw, ST_DIM, 0, text_get(v->lang, T_VIEW), panel_dur(f->span, z, sizeof z));
 }
 
 /* ---- the frame ------------------------------------------------------------------ */
