@@ -76,7 +76,7 @@ XGETTEXT  := xgettext --language=C --from-code=UTF-8 --keyword=N_ --keyword=gv_t
              --add-comments=TRANSLATORS: --add-location=file --sort-output \
              --package-name=gilviz --package-version=$(VERSION) --msgid-bugs-address=gilviz --foreign-user
 
-.PHONY: all test check bench asan tsan golden pictures install uninstall clean deps demo pot
+.PHONY: all test check bench asan tsan golden pictures install uninstall clean deps demo pot pot-fresh
 all: gilviz
 
 gilviz: $(BUILD)/gilviz $(MO_HERE)
@@ -95,10 +95,15 @@ locale/%/LC_MESSAGES/gilviz.mo: $(BUILD)/locale/%/LC_MESSAGES/gilviz.mo
 # translated).  Location comments name files, not lines, so that editing
 # code elsewhere in a file does not make the template stale.
 pot:
-	$(XGETTEXT) -o $(POT) $(XGETTEXT_SRC)
-	sed -i '1s/.*/# Messages of gilviz (the English msgids are in the sources)./' $(POT)
+	$(MAKE) --no-print-directory pot-fresh POT_OUT=$(POT)
 	for l in $(PO_LANGS); do msgmerge --quiet --update --backup=none --no-fuzzy-matching \
 	    --add-location=file --sort-output $(PO_DIR)/$$l.po $(POT) || exit 1; done
+
+# The template as the sources make it now, into $(POT_OUT) (tests/cli_i18n.sh
+# compares it with the committed one).
+pot-fresh:
+	$(XGETTEXT) -o $(POT_OUT) $(XGETTEXT_SRC)
+	sed -i '1s/.*/# Messages of gilviz (the English msgids are in the sources)./' $(POT_OUT)
 
 $(BUILD)/gilviz: $(MAIN_OBJ) $(LIB_OBJ) $(UI_OBJ)
 	$(CC) $(ALL_CFLAGS) -o $@ $(MAIN_OBJ) $(UI_OBJ) $(LIB_OBJ) $(CURSES_LIBS) $(ALL_LDLIBS)
@@ -135,8 +140,7 @@ demo: gilviz
 	./gilviz convoy
 
 test check: $(BUILD)/gilviz $(MO) $(TEST_BIN)
-	@GILVIZ=$(BUILD)/gilviz BUILD=$(BUILD) GILVIZ_LOCALEDIR=$(CURDIR)/$(BUILD)/locale \
-	    XGETTEXT="$(XGETTEXT)" XGETTEXT_SRC="$(XGETTEXT_SRC)" sh tests/run.sh $(TEST_BIN)
+	@GILVIZ=$(BUILD)/gilviz BUILD=$(BUILD) GILVIZ_LOCALEDIR=$(CURDIR)/$(BUILD)/locale sh tests/run.sh $(TEST_BIN)
 
 bench:
 	@$(MAKE) --no-print-directory BUILD=build-bench CFLAGS="-O2 -g -DNDEBUG" build-bench/gilviz $(BENCH_SRC:tests/%.c=build-bench/tests/%)
