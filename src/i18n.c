@@ -30,6 +30,9 @@ static char locale_dir[PATH_MAX + 32];
 static int have_pt;
 static pthread_once_t dir_once = PTHREAD_ONCE_INIT;
 static pthread_once_t pt_once = PTHREAD_ONCE_INIT;
+/* LANGUAGE as the user set it, before gv_i18n_prepare replaced it */
+static char *user_language;
+static int language_replaced;
 
 static int has_catalogue(const char *dir)
 {
@@ -40,7 +43,7 @@ static int has_catalogue(const char *dir)
 
 static void find_dir(void)
 {
-    char exe[PATH_MAX], cand[3][PATH_MAX + 32];
+    char exe[PATH_MAX], cand[4][PATH_MAX + 32];
     int n = 0;
     const char *env = getenv("GILVIZ_LOCALEDIR");
     if (env && *env)
@@ -49,6 +52,7 @@ static void find_dir(void)
     if (exe[0]) {
         snprintf(cand[n++], sizeof cand[0], "%s/locale", exe);
         snprintf(cand[n++], sizeof cand[0], "%s/../share/locale", exe);
+        snprintf(cand[n++], sizeof cand[0], "%s/../locale", exe);   /* build/tests/ */
     }
     snprintf(locale_dir, sizeof locale_dir, "%s", GV_LOCALEDIR);
     have_pt = has_catalogue(locale_dir);
@@ -86,6 +90,11 @@ void gv_i18n_prepare(int lang)
     if (!cur || strcmp(cur, "C") == 0 || strcmp(cur, "POSIX") == 0)
         if (!setlocale(LC_MESSAGES, "C.UTF-8"))
             setlocale(LC_MESSAGES, "C.utf8");
+    if (!language_replaced) {
+        const char *u = getenv("LANGUAGE");
+        user_language = u ? gv_strdup(u) : NULL;
+        language_replaced = 1;
+    }
     setenv("LANGUAGE", "pt_BR:pt", 1);
 }
 
@@ -130,7 +139,7 @@ int gv_lang_from_env(void)
     }
     if (!loc || is_c_locale(loc))
         return GV_LANG_EN;
-    const char *language = getenv("LANGUAGE");
+    const char *language = language_replaced ? user_language : getenv("LANGUAGE");
     if (language && *language) {
         for (const char *p = language; *p;) {
             size_t n = strcspn(p, ":");

@@ -41,7 +41,8 @@ void gv_i18n_prepare(int lang);
 
 /* The folder bound to the text domain: the first of $GILVIZ_LOCALEDIR, the
  * `locale` folder beside the executable (the build tree), ../share/locale
- * beside it (an installed, relocated binary) and the compiled-in
+ * beside it (an installed, relocated binary), ../locale (the test programs
+ * in $(BUILD)/tests) and the compiled-in
  * GV_LOCALEDIR that holds pt_BR/LC_MESSAGES/gilviz.mo; the compiled-in one
  * if none does. */
 const char *gv_i18n_dir(void);

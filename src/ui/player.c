@@ -183,6 +183,7 @@ int ui_play(const struct scene *sc, struct engine *e, struct timeline *tl, const
                 rc = EX_DATAERR;
             }
             joined = 1;
+            ui_data_settle(d);   /* the lanes of threads that never started go */
             v.sim_running = 0;
             dirty = 1;
         }
