@@ -213,5 +213,21 @@ check "--at 5ms starts there" "t = 5.000000 ms"
 check "--ascii: ASCII glyphs" "|| pausado"
 if screen | LC_ALL=C grep -q '[^ -~]'; then not_ok "--ascii: nothing but ASCII on screen"; else
     ok "--ascii: nothing but ASCII on screen"; fi
+check "--lang pt: the event log in Portuguese (from the catalogue, LANG=C.UTF-8)" "net espera a GIL, que esta com cruncher"
+key '?'
+check "--lang pt: the help lists m" "marcar este instante na gravacao"
+key q
 key q
 finished mono 0
+
+# --- lanes of threads that never start go once the run is simulated ----------------------
+start pool --paused --at 30ms asyncio-downloads
+check "asyncio-downloads: the tasks have lanes" "fetch1"
+sleep 0.3
+if screen | grep -q "executor"; then not_ok "no lanes for the executor's pool threads that never start" \
+    "$(screen | grep executor | head -n 3)"; else ok "no lanes for the executor's pool threads that never start"; fi
+key '?'
+check "the help lists m (a marker while recording)" "add a marker to the recording"
+key q
+key q
+finished pool 0
