@@ -43,7 +43,7 @@ start() {
     rm -f "$TMP/$name".*
     cat >"$TMP/$name.sh" <<EOF
 stty -a >"$TMP/$name.before"
-sh -c 'echo \$\$ >"$TMP/$name.pid"; exec env LANG=C.UTF-8 "$GV" "\$@"' gilviz "\$@"
+sh -c 'echo \$\$ >"$TMP/$name.pid"; exec env LANG=${PLAYER_LANG:-C.UTF-8} "$GV" "\$@"' gilviz "\$@"
 echo \$? >"$TMP/$name.rc"
 stty -a >"$TMP/$name.after"
 sleep 600
@@ -219,6 +219,15 @@ check "--lang pt: the help lists m" "marcar este instante na gravacao"
 key q
 key q
 finished mono 0
+
+# --- LANG=pt_BR.UTF-8, a locale this machine may not have: Portuguese, UTF-8 -------------
+PLAYER_LANG=pt_BR.UTF-8 start ptenv --paused --at 5.08ms convoy
+check "LANG=pt_BR.UTF-8: the player speaks Portuguese" "espaço tocar"
+check "LANG=pt_BR.UTF-8: the event log too, with UTF-8 glyphs" "troca forçada de GIL para net"
+check "LANG=pt_BR.UTF-8: UTF-8 lane glyphs" "█cruncher"
+key q
+finished ptenv 0
+unset PLAYER_LANG
 
 # --- lanes of threads that never start go once the run is simulated ----------------------
 start pool --paused --at 30ms asyncio-downloads
