@@ -85,11 +85,13 @@ void gv_i18n_prepare(int lang)
         return;
     /* gettext ignores LANGUAGE in the "C" locale, and pt_BR.UTF-8 may not
      * be generated on this machine: C.UTF-8 (built into glibc 2.35+) is a
-     * message locale that is not "C" and is always there. */
+     * message locale that is not "C" and is always there; older systems
+     * may have one of the others. */
+    static const char *const not_c[] = { "C.UTF-8", "C.utf8", "pt_BR.UTF-8", "en_US.UTF-8" };
     const char *cur = setlocale(LC_MESSAGES, NULL);
     if (!cur || strcmp(cur, "C") == 0 || strcmp(cur, "POSIX") == 0)
-        if (!setlocale(LC_MESSAGES, "C.UTF-8"))
-            setlocale(LC_MESSAGES, "C.utf8");
+        for (size_t k = 0; k < sizeof not_c / sizeof not_c[0] && !setlocale(LC_MESSAGES, not_c[k]); k++)
+            ;
     if (!language_replaced) {
         const char *u = getenv("LANGUAGE");
         user_language = u ? gv_strdup(u) : NULL;
