@@ -110,6 +110,8 @@ expect_order "own index: the topic, then its scenes in its order, then Other sce
 if grep -q "ghost-not-written-yet\|also-missing" "$TMP/own"; then
     not_ok "a listed scene without a file is skipped" "$(grep -n ghost "$TMP/own")"; else
     ok "a listed scene without a file is skipped"; fi
+if grep -q "ghost\|also-missing" "$TMP/own.err"; then not_ok "a missing scene is skipped silently" \
+    "$(cat "$TMP/own.err")"; else ok "a missing scene is skipped silently"; fi
 if grep -q "Empty topic" "$TMP/own"; then not_ok "a topic without scenes has no heading"; else
     ok "a topic without scenes has no heading"; fi
 expect_grep "an unindexed scene is shown with its title when it has no description" \
