@@ -37,13 +37,18 @@ static int language_replaced;
 static int has_catalogue(const char *dir)
 {
     char path[PATH_MAX + 64];
-    snprintf(path, sizeof path, "%s/%s", dir, MO_PATH);
+    size_t n = strlen(dir);
+    if (n + 1 + sizeof MO_PATH > sizeof path)
+        return 0;
+    memcpy(path, dir, n);
+    path[n] = '/';
+    memcpy(path + n + 1, MO_PATH, sizeof MO_PATH);   /* with its NUL */
     return access(path, R_OK) == 0;
 }
 
 static void find_dir(void)
 {
-    char exe[PATH_MAX], cand[4][PATH_MAX + 32];
+    char exe[PATH_MAX], cand[4][sizeof locale_dir];
     int n = 0;
     const char *env = getenv("GILVIZ_LOCALEDIR");
     if (env && *env)
@@ -58,7 +63,7 @@ static void find_dir(void)
     have_pt = has_catalogue(locale_dir);
     for (int i = 0; i < n; i++)
         if (has_catalogue(cand[i])) {
-            snprintf(locale_dir, sizeof locale_dir, "%s", cand[i]);
+            memcpy(locale_dir, cand[i], sizeof locale_dir);   /* the same size */
             have_pt = 1;
             break;
         }
