@@ -5,6 +5,8 @@
 #   make bench      build optimised and print the benchmark table
 #   make asan       tests under AddressSanitizer + UBSan (separate build dir)
 #   make tsan       the threaded tests under ThreadSanitizer
+#   make pot        refresh the translation template assets/po/gilviz.pot from
+#                   the sources and merge it into assets/po/pt_BR.po
 #   make golden     regenerate the player's golden frames (on purpose only)
 #   make pictures   regenerate the README's picture, assets/convoy.svg (on purpose only)
 #   make install    PREFIX=/usr/local DESTDIR= ; make uninstall
@@ -20,6 +22,7 @@ PREFIX    ?= /usr/local
 BINDIR    ?= $(PREFIX)/bin
 DATADIR   ?= $(PREFIX)/share
 MANDIR    ?= $(DATADIR)/man
+LOCALEDIR ?= $(DATADIR)/locale
 PKGDATADIR = $(DATADIR)/gilviz
 
 CC        ?= cc
@@ -42,7 +45,8 @@ CMOCKA_CFLAGS := $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS   := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) $(CPPFLAGS) $(CFLAGS) $(LTO) \
-             -DGV_VERSION='"$(VERSION)"' -DGV_PKGDATADIR='"$(PKGDATADIR)"' -pthread -MMD -MP
+             -DGV_VERSION='"$(VERSION)"' -DGV_PKGDATADIR='"$(PKGDATADIR)"' \
+             -DGV_LOCALEDIR='"$(LOCALEDIR)"' -pthread -MMD -MP
 ALL_LDLIBS = $(LDFLAGS) -pthread -lm
 
 # Layers: scene -> sim -> timeline -> ui/out.  Only src/ui may use curses.
@@ -58,11 +62,48 @@ TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 BENCH_SRC := $(wildcard tests/bench_*.c)
 BENCH_BIN := $(BENCH_SRC:tests/%.c=$(BUILD)/tests/%)
 
-.PHONY: all test check bench asan tsan golden pictures install uninstall clean deps demo
+# Translations (GNU gettext): the English messages are the msgids in the
+# sources; xgettext collects them into the template, the Portuguese catalogue
+# is compiled (msgfmt --check: formats, header) beside the binary, in
+# $(BUILD)/locale and, for ./gilviz, in ./locale.
+PO_DIR    := assets/po
+POT       := $(PO_DIR)/gilviz.pot
+PO_LANGS  := pt_BR
+MO        := $(PO_LANGS:%=$(BUILD)/locale/%/LC_MESSAGES/gilviz.mo)
+MO_HERE   := $(PO_LANGS:%=locale/%/LC_MESSAGES/gilviz.mo)
+XGETTEXT_SRC = $(sort $(wildcard src/*.c src/*/*.c src/*/*.h))
+XGETTEXT  := xgettext --language=C --from-code=UTF-8 --keyword=N_ --keyword=gv_tr:2 \
+             --add-comments=TRANSLATORS: --add-location=file --sort-output \
+             --package-name=gilviz --package-version=$(VERSION) --msgid-bugs-address=gilviz --foreign-user
+
+.PHONY: all test check bench asan tsan golden pictures install uninstall clean deps demo pot pot-fresh
 all: gilviz
 
-gilviz: $(BUILD)/gilviz
+gilviz: $(BUILD)/gilviz $(MO_HERE)
 	cp $< $@
+
+$(BUILD)/locale/%/LC_MESSAGES/gilviz.mo: $(PO_DIR)/%.po
+	@mkdir -p $(dir $@)
+	msgfmt --check -o $@ $<
+
+locale/%/LC_MESSAGES/gilviz.mo: $(BUILD)/locale/%/LC_MESSAGES/gilviz.mo
+	@mkdir -p $(dir $@)
+	cp $< $@
+
+# Refresh the template from the sources, then merge it into each catalogue
+# (new messages arrive untranslated: tests/cli_i18n.sh fails until they are
+# translated).  Location comments name files, not lines, so that editing
+# code elsewhere in a file does not make the template stale.
+pot:
+	$(MAKE) --no-print-directory pot-fresh POT_OUT=$(POT)
+	for l in $(PO_LANGS); do msgmerge --quiet --update --backup=none --no-fuzzy-matching \
+	    --add-location=file --sort-output $(PO_DIR)/$$l.po $(POT) || exit 1; done
+
+# The template as the sources make it now, into $(POT_OUT) (tests/cli_i18n.sh
+# compares it with the committed one).
+pot-fresh:
+	$(XGETTEXT) -o $(POT_OUT) $(XGETTEXT_SRC)
+	sed -i '1s/.*/# Messages of gilviz (the English msgids are in the sources)./' $(POT_OUT)
 
 $(BUILD)/gilviz: $(MAIN_OBJ) $(LIB_OBJ) $(UI_OBJ)
 	$(CC) $(ALL_CFLAGS) -o $@ $(MAIN_OBJ) $(UI_OBJ) $(LIB_OBJ) $(CURSES_LIBS) $(ALL_LDLIBS)
@@ -103,8 +144,8 @@ deps:
 demo: gilviz
 	./gilviz convoy
 
-test check: $(BUILD)/gilviz $(TEST_BIN)
-	@GILVIZ=$(BUILD)/gilviz BUILD=$(BUILD) sh tests/run.sh $(TEST_BIN)
+test check: $(BUILD)/gilviz $(MO) $(TEST_BIN)
+	@GILVIZ=$(BUILD)/gilviz BUILD=$(BUILD) GILVIZ_LOCALEDIR=$(CURDIR)/$(BUILD)/locale sh tests/run.sh $(TEST_BIN)
 
 bench:
 	@$(MAKE) --no-print-directory BUILD=build-bench CFLAGS="-O2 -g -DNDEBUG" build-bench/gilviz $(BENCH_SRC:tests/%.c=build-bench/tests/%)
@@ -126,30 +167,39 @@ tsan:
 # Regenerate the golden frames (tests/golden/*.txt) on purpose, after a
 # change that is meant to change what the player shows.  Inspect the diff
 # before committing; CI never runs this.
-golden: $(BUILD)/gilviz
+golden: $(BUILD)/gilviz $(MO)
 	GILVIZ=$(BUILD)/gilviz GOLDEN_REGEN=1 sh tests/cli_player_frames.sh
 
 # Regenerate the README's picture of the player (assets/convoy.svg) on
 # purpose, like the golden frames; tests/cli_record_frame.sh checks that the
 # committed picture is what the player draws.
 PICTURE_CMD = frame --at 10.1659ms --size 80x24 --select net --lang en --format svg convoy
-pictures: $(BUILD)/gilviz
+pictures: $(BUILD)/gilviz $(MO)
 	GILVIZ_SCENES= $(BUILD)/gilviz $(PICTURE_CMD) -o assets/convoy.svg
 
 # The binary also finds its scenes relative to itself (bin/../share/gilviz),
 # so installing under another PREFIX than the one it was built for works.
-install: $(BUILD)/gilviz
+# The catalogues too: bin/../share/locale is looked at before LOCALEDIR.
+install: $(BUILD)/gilviz $(MO)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(PKGDATADIR)/scenes $(DESTDIR)$(MANDIR)/man1
 	install -m 755 $(BUILD)/gilviz $(DESTDIR)$(BINDIR)/gilviz
-	install -m 644 scenes/*.scene $(DESTDIR)$(PKGDATADIR)/scenes/
+	install -m 644 scenes/*.scene scenes/lecture.list $(DESTDIR)$(PKGDATADIR)/scenes/
 	install -m 644 assets/gilviz.1 $(DESTDIR)$(MANDIR)/man1/gilviz.1
+	for l in $(PO_LANGS); do \
+	    install -d $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES && \
+	    install -m 644 $(BUILD)/locale/$$l/LC_MESSAGES/gilviz.mo $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/gilviz.mo \
+	    || exit 1; done
 
+# Folders are removed only if they are empty (share/locale is shared).
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/gilviz $(DESTDIR)$(MANDIR)/man1/gilviz.1
-	rm -f $(addprefix $(DESTDIR)$(PKGDATADIR)/scenes/,$(notdir $(wildcard scenes/*.scene)))
+	rm -f $(addprefix $(DESTDIR)$(PKGDATADIR)/scenes/,$(notdir $(wildcard scenes/*.scene)) lecture.list)
 	-rmdir $(DESTDIR)$(PKGDATADIR)/scenes $(DESTDIR)$(PKGDATADIR) 2>/dev/null
+	for l in $(PO_LANGS); do rm -f $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/gilviz.mo; \
+	    rmdir $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES $(DESTDIR)$(LOCALEDIR)/$$l 2>/dev/null; done; \
+	    rmdir $(DESTDIR)$(LOCALEDIR) 2>/dev/null; true
 
 clean:
-	rm -rf build build-bench build-asan build-tsan gilviz
+	rm -rf build build-bench build-asan build-tsan build-clang gilviz locale
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -15,6 +15,7 @@
 #include "out/eventlog.h"
 #include "out/trace.h"
 #include "out/report.h"
+#include "scene/lecture.h"
 #include "scene/scene.h"
 #include "sim/engine.h"
 #include "timeline/timeline.h"
@@ -22,6 +23,7 @@
 #include "ui/ui.h"
 #include "out/outfile.h"
 #include "util.h"
+#include "i18n.h"
 
 #ifndef GV_PKGDATADIR
 #define GV_PKGDATADIR "/usr/local/share/gilviz"
@@ -32,7 +34,7 @@ static const char usage_text[] =
     "       gilviz check SCENE...          validate scene files\n"
     "       gilviz report [--json] [--set KEY=VALUE]... SCENE\n"
     "                                     simulate and print a summary\n"
-    "       gilviz log [--from T] [--to T] SCENE\n"
+    "       gilviz log [--from T] [--to T] [--lang en|pt] SCENE\n"
     "                                     simulate and print every event in words\n"
     "       gilviz frame [--at T] [--size COLSxROWS] [--format F] [-o FILE] [OPTIONS] SCENE\n"
     "                                     print one frame of the player (text, ansi, svg, html)\n"
@@ -40,7 +42,7 @@ static const char usage_text[] =
     "                     -o FILE.cast   record playing SCENE as an asciicast v2 file, headless\n"
     "       gilviz export [--set KEY=VALUE]... SCENE -o FILE.json\n"
     "                                     write the timeline for Perfetto / chrome://tracing\n"
-    "       gilviz list                    list the built-in scenes\n"
+    "       gilviz list [--lang en|pt]     list the built-in scenes, by topic, in lecture order\n"
     "       gilviz --help | --version\n"
     "\n"
     "SCENE is a path to a .scene file or the name of a built-in scene (convoy).\n"
@@ -65,8 +67,9 @@ static const char usage_text[] =
     "  -o FILE                export, frame, render: the output file (written atomically;\n"
     "                         - for standard output)\n"
     "  --record FILE.cast     play: also record the session as an asciicast v2 file\n"
-    "  --lang en|pt           play, frame, render: language of captions and labels (default from\n"
-    "                         LC_ALL, LC_MESSAGES or LANG)\n"
+    "  --lang en|pt           play, frame, render, log, list: the language of the texts,\n"
+    "                         captions and event log (default from LC_ALL, LC_MESSAGES,\n"
+    "                         LANG and LANGUAGE: pt... is Portuguese)\n"
     "  --ascii                play, frame, render: ASCII instead of UTF-8 glyphs\n"
     "  --zoom T               play, frame, render: time span the lanes show (e.g. 20ms)\n"
     "  --speed T              play, render: simulated time per second of playback (e.g. 1ms;\n"
@@ -90,20 +93,6 @@ static void __attribute__((noreturn)) usage_error(const char *fmt, const char *a
     fprintf(stderr, fmt, arg);
     fputs("\nTry 'gilviz --help'.\n", stderr);
     exit(EX_USAGE);
-}
-
-/* Directory holding the running executable, or "" if unknown. */
-static void exe_dir(char *buf, size_t size)
-{
-    ssize_t n = readlink("/proc/self/exe", buf, size - 1);
-    if (n <= 0) {
-        buf[0] = '\0';
-        return;
-    }
-    buf[n] = '\0';
-    char *slash = strrchr(buf, '/');
-    if (slash)
-        *slash = '\0';
 }
 
 /* Does the argument name a file rather than a built-in scene? */
@@ -130,7 +119,7 @@ static void scene_dirs(struct scene_dirs *d)
     d->n = 0;
     if (env && *env)
         d->dir[d->n++] = env;
-    exe_dir(exe, sizeof exe);
+    gv_exe_dir(exe, sizeof exe);
     if (exe[0]) {
         static const char *const rel[] = { "scenes", "../scenes", "../share/gilviz/scenes" };
         for (int i = 0; i < 3; i++) {
@@ -248,6 +237,29 @@ static gv_ns time_arg(const char *opt, const char *v)
     return t;
 }
 
+/* The value of --lang; exits 64 unless it is en or pt. */
+static int lang_arg(const char *v)
+{
+    int lang = gv_lang_parse(v);
+    if (lang < 0)
+        usage_error("--lang needs 'en' or 'pt', not '%s'", v ? v : "");
+    return lang;
+}
+
+/* The language of a command: --lang (lang >= 0) or the environment's.  For
+ * Portuguese, gettext is made ready here, before any thread starts, and a
+ * missing catalogue is said once (the texts then stay in English). */
+static int resolve_lang(int lang)
+{
+    if (lang < 0)
+        lang = gv_lang_from_env();
+    gv_i18n_prepare(lang);
+    if (lang == GV_LANG_PT && !gv_i18n_have_pt())
+        fprintf(stderr, "gilviz: no Portuguese catalogue (%s/pt_BR/LC_MESSAGES/%s.mo): texts stay in English\n",
+                gv_i18n_dir(), GV_TEXTDOMAIN);
+    return lang;
+}
+
 /* Options of play and frame; returns 1 if argv[*i] was one (and consumes
  * its value). */
 enum { K_PLAY, K_FRAME, K_RENDER };
@@ -260,9 +272,7 @@ static int parse_ui_opt(int argc, char **argv, int *i, struct ui_opts *u, int ki
     if (strcmp(a, "--ascii") == 0) {
         u->ascii = 1;
     } else if (strcmp(a, "--lang") == 0) {
-        if (!next || (strcmp(next, "en") != 0 && strcmp(next, "pt") != 0))
-            usage_error("--lang needs 'en' or 'pt', not '%s'", next ? next : "");
-        u->lang = strcmp(next, "pt") == 0 ? SCENE_LANG_PT : SCENE_LANG_EN;
+        u->lang = lang_arg(next);
         (*i)++;
     } else if (strcmp(a, "--at") == 0 && kind != K_RENDER) {
         u->at = time_arg(a, next);
@@ -343,6 +353,9 @@ static void parse_run_opts(int argc, char **argv, struct run_opts *o, const char
             if (i + 1 >= argc)
                 usage_error("%s needs a file name (or - for standard output)", a);
             o->output = argv[++i];
+        } else if (strcmp(a, "--lang") == 0 && strcmp(cmd, "log") == 0) {
+            o->ui.lang = lang_arg(i + 1 < argc ? argv[i + 1] : NULL);
+            i++;
         } else if ((strcmp(a, "--from") == 0 || strcmp(a, "--to") == 0) && (strcmp(cmd, "log") == 0 || render)) {
             const char *why;
             gv_ns *dst = a[2] == 'f' ? &o->from : &o->to;
@@ -476,7 +489,7 @@ static int emit(const char *cmd, struct run_opts *o, struct scene *sc, struct ti
     if (strcmp(cmd, "report") == 0 || strcmp(cmd, "log") == 0) {
         const struct sim_stats *st = engine_stats(e);
         if (strcmp(cmd, "log") == 0)
-            eventlog_print(stdout, tl, sc, o->from, o->to, SCENE_LANG_EN);
+            eventlog_print(stdout, tl, sc, o->from, o->to, o->ui.lang);
         else if (o->json)
             report_json(stdout, sc, st);
         else
@@ -516,6 +529,8 @@ static int cmd_headless(int argc, char **argv, const char *cmd)
 {
     struct run_opts o;
     parse_run_opts(argc, argv, &o, cmd);
+    if (strcmp(cmd, "log") == 0 || strcmp(cmd, "frame") == 0 || strcmp(cmd, "render") == 0)
+        o.ui.lang = resolve_lang(o.ui.lang);
     struct scene *sc;
     struct timeline *tl;
     struct engine *e;
@@ -534,6 +549,7 @@ static int cmd_play(int argc, char **argv)
 {
     struct run_opts o;
     parse_run_opts(argc, argv, &o, "play");
+    o.ui.lang = resolve_lang(o.ui.lang);
     struct scene *sc = load_scene(o.scene);
     for (int i = 0; i < o.nsets; i++) {
         char err[256];
@@ -576,12 +592,111 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* `gilviz list` is 80 columns wide: "  NAME               summary...", the
+ * summary wrapped at spaces (a word longer than the line is cut between two
+ * characters).  A column is a character: UTF-8 continuation bytes take none
+ * (the scenes' Latin texts have no double-width characters). */
+#define LIST_WIDTH 80
+#define LIST_NAME 18
+#define LIST_INDENT (2 + LIST_NAME + 1)
+
+static void print_wrapped(const char *s, int indent, int width)
+{
+    int first = 1;
+    while (*s == ' ' || *s == '\n')
+        s++;
+    while (*s) {
+        const char *p = s, *cut = NULL;
+        for (int cols = 0; *p; cols++) {
+            if (*p == ' ' || *p == '\n')
+                cut = p;
+            if (cols == width)
+                break;
+            p++;
+            while ((*p & 0xC0) == 0x80)
+                p++;
+        }
+        const char *end = p;
+        if (*p && *p != ' ' && *p != '\n' && cut && cut > s)
+            end = cut;   /* break at the last space that fits */
+        if (!first)
+            printf("%*s", indent, "");
+        for (const char *c = s; c < end; c++)
+            putchar(*c == '\n' ? ' ' : *c);
+        putchar('\n');
+        first = 0;
+        for (s = end; *s == ' ' || *s == '\n'; s++)
+            ;
+    }
+    if (first)
+        putchar('\n');
+}
+
+/* One scene of the list: its name and its description (its title if it has
+ * none) in `lang`. */
+static void list_scene(const char *name, int lang)
+{
+    char path[PATH_MAX + 64];
+    const char *summary = "";
+    struct scene *sc = NULL;
+    size_t len;
+    char *text = NULL;
+    if (find_builtin(name, path, sizeof path) == 0 && (text = gv_read_file(path, &len))) {
+        struct scene_diags diags = { 0 };
+        sc = scene_parse(path, text, len, &diags);
+        scene_diags_free(&diags);
+        if (sc) {
+            summary = scene_text_get(&sc->description, lang);
+            if (!*summary)
+                summary = scene_text_get(&sc->title, lang);
+        } else {
+            summary = gv_tr(lang, "(has errors: see gilviz check)");
+        }
+    }
+    if ((int)strlen(name) <= LIST_NAME)
+        printf("  %-*s ", LIST_NAME, name);
+    else
+        printf("  %s\n%*s", name, LIST_INDENT, "");
+    print_wrapped(summary, LIST_INDENT, LIST_WIDTH - LIST_INDENT);
+    scene_free(sc);
+    free(text);
+}
+
+/* The lecture plan: lecture.list in the first folder of built-in scenes that
+ * has one; NULL if none does. */
+static struct lecture *load_lecture(const struct scene_dirs *d)
+{
+    for (int i = 0; i < d->n; i++) {
+        char path[PATH_MAX + 64];
+        size_t len;
+        snprintf(path, sizeof path, "%s/lecture.list", d->dir[i]);
+        char *text = gv_read_file(path, &len);
+        if (!text)
+            continue;
+        struct lecture *l = lecture_parse(path, text, len, stderr);
+        free(text);
+        return l;
+    }
+    return NULL;
+}
+
 /* list: every built-in scene (the first folder that has a name wins) with
- * its title. */
+ * its description, grouped by the topics of lecture.list in its order; the
+ * scenes it does not name come last, under "Other scenes". */
 static int cmd_list(int argc, char **argv)
 {
-    if (argc > 0)
-        usage_error("unexpected argument '%s' for list", argv[0]);
+    int lang = -1;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--lang") == 0) {
+            lang = lang_arg(i + 1 < argc ? argv[i + 1] : NULL);
+            i++;
+        } else if (argv[i][0] == '-') {
+            usage_error("unknown option '%s' for list", argv[i]);
+        } else {
+            usage_error("unexpected argument '%s' for list", argv[i]);
+        }
+    }
+    lang = resolve_lang(lang);
     struct scene_dirs d;
     scene_dirs(&d);
     char *names[1024];
@@ -610,26 +725,32 @@ static int cmd_list(int argc, char **argv)
         return EX_NOINPUT;
     }
     qsort(names, (size_t)n, sizeof names[0], cmp_str);
-    for (int i = 0; i < n; i++) {
-        char path[PATH_MAX + 64];
-        const char *title = "";
-        struct scene *sc = NULL;
-        size_t len;
-        char *text = NULL;
-        if (find_builtin(names[i], path, sizeof path) == 0 && (text = gv_read_file(path, &len))) {
-            struct scene_diags diags = { 0 };
-            sc = scene_parse(path, text, len, &diags);
-            scene_diags_free(&diags);
-            if (sc)
-                title = scene_text_get(&sc->title, SCENE_LANG_EN);
-            else
-                title = "(has errors: see gilviz check)";
+    struct lecture *lec = load_lecture(&d);
+    int groups = 0;
+    for (int t = 0; lec && t < lec->ntopics; t++) {
+        const struct lecture_topic *tp = &lec->topics[t];
+        int shown = 0;
+        for (int k = 0; k < tp->nscenes; k++) {
+            int found = 0;
+            for (int i = 0; i < n && !found; i++)
+                found = strcmp(names[i], tp->scenes[k]) == 0;
+            if (!found)
+                continue;   /* listed, but not (yet) a file: skipped */
+            if (!shown++)
+                printf("%s%s\n", groups++ ? "\n" : "", lecture_title(tp, lang));
+            list_scene(tp->scenes[k], lang);
         }
-        printf("%-20s %s\n", names[i], title);
-        scene_free(sc);
-        free(text);
+    }
+    int others = 0;
+    for (int i = 0; i < n; i++) {
+        if (!lecture_has(lec, names[i])) {
+            if (!others++ && lec)
+                printf("%s%s\n", groups++ ? "\n" : "", gv_tr(lang, "Other scenes"));
+            list_scene(names[i], lang);
+        }
         free(names[i]);
     }
+    lecture_free(lec);
     return 0;
 }
 

@@ -72,6 +72,10 @@ gv_ns gv_select(gv_ns *v, size_t n, size_t k);
  * set on failure. */
 char *gv_read_file(const char *path, size_t *len);
 
+/* The folder holding the running executable (from /proc/self/exe), or ""
+ * if it cannot be known. */
+void gv_exe_dir(char *buf, size_t size);
+
 /* Monotonic wall clock for benchmarks and the player; never used by the
  * simulation. */
 int64_t gv_now_ns(void);

@@ -43,7 +43,7 @@ start() {
     rm -f "$TMP/$name".*
     cat >"$TMP/$name.sh" <<EOF
 stty -a >"$TMP/$name.before"
-sh -c 'echo \$\$ >"$TMP/$name.pid"; exec env LANG=C.UTF-8 "$GV" "\$@"' gilviz "\$@"
+sh -c 'echo \$\$ >"$TMP/$name.pid"; exec env LANG=${PLAYER_LANG:-C.UTF-8} "$GV" "\$@"' gilviz "\$@"
 echo \$? >"$TMP/$name.rc"
 stty -a >"$TMP/$name.after"
 sleep 600
@@ -213,5 +213,30 @@ check "--at 5ms starts there" "t = 5.000000 ms"
 check "--ascii: ASCII glyphs" "|| pausado"
 if screen | LC_ALL=C grep -q '[^ -~]'; then not_ok "--ascii: nothing but ASCII on screen"; else
     ok "--ascii: nothing but ASCII on screen"; fi
+check "--lang pt: the event log in Portuguese (from the catalogue, LANG=C.UTF-8)" "net espera a GIL, que esta com cruncher"
+key '?'
+check "--lang pt: the help lists m" "marcar este instante na gravacao"
+key q
 key q
 finished mono 0
+
+# --- LANG=pt_BR.UTF-8, a locale this machine may not have: Portuguese, UTF-8 -------------
+PLAYER_LANG=pt_BR.UTF-8 start ptenv --paused --at 5.08ms convoy
+check "LANG=pt_BR.UTF-8: the player speaks Portuguese" "espaço tocar"
+check "LANG=pt_BR.UTF-8: the event log too, with UTF-8 glyphs" "troca forçada de GIL para net"
+check "LANG=pt_BR.UTF-8: UTF-8 lane glyphs" "█cruncher"
+key q
+finished ptenv 0
+unset PLAYER_LANG
+
+# --- lanes of threads that never start go once the run is simulated ----------------------
+start pool --paused --at 30ms asyncio-downloads
+check "asyncio-downloads: the tasks have lanes" "fetch1"
+sleep 0.3
+if screen | grep -q "executor"; then not_ok "no lanes for the executor's pool threads that never start" \
+    "$(screen | grep executor | head -n 3)"; else ok "no lanes for the executor's pool threads that never start"; fi
+key '?'
+check "the help lists m (a marker while recording)" "add a marker to the recording"
+key q
+key q
+finished pool 0

@@ -3,7 +3,7 @@
 # the command's errors.  With GOLDEN_REGEN=1 (`make golden`) the frames are
 # rewritten instead of compared.  Run from the repo root.
 . tests/lib.sh
-unset GILVIZ_SCENES LC_ALL LC_MESSAGES LANG
+unset GILVIZ_SCENES LC_ALL LC_MESSAGES LANG LANGUAGE
 
 cases=tests/golden/cases
 n=0
@@ -69,6 +69,17 @@ LANG=pt_BR.UTF-8 LC_ALL=en_US.UTF-8 "$GILVIZ" frame convoy --at 5ms >"$TMP/en" 2
 expect_grep "LC_ALL=en wins over LANG" "The convoy effect" "$TMP/en"
 LANG=pt_BR.UTF-8 "$GILVIZ" frame convoy --at 5ms --lang en >"$TMP/en2" 2>&1
 expect_grep "--lang en wins over the environment" "The convoy effect" "$TMP/en2"
+
+# Threads that never start in the whole run have no lane (an executor's
+# idle pool threads); one that starts later keeps its lane before it starts.
+"$GILVIZ" frame callbacks --at 30ms --size 100x40 >"$TMP/cb" 2>&1
+if grep -q "executor" "$TMP/cb"; then not_ok "no lane for pool threads that never start" \
+    "$(grep executor "$TMP/cb" | head -n 3)"; else ok "no lane for pool threads that never start"; fi
+expect_grep "the other threads keep their lanes" "worker" "$TMP/cb"
+"$GILVIZ" frame blocking-the-loop --at 50ms --size 100x40 >"$TMP/bl" 2>&1
+expect_grep "a thread that starts later has its lane before it starts" "good-executor1" "$TMP/bl"
+if grep -q "bad-executor" "$TMP/bl"; then not_ok "the unused pool of the other loop has no lanes"; else
+    ok "the unused pool of the other loop has no lanes"; fi
 
 # A time past the end shows the end.
 "$GILVIZ" frame convoy --at 10s >"$TMP/end" 2>&1

@@ -83,7 +83,12 @@ env LANG=C.UTF-8 "$GV" play --record "$TMP/missing/x.cast" convoy 2>"$TMP/bad.er
 echo \$? >"$TMP/bad.rc"
 sleep 600
 EOS
-tm new-session -d -s gv -x 100 -y 30 sh "$TMP/bad.sh"
+# the killed server may still be going away: try again a few times (as start does)
+n=0
+until tm new-session -d -s gv -x 100 -y 30 sh "$TMP/bad.sh" 2>/dev/null || [ "$n" -ge 20 ]; do
+    sleep 0.1
+    n=$((n + 1))
+done
 i=0; while [ ! -s "$TMP/bad.rc" ] && [ "$i" -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
 if [ "$(cat "$TMP/bad.rc" 2>/dev/null)" = 73 ]; then ok "record into a missing directory exits 73"; else
     not_ok "record into a missing directory exits 73" "$(cat "$TMP/bad.rc" "$TMP/bad.err" 2>/dev/null)"; fi

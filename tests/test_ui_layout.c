@@ -290,7 +290,13 @@ static void text_tables(void **state)
         assert_non_null(text_get(SCENE_LANG_PT, (enum text_id)id));
     }
     assert_string_equal(text_state(SCENE_LANG_EN, TS_GIL_WAIT), "GIL wait");
-    assert_string_equal(text_state(SCENE_LANG_PT, TS_IO), "E/S");
+    assert_string_equal(text_state(SCENE_LANG_PT, TS_IO), "E/S");   /* from the gettext catalogue */
+    assert_string_equal(text_get(SCENE_LANG_PT, T_PAUSED), "pausado");
+    assert_string_equal(text_get(SCENE_LANG_EN, T_PAUSED), "paused");
+    /* the LANGUAGE=pt_BR:pt that gettext was given for the Portuguese texts
+     * above is not the user's choice */
+    setenv("LANG", "C.UTF-8", 1);
+    assert_int_equal(text_lang_from_env(), SCENE_LANG_EN);
     setenv("LC_ALL", "pt_BR.UTF-8", 1);
     assert_int_equal(text_lang_from_env(), SCENE_LANG_PT);
     setenv("LC_ALL", "", 1);
@@ -534,7 +540,7 @@ static void layout_help_overlay(void **state)
                                         "type a speed", "go to the start / the end", "type a time",
                                         "zoom in / out", "next panel", "select a thread", "click a lane",
                                         "this help", "quit", "GIL wait", "failed wake-up", "Pool.map wait",
-                                        "forced switch", "drop_request" };
+                                        "forced switch", "drop_request", "add a marker to the recording" };
     for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
         if (!canvas_has(fx->cv, keys[k]))
             fail_msg("the help does not mention '%s'", keys[k]);
@@ -542,6 +548,7 @@ static void layout_help_overlay(void **state)
     layout_draw(fx->lay, fx->cv, &v, NULL);
     assert_true(canvas_has(fx->cv, "teclas do gilviz"));
     assert_true(canvas_has(fx->cv, "tocar / pausar"));
+    assert_true(canvas_has(fx->cv, "marcar este instante na gravação"));
     canvas_resize(fx->cv, 100, 30);
 }
 

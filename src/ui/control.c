@@ -121,11 +121,7 @@ static int move(const struct control_ctx *c, struct ui_view *v, int delta)
     const struct ui_data *d = c->d;
     switch (v->focus) {
     case PANEL_THREADS:
-        v->sel += delta;
-        if (v->sel < 0)
-            v->sel = 0;
-        if (v->sel >= d->nthreads)
-            v->sel = d->nthreads - 1;
+        v->sel = ui_data_shown_step(d, v->sel, delta);   /* over the lanes shown */
         break;
     case PANEL_CORES:
         v->top_cores += delta;

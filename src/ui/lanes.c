@@ -220,8 +220,9 @@ void panel_locks(struct frame *f, int y, int rows)
         if (waiting) {
             int used = canvas_text_width(s->rec != TL_NO_RECORD && s->code == LOCK_HELD
                                              ? panel_thread_name(f, s->arg) : text_get(f->v->lang, T_FREE));
-            panel_printf(f, f->tx + used, y, f->tw - used, ST_DIM, 0, " · %d %s", waiting,
-                         f->v->lang == SCENE_LANG_PT ? "esperam" : "waiting");
+            char n[64];
+            snprintf(n, sizeof n, text_get(f->v->lang, T_N_WAITING), waiting);
+            panel_printf(f, f->tx + used, y, f->tw - used, ST_DIM, 0, " · %s", n);
         }
     }
 }
@@ -297,12 +298,12 @@ void panel_threads(struct frame *f, int y, int rows)
     const struct ui_data *d = f->d;
     int top = f->v->top_threads;
     for (int k = 0; k < rows; k++, y++) {
-        int i = top + k, sel = i == f->v->sel;
+        int i = d->shown[top + k], sel = i == f->v->sel;
         panel_mark_row(f, y, ROW_THREAD, i);
         if (sel)
             canvas_put(f->cv, 0, y, f->v->ascii ? ">" : "▶", ST_FOCUS, CV_BOLD);
         else
-            margin(f, y, PANEL_THREADS, k == 0, k == rows - 1, top > 0, top + rows < d->nthreads);
+            margin(f, y, PANEL_THREADS, k == 0, k == rows - 1, top > 0, top + rows < d->nshown);
         canvas_text(f->cv, f->lx, y, f->lw, panel_thread_name(f, i), style_thread_role(i),
                     sel ? CV_BOLD | CV_REVERSE : CV_BOLD);
         const uint32_t *val = strip_values(f->l->strip, f->first_thread + k);

@@ -61,6 +61,9 @@ struct ui_data *ui_data_new(const struct timeline *tl, const struct scene *sc, s
         d->task_by_index[k] = -1;
     for (int k = 0; k < d->ntasks; k++)
         d->task_by_index[timeline_lane(tl, d->task_lane[k])->index] = d->task_lane[k];
+    d->shown = gv_calloc((size_t)d->nthreads + 1, sizeof(int));
+    for (int i = 0; i < d->nthreads; i++)
+        d->shown[d->nshown++] = i;
     d->thread_gil = gv_calloc((size_t)d->nthreads + 1, sizeof(int));
     for (int i = 0; i < d->nthreads; i++) {
         d->thread_gil[i] = -1;
@@ -99,6 +102,7 @@ struct ui_data *ui_data_new(const struct timeline *tl, const struct scene *sc, s
     if (sc->nloops > 0)
         m |= 1u << TS_IDLE;   /* the executors' threads wait for work */
     d->legend_states = m;
+    ui_data_settle(d);   /* a finished run (frame, render) hides its unstarted lanes at once */
     return d;
 }
 
@@ -114,7 +118,49 @@ void ui_data_free(struct ui_data *d)
     free(d->loop_lane);
     free(d->task_lane);
     free(d->task_by_index);
+    free(d->shown);
     free(d);
+}
+
+void ui_data_settle(struct ui_data *d)
+{
+    if (d->settled || !timeline_done(d->tl))
+        return;
+    d->settled = 1;
+    struct tl_lane_state *st = gv_calloc((size_t)timeline_nlanes(d->tl) + 1, sizeof *st);
+    timeline_state_at(d->tl, timeline_end(d->tl), st);
+    int n = 0;
+    for (int i = 0; i < d->nthreads; i++)   /* nobody goes back to "new": a thread new at the end never started */
+        if (st[i].rec != TL_NO_RECORD && st[i].code != TS_NEW)
+            d->shown[n++] = i;
+    free(st);
+    if (n > 0)   /* a scene where nothing starts keeps its lanes */
+        d->nshown = n;
+}
+
+int ui_data_shown_pos(const struct ui_data *d, int i)
+{
+    for (int k = 0; k < d->nshown; k++)
+        if (d->shown[k] == i)
+            return k;
+    return -1;
+}
+
+int ui_data_shown_step(const struct ui_data *d, int i, int delta)
+{
+    if (d->nshown == 0)
+        return i;
+    int k = ui_data_shown_pos(d, i);
+    if (k < 0) {   /* not shown: start from the next shown thread */
+        k = 0;
+        while (k < d->nshown - 1 && d->shown[k] < i)
+            k++;
+        if (delta > 0)
+            delta--;
+    }
+    k += delta;
+    k = k < 0 ? 0 : k >= d->nshown ? d->nshown - 1 : k;
+    return d->shown[k];
 }
 
 void ui_view_defaults(struct ui_view *v, const struct ui_data *d, int lang, int ascii, int color)
@@ -367,8 +413,7 @@ void panel_ruler(struct frame *f, int y)
         canvas_put(f->cv, f->sx + x, y, v->ascii ? "v" : "▼", ST_PLAYHEAD, CV_BOLD);
     }
     char z[32];
-    panel_printf(f, f->tx, y, f->tw, ST_DIM, 0, "%s %s", v->lang == SCENE_LANG_PT ? "janela" : "view",
-                 panel_dur(f->span, z, sizeof z));
+    panel_printf(f, f->tx, y, f->tw, ST_DIM, 0, text_get(v->lang, T_VIEW), panel_dur(f->span, z, sizeof z));
 }
 
 /* ---- the frame ------------------------------------------------------------------ */
@@ -377,7 +422,7 @@ void panel_ruler(struct frame *f, int y)
 static int allocate(struct frame *f, int avail, int *c, int *g, int *lk, int *th, int *tk)
 {
     const struct ui_data *d = f->d;
-    int C = d->ncores, G = d->free_threaded ? d->ngil : 2 * d->ngil, L = d->nlocks, T = d->nthreads;
+    int C = d->ncores, G = d->free_threaded ? d->ngil : 2 * d->ngil, L = d->nlocks, T = d->nshown;
     int K = d->nloops + d->ntasks;   /* loops, then their tasks */
     int unit = d->free_threaded ? 1 : 2;   /* rows per process */
     *g = G < unit ? G : unit;
@@ -455,11 +500,13 @@ void layout_draw(struct layout *l, struct canvas *cv, struct ui_view *v, struct 
     }
     if (d->nthreads > 0 && (v->sel < 0 || v->sel >= d->nthreads))
         v->sel = v->sel < 0 ? 0 : d->nthreads - 1;
+    if (d->nshown > 0 && ui_data_shown_pos(d, v->sel) < 0)
+        v->sel = ui_data_shown_step(d, v->sel, 0);   /* its lane is hidden: the next one */
 
     /* columns: margin, names, strip, status */
     int lw = 6;
-    for (int i = 0; i < d->nthreads; i++) {
-        int n = canvas_text_width(timeline_lane(d->tl, i)->name);
+    for (int k = 0; k < d->nshown; k++) {
+        int n = canvas_text_width(timeline_lane(d->tl, d->shown[k])->name);
         lw = n > lw ? n : lw;
     }
     for (int k = 0; k < d->nlocks; k++) {
@@ -471,6 +518,17 @@ void layout_draw(struct layout *l, struct canvas *cv, struct ui_view *v, struct 
             int n = canvas_text_width(timeline_lane(d->tl, d->gil_lane[k])->name) + 4;
             lw = n > lw ? n : lw;
         }
+    /* loops and tasks share the name column: "loop app", "consumer" */
+    for (int k = 0; k < d->nloops; k++) {
+        char loopname[96];
+        snprintf(loopname, sizeof loopname, text_get(v->lang, T_LOOP), timeline_lane(d->tl, d->loop_lane[k])->name);
+        int n = canvas_text_width(loopname);
+        lw = n > lw ? n : lw;
+    }
+    for (int k = 0; k < d->ntasks; k++) {
+        int n = canvas_text_width(timeline_lane(d->tl, d->task_lane[k])->name);
+        lw = n > lw ? n : lw;
+    }
     char corename[32];
     snprintf(corename, sizeof corename, text_get(v->lang, T_CORE_N), d->ncores - 1);
     lw = canvas_text_width(corename) > lw ? canvas_text_width(corename) : lw;
@@ -508,7 +566,7 @@ void layout_draw(struct layout *l, struct canvas *cv, struct ui_view *v, struct 
     int unit = d->free_threaded ? 1 : 2;
     v->top_cores = clamp_top(v->top_cores, nc, d->ncores, -1);
     v->top_gil = clamp_top(v->top_gil, ng / unit, d->ngil, -1);
-    v->top_threads = clamp_top(v->top_threads, nth, d->nthreads, v->sel);
+    v->top_threads = clamp_top(v->top_threads, nth, d->nshown, ui_data_shown_pos(d, v->sel));
     int task_rows = ntk > d->nloops ? ntk - d->nloops : 0;
     v->top_tasks = clamp_top(v->top_tasks, task_rows, d->ntasks, -1);
     if (geom) {
@@ -541,7 +599,7 @@ void layout_draw(struct layout *l, struct canvas *cv, struct ui_view *v, struct 
         request(l, d->lock_lane[k]);
     f->first_thread = l->nreq;
     for (int k = 0; k < nth; k++)
-        request(l, v->top_threads + k);
+        request(l, d->shown[v->top_threads + k]);
     f->first_task = l->nreq;
     for (int k = 0; k < ntk && k < d->nloops; k++)
         request(l, d->loop_lane[k]);

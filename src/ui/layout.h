@@ -39,11 +39,23 @@ struct ui_data {
     int free_threaded;      /* no GIL at all */
     int old_gil;
     unsigned legend_states; /* bit per TS_* code the scene can produce */
+    int *shown, nshown;     /* threads that have a lane, in order: all of them until the
+                               run is complete, then those that start at some point
+                               (an executor's pool threads that never run have none) */
+    int settled;            /* the run is complete and `shown` is final */
     char model[128];        /* "CPython 3.11 · GIL 5 ms" */
 };
 
 struct ui_data *ui_data_new(const struct timeline *tl, const struct scene *sc, struct tally *ty);
 void ui_data_free(struct ui_data *d);
+/* Once the timeline is done: hide the lanes of threads that never start in
+ * the whole run (they would only say "not started").  Does nothing before,
+ * or the second time. */
+void ui_data_settle(struct ui_data *d);
+/* Position of thread i among the shown ones, or -1. */
+int ui_data_shown_pos(const struct ui_data *d, int i);
+/* The shown thread `delta` rows from thread i (clamped to the ends). */
+int ui_data_shown_step(const struct ui_data *d, int i, int delta);
 /* A view with the defaults for this scene (zoom, speed, selection). */
 void ui_view_defaults(struct ui_view *v, const struct ui_data *d, int lang, int ascii, int color);
 

@@ -484,6 +484,7 @@ void panel_help(struct frame *f)
         { "Tab", T_H_TAB },
         { a ? "Up Down k j PgUp PgDn" : "↑ ↓  k j  PgUp PgDn", T_H_SELECT },
         { "mouse", T_H_MOUSE },
+        { "m", T_H_MARKER },
         { "? q", T_H_HELP },
     };
     int nrows = (int)(sizeof rows / sizeof rows[0]);
@@ -499,7 +500,7 @@ void panel_help(struct frame *f)
     int w = f->w - 2 < 80 ? f->w - 2 : 80;
     int cols = 3, colw = (w - 4) / cols;
     int legend_rows = (nstates + nmarks + cols - 1) / cols;
-    int h = 1 + nrows + 1 + 1 + legend_rows + 1;   /* border, keys, gap, legend title, legend, border */
+    int h = 1 + nrows + 1 + legend_rows + 1;   /* border, keys, legend's title rule, legend, border */
     if (h > f->h)
         h = f->h;
     int x0 = (f->w - w) / 2, y0 = (f->h - h) / 2;
@@ -514,10 +515,13 @@ void panel_help(struct frame *f)
         canvas_text(f->cv, x0 + 3, y, kw, rows[k].keys, ST_KEY, CV_BOLD);
         canvas_text(f->cv, x0 + 3 + kw, y, w - kw - 5, text_get(lang, rows[k].what), ST_DEFAULT, 0);
     }
-    y++;
-    if (y < y0 + h - 1)
-        panel_printf(f, x0 + 3, y++, w - 5, ST_TITLE, CV_BOLD, "%s · %s", text_get(lang, T_H_LEGEND),
+    if (y < y0 + h - 1) {   /* a rule with the legend's title separates it from the keys */
+        canvas_fill(f->cv, x0 + 1, y, w - 2, 1, a ? "-" : "─", ST_FOCUS, 0);
+        canvas_put(f->cv, x0, y, a ? "+" : "├", ST_FOCUS, 0);
+        canvas_put(f->cv, x0 + w - 1, y, a ? "+" : "┤", ST_FOCUS, 0);
+        panel_printf(f, x0 + 3, y++, w - 6, ST_TITLE, CV_BOLD, " %s · %s ", text_get(lang, T_H_LEGEND),
                      text_get(lang, T_H_MARKS));
+    }
     for (int k = 0; k < nstates + nmarks; k++) {
         int yy = y + k / cols, xx = x0 + 3 + (k % cols) * colw;
         if (yy >= y0 + h - 1)

@@ -57,6 +57,8 @@ static int utf8_locale(void)
                 break;
             }
     }
+    /* numbers read the same as in `gilviz frame`, whatever the locale */
+    setlocale(LC_NUMERIC, "C");
     const char *cs = nl_langinfo(CODESET);
     return cs && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0);
 }
@@ -103,6 +105,7 @@ int ui_play(const struct scene *sc, struct engine *e, struct timeline *tl, const
     const char *nc = getenv("NO_COLOR");
     int color = !o->no_color && !(nc && *nc);
     int lang = o->lang >= 0 ? o->lang : text_lang_from_env();
+    gv_i18n_prepare(lang);   /* again: utf8_locale() has just reset LC_MESSAGES */
 
     struct tally *ty = tally_new(tl);
     struct ui_data *d = ui_data_new(tl, sc, ty);
@@ -180,6 +183,7 @@ int ui_play(const struct scene *sc, struct engine *e, struct timeline *tl, const
                 rc = EX_DATAERR;
             }
             joined = 1;
+            ui_data_settle(d);   /* the lanes of threads that never started go */
             v.sim_running = 0;
             const struct sim_stats *st = engine_stats(e);
             v.stopped_by = st->horizon_hit ? UI_STOP_HORIZON : st->event_cap_hit ? UI_STOP_EVENTS

@@ -1,31 +1,22 @@
 /*
- * text: the two translation tables, built from TEXT_LIST.
+ * text: the English table built from TEXT_LIST, translated through gettext.
  */
 #include "text.h"
-
-#include <stdlib.h>
-#include <string.h>
 
 #include "../scene/scene.h"
 #include "../timeline/codes.h"
 
 static const char *const text_en[T_COUNT_] = {
-#define TEXT_EN(id, en, pt) [id] = en,
+#define TEXT_EN(id, en) [id] = en,
     TEXT_LIST(TEXT_EN)
 #undef TEXT_EN
-};
-
-static const char *const text_pt[T_COUNT_] = {
-#define TEXT_PT(id, en, pt) [id] = pt,
-    TEXT_LIST(TEXT_PT)
-#undef TEXT_PT
 };
 
 const char *text_get(int lang, enum text_id id)
 {
     if ((int)id < 0 || id >= T_COUNT_)
         return "?";
-    return lang == SCENE_LANG_PT ? text_pt[id] : text_en[id];
+    return gv_tr(lang, text_en[id]);
 }
 
 const char *text_state(int lang, int code)
@@ -63,11 +54,5 @@ const char *text_task(int lang, int code, int wait)
 
 int text_lang_from_env(void)
 {
-    static const char *const vars[] = { "LC_ALL", "LC_MESSAGES", "LANG" };
-    for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
-        const char *v = getenv(vars[i]);
-        if (v && *v)
-            return strncmp(v, "pt", 2) == 0 ? SCENE_LANG_PT : SCENE_LANG_EN;
-    }
-    return SCENE_LANG_EN;
+    return gv_lang_from_env();
 }
