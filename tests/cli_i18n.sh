@@ -6,6 +6,9 @@
 # LANG and LANGUAGE.  Run from the repo root.
 . tests/lib.sh
 unset GILVIZ_SCENES LC_ALL LC_MESSAGES LANG LANGUAGE
+# the classic 1.5 s convoy: its first forced switch at 5.07 ms does not move
+# when the lecture's convoy is retimed
+CLASSIC=$(pwd)/tests/cli/convoy-classic.scene
 MAKE=${MAKE:-make}
 PO=assets/po/pt_BR.po
 POT=assets/po/gilviz.pot
@@ -47,41 +50,41 @@ fi
 # --- the language at run time -------------------------------------------------------------
 PT='troca forçada de GIL para net'       # only the catalogue says this
 EN='forced GIL switch to net'
-logl() { "$GILVIZ" log "$@" --from 5ms --to 5.08ms convoy >"$TMP/log" 2>"$TMP/err"; }
+logl() { "$GILVIZ" log "$@" --from 5ms --to 5.08ms "$CLASSIC" >"$TMP/log" 2>"$TMP/err"; }
 
 logl
 expect_grep "log is English without a locale" "$EN" "$TMP/log"
 cp "$TMP/log" "$TMP/log.en"
 logl --lang en
 if cmp -s "$TMP/log" "$TMP/log.en"; then ok "log --lang en is the default log"; else not_ok "log --lang en is the default log"; fi
-LANG=C.UTF-8 "$GILVIZ" log --lang pt --from 5ms --to 5.08ms convoy >"$TMP/log" 2>"$TMP/err"
+LANG=C.UTF-8 "$GILVIZ" log --lang pt --from 5ms --to 5.08ms "$CLASSIC" >"$TMP/log" 2>"$TMP/err"
 expect_grep "LANG=C.UTF-8 log --lang pt is Portuguese" "$PT" "$TMP/log"
 if [ -s "$TMP/err" ]; then not_ok "no warning when the catalogue is there" "$(cat "$TMP/err")"; else
     ok "no warning when the catalogue is there"; fi
-"$GILVIZ" log --lang pt --from 5ms --to 5.08ms convoy >"$TMP/log" 2>&1
+"$GILVIZ" log --lang pt --from 5ms --to 5.08ms "$CLASSIC" >"$TMP/log" 2>&1
 expect_grep "log --lang pt without any locale variable is Portuguese" "$PT" "$TMP/log"
 if locale -a 2>/dev/null | grep -qi '^pt_BR'; then gen="generated"; else gen="not generated"; fi
-LANG=pt_BR.UTF-8 "$GILVIZ" log --from 5ms --to 5.08ms convoy >"$TMP/log" 2>&1
+LANG=pt_BR.UTF-8 "$GILVIZ" log --from 5ms --to 5.08ms "$CLASSIC" >"$TMP/log" 2>&1
 expect_grep "LANG=pt_BR.UTF-8 (locale $gen) gives a Portuguese log" "$PT" "$TMP/log"
-LC_MESSAGES=pt_BR.UTF-8 "$GILVIZ" log --from 5ms --to 5.08ms convoy >"$TMP/log" 2>&1
+LC_MESSAGES=pt_BR.UTF-8 "$GILVIZ" log --from 5ms --to 5.08ms "$CLASSIC" >"$TMP/log" 2>&1
 expect_grep "LC_MESSAGES=pt_BR.UTF-8 gives a Portuguese log" "$PT" "$TMP/log"
-LANG=pt_BR.UTF-8 LC_ALL=C "$GILVIZ" log --from 5ms --to 5.08ms convoy >"$TMP/log" 2>&1
+LANG=pt_BR.UTF-8 LC_ALL=C "$GILVIZ" log --from 5ms --to 5.08ms "$CLASSIC" >"$TMP/log" 2>&1
 expect_grep "LC_ALL=C wins over LANG=pt_BR" "$EN" "$TMP/log"
-LANG=C.UTF-8 LANGUAGE=pt_BR:en "$GILVIZ" log --from 5ms --to 5.08ms convoy >"$TMP/log" 2>&1
+LANG=C.UTF-8 LANGUAGE=pt_BR:en "$GILVIZ" log --from 5ms --to 5.08ms "$CLASSIC" >"$TMP/log" 2>&1
 expect_grep "LANGUAGE=pt_BR:en with LANG=C.UTF-8 gives Portuguese" "$PT" "$TMP/log"
-LANG=C LANGUAGE=pt "$GILVIZ" log --from 5ms --to 5.08ms convoy >"$TMP/log" 2>&1
+LANG=C LANGUAGE=pt "$GILVIZ" log --from 5ms --to 5.08ms "$CLASSIC" >"$TMP/log" 2>&1
 expect_grep "LANGUAGE is ignored in the C locale, as gettext does" "$EN" "$TMP/log"
-LANG=pt_BR.UTF-8 LANGUAGE=en:pt "$GILVIZ" log --from 5ms --to 5.08ms convoy >"$TMP/log" 2>&1
+LANG=pt_BR.UTF-8 LANGUAGE=en:pt "$GILVIZ" log --from 5ms --to 5.08ms "$CLASSIC" >"$TMP/log" 2>&1
 expect_grep "LANGUAGE=en:pt wins over LANG=pt_BR" "$EN" "$TMP/log"
-LANG=pt_BR.UTF-8 "$GILVIZ" log --lang en --from 5ms --to 5.08ms convoy >"$TMP/log" 2>&1
+LANG=pt_BR.UTF-8 "$GILVIZ" log --lang en --from 5ms --to 5.08ms "$CLASSIC" >"$TMP/log" 2>&1
 expect_grep "--lang en wins over LANG=pt_BR" "$EN" "$TMP/log"
 expect_exit "log --lang fr exits 64" 64 "$GILVIZ" log --lang fr convoy
 
 # the player's log panel follows the player's language
-"$GILVIZ" frame convoy --at 5.08ms --size 100x30 --lang pt >"$TMP/frame" 2>&1
+"$GILVIZ" frame "$CLASSIC" --at 5.08ms --size 100x30 --lang pt >"$TMP/frame" 2>&1
 expect_grep "frame --lang pt: the log panel is Portuguese" "$PT" "$TMP/frame"
 expect_grep "frame --lang pt: the labels are Portuguese" "pausado" "$TMP/frame"
-"$GILVIZ" frame convoy --at 5.08ms --size 100x30 --lang en >"$TMP/frame" 2>&1
+"$GILVIZ" frame "$CLASSIC" --at 5.08ms --size 100x30 --lang en >"$TMP/frame" 2>&1
 expect_grep "frame --lang en: the log panel is English" "$EN" "$TMP/frame"
 for sc in convoy cpu-processes asyncio-downloads race-counter; do
     "$GILVIZ" frame "$sc" --at 20ms --size 80x24 --lang pt >"$TMP/f80" 2>&1
@@ -93,22 +96,22 @@ done
 
 # --- where the catalogue is found -------------------------------------------------------------
 # without GILVIZ_LOCALEDIR: beside the binary (the build tree)
-(unset GILVIZ_LOCALEDIR; "$GILVIZ" log --lang pt --from 5ms --to 5.08ms convoy) >"$TMP/log" 2>&1
+(unset GILVIZ_LOCALEDIR; "$GILVIZ" log --lang pt --from 5ms --to 5.08ms "$CLASSIC") >"$TMP/log" 2>&1
 expect_grep "the build tree's binary finds locale/ beside it" "$PT" "$TMP/log"
 # a relocated install: bin/gilviz with share/locale beside bin
 R=$TMP/reloc
 mkdir -p "$R/bin" "$R/share/locale/pt_BR/LC_MESSAGES"
 cp "$GILVIZ" "$R/bin/gilviz"
 cp "$TMP/pt.mo" "$R/share/locale/pt_BR/LC_MESSAGES/gilviz.mo"
-(unset GILVIZ_LOCALEDIR; "$R/bin/gilviz" log --lang pt --from 5ms --to 5.08ms scenes/convoy.scene) >"$TMP/log" 2>&1
+(unset GILVIZ_LOCALEDIR; "$R/bin/gilviz" log --lang pt --from 5ms --to 5.08ms "$CLASSIC") >"$TMP/log" 2>&1
 expect_grep "a relocated install finds bin/../share/locale" "$PT" "$TMP/log"
 # no catalogue anywhere: English, and one warning
 rm -r "$R/share"
 if [ ! -e /usr/local/share/locale/pt_BR/LC_MESSAGES/gilviz.mo ]; then
-    (unset GILVIZ_LOCALEDIR; "$R/bin/gilviz" log --lang pt --from 5ms --to 5.08ms scenes/convoy.scene) \
+    (unset GILVIZ_LOCALEDIR; "$R/bin/gilviz" log --lang pt --from 5ms --to 5.08ms "$CLASSIC") \
         >"$TMP/log" 2>"$TMP/err"
     expect_grep "without a catalogue the log stays English" "$EN" "$TMP/log"
     expect_grep "without a catalogue a warning says so" "no Portuguese catalogue" "$TMP/err"
 fi
-GILVIZ_LOCALEDIR=$TMP/nowhere "$GILVIZ" log --lang pt --from 5ms --to 5.08ms convoy >"$TMP/log" 2>&1
+GILVIZ_LOCALEDIR=$TMP/nowhere "$GILVIZ" log --lang pt --from 5ms --to 5.08ms "$CLASSIC" >"$TMP/log" 2>&1
 expect_grep "a GILVIZ_LOCALEDIR without the catalogue falls back to the next place" "$PT" "$TMP/log"

@@ -2,6 +2,7 @@
 # make install / make uninstall into a DESTDIR, and the man page.
 # Run from the repo root: sh tests/cli_install.sh
 . tests/lib.sh
+CLASSIC=$(pwd)/tests/cli/convoy-classic.scene # fixed times, unlike the lecture's convoy
 unset GILVIZ_SCENES
 MAKE=${MAKE:-make}
 
@@ -33,9 +34,9 @@ if [ -f "$MO" ]; then ok "installed: the pt_BR catalogue in /usr/share/locale"; 
 
 # The installed binary (built for another PREFIX) finds its scenes, lecture
 # plan and catalogue beside itself: Portuguese that only the .mo has.
-(unset GILVIZ_LOCALEDIR; cd /tmp && "$ROOT/usr/bin/gilviz" frame --lang pt --at 5.08ms convoy) >"$TMP/fpt" 2>&1
+(unset GILVIZ_LOCALEDIR; cd /tmp && "$ROOT/usr/bin/gilviz" frame --lang pt --at 5.08ms "$CLASSIC") >"$TMP/fpt" 2>&1
 expect_grep "installed binary: frame --lang pt has the catalogue's words" "troca forçada de GIL para net" "$TMP/fpt"
-(unset GILVIZ_LOCALEDIR; cd /tmp && LANG=pt_BR.UTF-8 "$ROOT/usr/bin/gilviz" log --to 5.08ms convoy) >"$TMP/lpt" 2>&1
+(unset GILVIZ_LOCALEDIR; cd /tmp && LANG=pt_BR.UTF-8 "$ROOT/usr/bin/gilviz" log --to 5.08ms "$CLASSIC") >"$TMP/lpt" 2>&1
 expect_grep "installed binary: LANG=pt_BR.UTF-8 log is Portuguese" "troca forçada de GIL para net" "$TMP/lpt"
 (unset GILVIZ_LOCALEDIR; cd /tmp && "$ROOT/usr/bin/gilviz" list --lang pt) >"$TMP/list" 2>&1
 expect_grep "installed binary: list --lang pt by topic" "Quando a GIL atrapalha" "$TMP/list"

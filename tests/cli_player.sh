@@ -221,7 +221,7 @@ key q
 finished mono 0
 
 # --- LANG=pt_BR.UTF-8, a locale this machine may not have: Portuguese, UTF-8 -------------
-PLAYER_LANG=pt_BR.UTF-8 start ptenv --paused --at 5.08ms convoy
+PLAYER_LANG=pt_BR.UTF-8 start ptenv --paused --at 5.08ms tests/cli/convoy-classic.scene
 check "LANG=pt_BR.UTF-8: the player speaks Portuguese" "espaço tocar"
 check "LANG=pt_BR.UTF-8: the event log too, with UTF-8 glyphs" "troca forçada de GIL para net"
 check "LANG=pt_BR.UTF-8: UTF-8 lane glyphs" "█cruncher"
