@@ -103,7 +103,7 @@ test check: $(BUILD)/gilviz $(TEST_BIN)
 
 bench:
 	@$(MAKE) --no-print-directory BUILD=build-bench CFLAGS="-O2 -g -DNDEBUG" build-bench/gilviz $(BENCH_SRC:tests/%.c=build-bench/tests/%)
-	@for b in $(BENCH_SRC:tests/%.c=build-bench/tests/%); do $$b || exit 1; done
+	@sh tests/bench.sh $(BENCH_SRC:tests/%.c=build-bench/tests/%)
 
 asan:
 	$(MAKE) --no-print-directory BUILD=build-asan LTO= CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" LDFLAGS="-fsanitize=address,undefined" test
