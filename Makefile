@@ -5,6 +5,8 @@
 #   make bench      build optimised and print the benchmark table
 #   make asan       tests under AddressSanitizer + UBSan (separate build dir)
 #   make tsan       the threaded tests under ThreadSanitizer
+#   make soak       the player for SOAK_SECONDS (600) in tmux under ASan+UBSan: random keys and resizes
+#   make valgrind   the headless commands on every built-in scene under valgrind memcheck
 #   make golden     regenerate the player's golden frames (on purpose only)
 #   make pictures   regenerate the README's picture, assets/convoy.svg (on purpose only)
 #   make install    PREFIX=/usr/local DESTDIR= ; make uninstall
@@ -58,7 +60,7 @@ TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 BENCH_SRC := $(wildcard tests/bench_*.c)
 BENCH_BIN := $(BENCH_SRC:tests/%.c=$(BUILD)/tests/%)
 
-.PHONY: all test check bench asan tsan golden pictures install uninstall clean deps demo
+.PHONY: all test check bench soak valgrind asan tsan golden pictures install uninstall clean deps demo
 all: gilviz
 
 gilviz: $(BUILD)/gilviz
@@ -105,8 +107,26 @@ bench:
 	@$(MAKE) --no-print-directory BUILD=build-bench CFLAGS="-O2 -g -DNDEBUG" build-bench/gilviz $(BENCH_SRC:tests/%.c=build-bench/tests/%)
 	@sh tests/bench.sh $(BENCH_SRC:tests/%.c=build-bench/tests/%)
 
+# The soak test (tests/soak.sh): the player under the ASan+UBSan build of
+# `make asan`, played at the highest speed with --record for SOAK_SECONDS in
+# tmux while random keys and resizes arrive; checks RSS growth after the
+# warm-up, sanitizer logs, the terminal after q and the recording.  Not part
+# of make test (CI runs a 20 s smoke).
+SOAK_SECONDS ?= 600
+soak:
+	@$(ASAN_MAKE) build-asan/gilviz
+	GILVIZ=build-asan/gilviz SOAK_SECONDS=$(SOAK_SECONDS) sh tests/soak.sh
+
+# valgrind memcheck (tests/valgrind.sh) over the headless commands on every
+# built-in scene, with a -O1 build without LTO of its own; any error, definite
+# or indirect leak fails.
+valgrind:
+	@$(MAKE) --no-print-directory BUILD=build-valgrind LTO= CFLAGS="-O1 -g" build-valgrind/gilviz
+	GILVIZ=build-valgrind/gilviz sh tests/valgrind.sh
+
+ASAN_MAKE = $(MAKE) --no-print-directory BUILD=build-asan LTO= CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" LDFLAGS="-fsanitize=address,undefined"
 asan:
-	$(MAKE) --no-print-directory BUILD=build-asan LTO= CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" LDFLAGS="-fsanitize=address,undefined" test
+	$(ASAN_MAKE) test
 
 # ThreadSanitizer over the writer/reader hand-off of the timeline, the
 # engine running on its own pthread (test_engine's last test) and the player
@@ -145,6 +165,6 @@ uninstall:
 	-rmdir $(DESTDIR)$(PKGDATADIR)/scenes $(DESTDIR)$(PKGDATADIR) 2>/dev/null
 
 clean:
-	rm -rf build build-bench build-asan build-tsan gilviz
+	rm -rf build build-bench build-asan build-tsan build-valgrind gilviz
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
