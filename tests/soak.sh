@@ -12,9 +12,11 @@
 #   - the player dies, or ASan/UBSan/LeakSanitizer report anything
 #     (ASAN_OPTIONS/UBSAN_OPTIONS log_path; nothing may be logged);
 #   - its RSS grows by more than SOAK_RSS_GROWTH_KB (default 32768, i.e.
-#     32 MB) between the end of the warm-up (a quarter of the run, at most
-#     60 s: the engine is done by then and the timeline complete) and the
-#     end;
+#     32 MB) between the end of the warm-up and the end.  The warm-up is
+#     a quarter of the run (at most 60 s) and lasts until the engine has
+#     finished (the player joins its thread: /proc/PID/status shows one
+#     thread), so that the timeline is complete; the engine must finish
+#     within the first half of the run;
 #   - after q it does not exit 0 or leaves the terminal changed: stty -a
 #     differs, tmux still has the alternate screen, a hidden cursor or mouse
 #     reporting on, or a shell's prompt does not show afterwards;
@@ -86,6 +88,7 @@ if wait_for "gilviz ·" 30; then ok "the player starts"; else
     fail "the player starts" "$(screen | head -n 5)"; cat "$TMP"/asan* "$TMP"/ubsan* 2>/dev/null; exit 1; fi
 pid=$(cat "$TMP/pid")
 rss() { sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$pid/status" 2>/dev/null; }
+nthreads() { sed -n 's/^Threads:[[:space:]]*\([0-9]*\)/\1/p' "/proc/$pid/status" 2>/dev/null; }
 rss0=$(rss)
 echo "# seed $SEED, $SECS s, warm-up $warm s; RSS at start ${rss0} kB"
 
@@ -142,9 +145,13 @@ while read -r kind a b; do
     if ! kill -0 "$pid" 2>/dev/null; then died=1; break; fi
     r=$(rss)
     [ -n "$r" ] && [ "$r" -gt "$peak" ] && peak=$r
-    if [ -z "$base" ] && [ $((now - start)) -ge "$warm" ]; then
+    if [ -z "$base" ] && [ $((now - start)) -ge "$warm" ] && [ "$(nthreads)" = 1 ]; then
         base=$r
-        echo "# after the warm-up ($((now - start)) s): RSS ${base} kB"
+        echo "# after the warm-up ($((now - start)) s, the engine done): RSS ${base} kB"
+    fi
+    if [ -z "$base" ] && [ $((now - start)) -ge $((SECS / 2)) ] && [ $((now - start)) -ge "$warm" ]; then
+        echo "# the engine is still running after $((now - start)) s"
+        break
     fi
     if [ "$now" -ge "$next_report" ]; then
         echo "# $((now - start)) s: RSS ${r} kB, $keys keys, $resizes resizes"
@@ -165,7 +172,8 @@ echo "# RSS at start ${rss0} kB, after the warm-up ${base:-?} kB, at the end ${r
 if [ -n "$base" ] && [ -n "$rss1" ] && [ "$rss1" -le $((base + GROWTH_KB)) ]; then
     ok "RSS grew by $((rss1 - base)) kB after the warm-up (bound $GROWTH_KB kB)"
 else
-    fail "RSS grew by at most $GROWTH_KB kB after the warm-up" "after the warm-up '${base}' kB, at the end '${rss1}' kB"
+    fail "RSS grew by at most $GROWTH_KB kB after the warm-up" \
+        "after the warm-up '${base}' kB (empty: the engine never finished), at the end '${rss1}' kB"
 fi
 
 # Quit: close whatever is open (a prompt, the help, a message), then q.
