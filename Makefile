@@ -7,6 +7,8 @@
 #   make tsan       the threaded tests under ThreadSanitizer
 #   make pot        refresh the translation template assets/po/gilviz.pot from
 #                   the sources and merge it into assets/po/pt_BR.po
+#   make soak       the player for SOAK_SECONDS (600) in tmux under ASan+UBSan: random keys and resizes
+#   make valgrind   the headless commands on every built-in scene under valgrind memcheck
 #   make golden     regenerate the player's golden frames (on purpose only)
 #   make pictures   regenerate the README's picture, assets/convoy.svg (on purpose only)
 #   make install    PREFIX=/usr/local DESTDIR= ; make uninstall
@@ -76,7 +78,7 @@ XGETTEXT  := xgettext --language=C --from-code=UTF-8 --keyword=N_ --keyword=gv_t
              --add-comments=TRANSLATORS: --add-location=file --sort-output \
              --package-name=gilviz --package-version=$(VERSION) --msgid-bugs-address=gilviz --foreign-user
 
-.PHONY: all test check bench asan tsan golden pictures install uninstall clean deps demo pot pot-fresh
+.PHONY: all test check bench soak valgrind asan tsan golden pictures install uninstall clean deps demo pot pot-fresh
 all: gilviz
 
 gilviz: $(BUILD)/gilviz $(MO_HERE)
@@ -149,10 +151,28 @@ test check: $(BUILD)/gilviz $(MO) $(TEST_BIN)
 
 bench:
 	@$(MAKE) --no-print-directory BUILD=build-bench CFLAGS="-O2 -g -DNDEBUG" build-bench/gilviz $(BENCH_SRC:tests/%.c=build-bench/tests/%)
-	@for b in $(BENCH_SRC:tests/%.c=build-bench/tests/%); do $$b || exit 1; done
+	@sh tests/bench.sh $(BENCH_SRC:tests/%.c=build-bench/tests/%)
 
+# The soak test (tests/soak.sh): the player under the ASan+UBSan build of
+# `make asan`, played at the highest speed with --record for SOAK_SECONDS in
+# tmux while random keys and resizes arrive; checks RSS growth after the
+# warm-up, sanitizer logs, the terminal after q and the recording.  Not part
+# of make test (CI runs a 20 s smoke).
+SOAK_SECONDS ?= 600
+soak:
+	@$(ASAN_MAKE) build-asan/gilviz
+	GILVIZ=build-asan/gilviz SOAK_SECONDS=$(SOAK_SECONDS) sh tests/soak.sh
+
+# valgrind memcheck (tests/valgrind.sh) over the headless commands on every
+# built-in scene, with a -O1 build without LTO of its own; any error, definite
+# or indirect leak fails.
+valgrind:
+	@$(MAKE) --no-print-directory BUILD=build-valgrind LTO= CFLAGS="-O1 -g" build-valgrind/gilviz
+	GILVIZ=build-valgrind/gilviz sh tests/valgrind.sh
+
+ASAN_MAKE = $(MAKE) --no-print-directory BUILD=build-asan LTO= CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" LDFLAGS="-fsanitize=address,undefined"
 asan:
-	$(MAKE) --no-print-directory BUILD=build-asan LTO= CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" LDFLAGS="-fsanitize=address,undefined" test
+	$(ASAN_MAKE) test
 
 # ThreadSanitizer over the writer/reader hand-off of the timeline, the
 # engine running on its own pthread (test_engine's last test) and the player
@@ -200,6 +220,6 @@ uninstall:
 	    rmdir $(DESTDIR)$(LOCALEDIR) 2>/dev/null; true
 
 clean:
-	rm -rf build build-bench build-asan build-tsan build-clang gilviz locale
+	rm -rf build build-bench build-asan build-tsan build-clang build-valgrind gilviz locale
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,12 +1,16 @@
 /*
  * bench_engine: how fast the engine simulates and how big its timeline is.
  *
- * Prints, for a scene of about 10 million events: events per second (median
- * of 3 runs), timeline bytes per event, records per event, and, measured in
- * the same run, a bare binary-heap push/pop loop of the same number of
- * operations as a reference (the ratio is the engine's overhead over its
- * event queue).  Then the median seek time in that timeline, and the time per
- * event as a scene grows 10x and 100x in threads and in cores.
+ * Prints BENCH rows (tests/bench.h; tests/bench.sh runs this several times
+ * and takes medians), for a scene of about 10 million events: events per
+ * second and ns per event beside a bare binary-heap pop-and-re-arm loop of
+ * the same number of operations measured in the same run (the ratio is the
+ * engine's overhead over its event queue), timeline bytes per event beside
+ * one 16-byte record, and the median and p99 seek time in that timeline
+ * beside a plain scan of one checkpoint interval (what a seek replays at
+ * most).  The same for 100,000 asyncio tasks on one loop.  Then ns per event
+ * as a scene grows 10x and 100x in threads, asyncio tasks and cores, each
+ * beside the smallest case of the same run.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +22,7 @@
 #include "sim/rng.h"
 #include "timeline/timeline.h"
 #include "util.h"
+#include "bench.h"
 
 struct result {
     double seconds;
@@ -110,95 +115,131 @@ static char *busy_scene(const char *interval, int cpu_threads, int io_threads, i
     return buf;
 }
 
-int main(void)
+/* Median and p99 of timeline_state_at at `n` random times, in us; and of a
+ * plain scan of TL_CHECKPOINT_EVERY consecutive records (the most a seek
+ * replays after its checkpoint) at the same number of random places. */
+static void seek_times(const struct timeline *tl, int n, double *med, double *p99, double *scan_med,
+                       double *scan_p99)
 {
-    printf("engine    (scene: 4 CPU threads at a 10 us switch interval + 4 I/O threads, 2 cores)\n");
-    char *text = busy_scene("10us", 4, 4, 2, 125000);
-    double secs[3];
-    struct result r = { 0 };
-    struct timeline *tl = NULL;
-    for (int i = 0; i < 3; i++) {
-        r = simulate(text, i == 2 ? &tl : NULL);
-        secs[i] = r.seconds;
-    }
-    qsort(secs, 3, sizeof secs[0], cmp_double);
-    double eps = (double)r.events / secs[1];
-    double ref = heap_reference(r.events, 16);
-    printf("engine    events                 %12.2f M\n", (double)r.events / 1e6);
-    printf("engine    events per second      %12.2f M/s   (target >= 10 M/s; median of 3)\n", eps / 1e6);
-    printf("engine    bare heap push+pop     %12.2f M/s   (same count, same run: engine costs %.1fx the heap)\n",
-           (double)r.events / ref / 1e6, secs[1] / ref);
-    printf("engine    timeline bytes/event   %12.2f     (target <= 32)\n", (double)r.bytes / (double)r.events);
-    printf("engine    records per event      %12.2f\n", (double)r.records / (double)r.events);
-
-    /* seek in that timeline */
     int nl = timeline_nlanes(tl);
     struct tl_lane_state *st = gv_calloc((size_t)nl, sizeof *st);
     struct rng g;
     rng_seed(&g, 5);
     gv_ns end = timeline_end(tl);
-    enum { NSEEK = 2001 };
-    double *lat = gv_malloc(NSEEK * sizeof *lat);
-    for (int i = 0; i < NSEEK; i++) {
+    uint64_t count = timeline_count(tl), sink = 0;
+    double *lat = gv_malloc((size_t)n * sizeof *lat), *scan = gv_malloc((size_t)n * sizeof *scan);
+    for (int i = 0; i < n; i++) {
         gv_ns t = (gv_ns)(rng_next(&g) % (uint64_t)(end + 1));
         int64_t t0 = gv_now_ns();
         timeline_state_at(tl, t, st);
         lat[i] = (double)(gv_now_ns() - t0) / 1e3;
+        sink += st[i % nl].rec;
+        uint64_t from = count > TL_CHECKPOINT_EVERY ? rng_next(&g) % (count - TL_CHECKPOINT_EVERY) : 0;
+        uint64_t to = from + TL_CHECKPOINT_EVERY < count ? from + TL_CHECKPOINT_EVERY : count;
+        t0 = gv_now_ns();
+        for (uint64_t k = from; k < to; k++) {
+            const struct tl_rec *r = timeline_get(tl, k);
+            sink += (uint64_t)r->t + r->lane + r->code;
+        }
+        scan[i] = (double)(gv_now_ns() - t0) / 1e3;
     }
-    qsort(lat, NSEEK, sizeof *lat, cmp_double);
-    printf("engine    seek median            %12.2f us   (target <= 50 us; p99 %.2f us, %d random t)\n",
-           lat[NSEEK / 2], lat[NSEEK * 99 / 100], NSEEK);
+    qsort(lat, (size_t)n, sizeof *lat, cmp_double);
+    qsort(scan, (size_t)n, sizeof *scan, cmp_double);
+    *med = lat[n / 2], *p99 = lat[n * 99 / 100];
+    *scan_med = scan[n / 2], *scan_p99 = scan[n * 99 / 100];
+    if (sink == 42)
+        puts("");
     free(lat);
+    free(scan);
     free(st);
+}
+
+/* asyncio: `tasks` tasks on one loop, each `rounds` x (await io, cpu, await sleep) */
+static char *aio_scene(int tasks, int rounds)
+{
+    char *buf = gv_malloc(512);
+    snprintf(buf, 512,
+             "python 3.12\ncores 2\nhorizon 1000s\nloop app:\n    task t x%d:\n"
+             "        repeat %d:\n            await io 20ms\n            cpu 20us\n"
+             "            await sleep 1ms\nmain:\n    run app\n",
+             tasks, rounds);
+    return buf;
+}
+
+/* ns per event of one simulation of `text` (freed) */
+static double ns_per_event(char *text, uint64_t *events)
+{
+    struct result x = simulate(text, NULL);
+    free(text);
+    *events = x.events;
+    return x.seconds * 1e9 / (double)x.events;
+}
+
+int main(void)
+{
+    printf("# engine: 4 CPU threads at a 10 us switch interval + 4 I/O threads, 2 cores\n");
+    char *text = busy_scene("10us", 4, 4, 2, 125000);
+    struct timeline *tl = NULL;
+    struct result r = simulate(text, &tl);
+    double ref = heap_reference(r.events, 16);
+    printf("# engine: %.2f M events, %.2f records per event\n", (double)r.events / 1e6,
+           (double)r.records / (double)r.events);
+    bench_row("engine events/s", (double)r.events / r.seconds / 1e6, "M/s", (double)r.events / ref / 1e6,
+              "M/s heap", ">=10");
+    bench_row("engine ns/event", r.seconds * 1e9 / (double)r.events, "ns", ref * 1e9 / (double)r.events,
+              "ns heap", "-");
+    bench_row("engine bytes/event", (double)r.bytes / (double)r.events, "B", (double)sizeof(struct tl_rec),
+              "B record", "<=32");
+    double med, p99, smed, sp99;
+    seek_times(tl, 2001, &med, &p99, &smed, &sp99);
+    bench_row("engine seek median", med, "us", smed, "us scan", "<=50");
+    bench_row("engine seek p99", p99, "us", sp99, "us scan", "<=1000");
     timeline_free(tl);
     free(text);
 
-    /* asyncio: 100,000 tasks on one loop, each awaiting I/O and a timer */
-    {
-        static const char aio[] = "python 3.12\ncores 2\nhorizon 1000s\nloop app:\n    task t x100000:\n"
-                                  "        repeat 5:\n            await io 20ms\n            cpu 20us\n"
-                                  "            await sleep 1ms\nmain:\n    run app\n";
-        double as[3];
-        struct result x = { 0 };
-        for (int i = 0; i < 3; i++) {
-            x = simulate(aio, NULL);
-            as[i] = x.seconds;
-        }
-        qsort(as, 3, sizeof as[0], cmp_double);
-        printf("asyncio   (scene: 100,000 tasks on one loop, each 5 x await io + cpu + await sleep)\n");
-        printf("asyncio   events                 %12.2f M\n", (double)x.events / 1e6);
-        printf("asyncio   events per second      %12.2f M/s   (target >= 10 M/s; median of 3)\n",
-               (double)x.events / as[1] / 1e6);
-        printf("asyncio   timeline bytes/event   %12.2f     (target <= 32)\n", (double)x.bytes / (double)x.events);
-    }
+    printf("# asyncio: 100,000 tasks on one loop, each 5 x (await io, cpu, await sleep)\n");
+    text = aio_scene(100000, 5);
+    struct result x = simulate(text, NULL);
+    free(text);
+    ref = heap_reference(x.events, 100000);
+    bench_row("asyncio 100k tasks events/s", (double)x.events / x.seconds / 1e6, "M/s",
+              (double)x.events / ref / 1e6, "M/s heap", ">=10");
+    bench_row("asyncio 100k tasks bytes/event", (double)x.bytes / (double)x.events, "B",
+              (double)sizeof(struct tl_rec), "B record", "<=32");
 
-    /* scaling: the same total work over 10x and 100x more threads, and
-     * cores, at the default 5 ms interval (at 10 us, 1,000 waiters each wake
-     * every interval: real CPython does that too, but it measures the scene,
-     * not the engine) */
-    printf("scale     threads  cores      events    ns/event\n");
+    /* scaling: the same total work over 10x and 100x more threads, tasks
+     * and cores, at the default 5 ms interval (at 10 us, 1,000 waiters each
+     * wake every interval: real CPython does that too, but it measures the
+     * scene, not the engine) */
+    char name[64];
+    uint64_t ev;
     static const int threads[] = { 10, 100, 1000 };
     double base = 0;
     for (int i = 0; i < 3; i++) {
-        char *s = busy_scene("5ms", threads[i] / 2, threads[i] / 2, 4, 400000 / threads[i]);
-        struct result x = simulate(s, NULL);
-        double ns = x.seconds * 1e9 / (double)x.events;
+        double ns = ns_per_event(busy_scene("5ms", threads[i] / 2, threads[i] / 2, 4, 400000 / threads[i]), &ev);
         if (i == 0)
             base = ns;
-        printf("scale     %7d  %5d  %10llu  %10.1f   (%.2fx the 10-thread figure)\n", threads[i], 4,
-               (unsigned long long)x.events, ns, ns / base);
-        free(s);
+        snprintf(name, sizeof name, "scale %d threads ns/event", threads[i]);
+        printf("# %s: %llu events\n", name, (unsigned long long)ev);
+        bench_row(name, ns, "ns", base, "ns @10", "-");
+    }
+    static const int tasks[] = { 1000, 10000, 100000 };
+    for (int i = 0; i < 3; i++) {
+        double ns = ns_per_event(aio_scene(tasks[i], 500000 / tasks[i]), &ev);
+        if (i == 0)
+            base = ns;
+        snprintf(name, sizeof name, "scale %d tasks ns/event", tasks[i]);
+        printf("# %s: %llu events\n", name, (unsigned long long)ev);
+        bench_row(name, ns, "ns", base, "ns @1000", "-");
     }
     static const int cores[] = { 1, 8, 64 };
     for (int i = 0; i < 3; i++) {
-        char *s = busy_scene("5ms", cores[i] * 2, cores[i] * 2, cores[i], 100000 / cores[i]);
-        struct result x = simulate(s, NULL);
-        double ns = x.seconds * 1e9 / (double)x.events;
+        double ns = ns_per_event(busy_scene("5ms", cores[i] * 2, cores[i] * 2, cores[i], 100000 / cores[i]), &ev);
         if (i == 0)
             base = ns;
-        printf("scale     %7d  %5d  %10llu  %10.1f   (%.2fx the 1-core figure)\n", cores[i] * 4, cores[i],
-               (unsigned long long)x.events, ns, ns / base);
-        free(s);
+        snprintf(name, sizeof name, "scale %d cores ns/event", cores[i]);
+        printf("# %s: %d threads, %llu events\n", name, cores[i] * 4, (unsigned long long)ev);
+        bench_row(name, ns, "ns", base, "ns @1", "-");
     }
     return 0;
 }

@@ -1,17 +1,21 @@
 /*
  * bench_ui: what the player costs.
  *
+ * Prints BENCH rows (tests/bench.h):
  *  - layout: CPU time to lay out and render one 200x60 frame of a scene with
  *    64 threads on 8 cores (median over 201 times spread over the run), at
  *    the default zoom and zoomed out to the whole run (the strip's column
- *    budget must keep that bounded too);
+ *    budget must keep that bounded too), and of convoy; the reference is
+ *    clearing the canvas and filling every cell once;
  *  - terminal: bytes the diff-blitter makes curses write (xterm-256color,
- *    into a file) while playing at 30 frames/s on 120x40 for 10 s, and the
- *    number of changed cells it handed to curses, as a reference;
+ *    into a file) while playing at 30 frames/s on 120x40 for 10 s, beside
+ *    the cells per second it handed to curses (the ratio is bytes per
+ *    changed cell), for convoy and the 64-thread scene;
  *  - first frame: wall time from having a parsed scene to the first frame
  *    written, with the engine running on its own thread, for a small and a
- *    large scene; and to the first frame that shows records (the engine
- *    publishes in batches).
+ *    large scene, beside one steady frame (layout and terminal update) of
+ *    the same view afterwards; and to the first frame that shows records
+ *    (the engine publishes in batches), beside the first frame.
  * Always exits 0 unless a scene fails.
  */
 #include <locale.h>
@@ -31,10 +35,11 @@
 #include "ui/term.h"
 #include "ui/ui.h"
 #include "util.h"
+#include "bench.h"
 
-#define LAYOUT_TARGET_MS 0.5
-#define BYTES_TARGET_KBS 30.0
-#define FIRST_TARGET_MS 50.0
+#define LAYOUT_TARGET "<=0.5"   /* ms */
+#define BYTES_TARGET "<=30"     /* KB/s */
+#define FIRST_TARGET "<=50"     /* ms */
 
 static const char scene64[] =
     "scene \"64 threads\"\n"
@@ -98,6 +103,24 @@ static int cmp_i64(const void *a, const void *b)
 {
     int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
     return (x > y) - (x < y);
+}
+
+/* The layout's reference: median CPU time to clear a w x h canvas and fill
+ * every cell once. */
+static double fill_median_ms(int w, int h)
+{
+    enum { N = 201 };
+    struct canvas *cv = canvas_new(w, h);
+    int64_t ns[N];
+    for (int k = 0; k < N; k++) {
+        int64_t t0 = cpu_ns();
+        canvas_clear(cv);
+        canvas_fill(cv, 0, 0, w, h, k & 1 ? "x" : "y", k % 4, 0);
+        ns[k] = cpu_ns() - t0;
+    }
+    qsort(ns, N, sizeof ns[0], cmp_i64);
+    canvas_free(cv);
+    return (double)ns[N / 2] / 1e6;
 }
 
 /* Median CPU time of layout_draw at 201 times over the run, span 0 = default. */
@@ -182,7 +205,8 @@ static void playback_bytes(const struct scene *sc, const struct timeline *tl, in
 
 /* Wall time from a parsed scene to the first frame on the terminal, the
  * engine running meanwhile, as the player does it. */
-static double first_frame_ms(const char *name, const char *text, double *with_records, uint64_t *records_then)
+static double first_frame_ms(const char *name, const char *text, double *with_records, uint64_t *records_then,
+                             double *steady)
 {
     struct scene *sc = parse_or_die(name, text);
     FILE *out = tmpfile(), *in = fopen("/dev/null", "r");
@@ -222,6 +246,13 @@ static double first_frame_ms(const char *name, const char *text, double *with_re
     *with_records = (double)(gv_now_ns() - t0) / 1e6;
     *records_then = tally_count(ty);
     engine_join(e, th, err, sizeof err);
+    /* the reference: one more frame of the same view, drawn as the player
+     * draws every later frame */
+    int64_t s0 = gv_now_ns();
+    layout_draw(l, cv, &v, NULL);
+    if (t)
+        term_draw(t, cv);
+    *steady = (double)(gv_now_ns() - s0) / 1e6;
     if (t)
         term_close(t);
     fclose(out);
@@ -250,36 +281,36 @@ int main(void)
     }
     struct scene *scc = run(path, convoy_text, &tlc);
 
-    printf("ui        (scene: 64 threads on 8 cores, %.2f M records; frames of 200x60)\n",
+    printf("# ui: 64 threads on 8 cores, %.2f M records; frames of 200x60\n",
            (double)timeline_count(tl64) / 1e6);
-    double m = layout_median_ms(sc64, tl64, 0, 200, 60);
-    printf("ui        layout+render median     %8.3f ms   (target <= %.1f ms; default zoom, 201 times)\n", m,
-           LAYOUT_TARGET_MS);
-    m = layout_median_ms(sc64, tl64, timeline_end(tl64), 200, 60);
-    printf("ui        ... zoomed out           %8.3f ms   (the whole run in one view)\n", m);
-    m = layout_median_ms(scc, tlc, 0, 200, 60);
-    printf("ui        ... convoy               %8.3f ms\n", m);
+    double fill = fill_median_ms(200, 60);
+    bench_row("ui layout+render 200x60 64 thr", layout_median_ms(sc64, tl64, 0, 200, 60), "ms", fill, "ms fill",
+              LAYOUT_TARGET);
+    bench_row("ui ... zoomed out to the run", layout_median_ms(sc64, tl64, timeline_end(tl64), 200, 60), "ms", fill,
+              "ms fill", LAYOUT_TARGET);
+    bench_row("ui ... convoy", layout_median_ms(scc, tlc, 0, 200, 60), "ms", fill, "ms fill", LAYOUT_TARGET);
 
     double kbs, cells;
     playback_bytes(scc, tlc, 120, 40, &kbs, &cells);
     if (kbs < 0) {
-        printf("ui        terminal bytes           skipped (no xterm-256color terminfo)\n");
+        printf("# ui: terminal bytes skipped (no xterm-256color terminfo)\n");
     } else {
-        printf("ui        terminal bytes/s         %8.1f KB/s (target <= %.0f KB/s; convoy, 120x40, 30 frames/s)\n",
-               kbs, BYTES_TARGET_KBS);
-        printf("ui        changed cells/frame      %8.1f      (same run: cells handed to curses)\n", cells);
+        /* cells/frame * 30 frames/s / 1000 = k cells/s: the ratio is bytes per changed cell */
+        bench_row("terminal 30 fps 120x40 convoy", kbs, "KB/s", cells * 30 / 1000, "k cells/s", BYTES_TARGET);
         playback_bytes(sc64, tl64, 120, 40, &kbs, &cells);
-        printf("ui        ... 64 threads           %8.1f KB/s (%.1f changed cells/frame)\n", kbs, cells);
+        bench_row("terminal ... 64 threads", kbs, "KB/s", cells * 30 / 1000, "k cells/s", BYTES_TARGET);
     }
 
     uint64_t recs;
-    double wr;
-    m = first_frame_ms("convoy", convoy_text, &wr, &recs);
-    printf("ui        first frame              %8.2f ms   (target <= %.0f ms; convoy; with records: %.2f ms, %llu)\n",
-           m, FIRST_TARGET_MS, wr, (unsigned long long)recs);
-    m = first_frame_ms("big", scene_big, &wr, &recs);
-    printf("ui        ... 1000 threads         %8.2f ms   (with records: %.2f ms, %llu)\n", m, wr,
-           (unsigned long long)recs);
+    double wr, steady, m;
+    m = first_frame_ms("convoy", convoy_text, &wr, &recs, &steady);
+    bench_row("first frame convoy", m, "ms", steady, "ms frame", FIRST_TARGET);
+    bench_row("first frame w/ records convoy", wr, "ms", m, "ms first", "-");
+    printf("# first frame with records, convoy: %llu records\n", (unsigned long long)recs);
+    m = first_frame_ms("big", scene_big, &wr, &recs, &steady);
+    bench_row("first frame 1000 threads", m, "ms", steady, "ms frame", FIRST_TARGET);
+    bench_row("first frame w/ records 1000 thr", wr, "ms", m, "ms first", "-");
+    printf("# first frame with records, 1000 threads: %llu records\n", (unsigned long long)recs);
 
     free(convoy_text);
     timeline_free(tl64);
