@@ -147,4 +147,6 @@ uninstall:
 clean:
 	rm -rf build build-bench build-asan build-tsan gilviz
 
+include tests/fuzz/fuzz.mk
+
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
