@@ -374,7 +374,7 @@ static int simulate(const struct run_opts *o, struct scene **psc, struct timelin
 {
     struct scene *sc = load_scene(o->scene);
     for (int i = 0; i < o->nsets; i++) {
-        char err[256];
+        char err[512];
         if (scene_set(sc, o->sets[i], err, sizeof err) != 0) {
             fprintf(stderr, "gilviz: --set %s: %s\n", o->sets[i], err);
             scene_free(sc);
@@ -469,7 +469,7 @@ static int cmd_play(int argc, char **argv)
     parse_run_opts(argc, argv, &o, "play");
     struct scene *sc = load_scene(o.scene);
     for (int i = 0; i < o.nsets; i++) {
-        char err[256];
+        char err[512];
         if (scene_set(sc, o.sets[i], err, sizeof err) != 0) {
             fprintf(stderr, "gilviz: --set %s: %s\n", o.sets[i], err);
             scene_free(sc);

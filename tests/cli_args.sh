@@ -76,6 +76,10 @@ expect_grep "--set cores=129 gives the range" "between 1 and 128" "$TMP/err"
 expect_exit "--set foo=1 exits 64" 64 "$GILVIZ" report --set foo=1 convoy
 expect_grep "--set foo=1 names the unknown setting" "unknown setting 'foo'" "$TMP/err"
 expect_grep "--set foo=1 lists the known settings" "switch_interval" "$TMP/err"
+# the whole list, up to its closing parenthesis (found by tests/fuzz/fuzz_args:
+# a 256-byte buffer cut the message)
+expect_exit "--set a long unknown key exits 64" 64 "$GILVIZ" report --set 0123456789abcdefghijklmnopqrstuvwxyz0123=1 convoy
+expect_grep "--set a long unknown key lists every setting" "fork_cost, pickle_per_mb)" "$TMP/err"
 
 expect_exit "--set gil=maybe exits 64" 64 "$GILVIZ" report --set gil=maybe convoy
 expect_grep "--set gil=maybe names the bad model" "'maybe'" "$TMP/err"

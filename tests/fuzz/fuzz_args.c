@@ -89,9 +89,10 @@ static void fuzz_sets(const char *arg)
         next = strchr(line, '\n');
         if (next)
             *next++ = '\0';
-        char err[256] = "";
+        char err[512] = ""; /* as in main.c */
         if (scene_set(sc, line, err, sizeof err) != 0) {
             FUZZ_CHECK(err[0] != '\0', "--set '%s' refused without a message", line);
+            FUZZ_CHECK(strlen(err) < sizeof err - 1, "--set message cut at %zu bytes: %s", sizeof err, err);
             FUZZ_CHECK(fuzz_printable(err), "--set message is not printable: %s", err);
         }
         check_settings(&sc->set);
