@@ -7,6 +7,9 @@
 #   make tsan       the threaded tests under ThreadSanitizer
 #   make golden     regenerate the player's golden frames (on purpose only)
 #   make pictures   regenerate the README's picture, assets/convoy.svg (on purpose only)
+#   make fuzz       libFuzzer harnesses (clang), FUZZ_SECONDS=60 each, then the
+#                   crash inputs in tests/fuzz/regress/; fails on any finding
+#   make fuzz-smoke the same for CI: the regression inputs, 20 s per harness
 #   make install    PREFIX=/usr/local DESTDIR= ; make uninstall
 #
 #   make deps       install missing Debian/Ubuntu packages (apt-get, sudo if needed)
