@@ -31,9 +31,13 @@ int args_size(const char *v, int *cols, int *rows)
 int args_count(const char *v, uint64_t *out)
 {
     char *end;
+    /* digits only: strtoull would skip blanks and take a sign, and " -5"
+     * would become 2^64 - 5 */
+    if (v[0] < '0' || v[0] > '9')
+        return -1;
     errno = 0;
     unsigned long long n = strtoull(v, &end, 10);
-    if (errno || *end || end == v || n == 0 || v[0] == '-')
+    if (errno || *end || n == 0)
         return -1;
     *out = n;
     return 0;

@@ -19,7 +19,8 @@ int args_time(const char *v, gv_ns *out, const char **why);
 #define ARGS_MAX_SIDE 1000
 int args_size(const char *v, int *cols, int *rows);
 
-/* A positive decimal count (--max-events).  Returns 0 and stores it, or -1. */
+/* A positive count written in decimal digits (--max-events).  Returns 0 and
+ * stores it, or -1. */
 int args_count(const char *v, uint64_t *out);
 
 #endif

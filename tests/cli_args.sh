@@ -94,6 +94,9 @@ expect_exit "--max-events abc exits 64" 64 "$GILVIZ" report --max-events abc con
 expect_grep "--max-events abc names the value" "'abc'" "$TMP/err"
 expect_exit "--max-events 0 exits 64" 64 "$GILVIZ" report --max-events 0 convoy
 expect_exit "--max-events -5 exits 64" 64 "$GILVIZ" report --max-events -5 convoy
+# strtoull skips blanks, then negates: " -5" was 2^64 - 5 (found by fuzz_args)
+expect_exit "--max-events ' -5' exits 64" 64 "$GILVIZ" report --max-events " -5" convoy
+expect_exit "--max-events +5 exits 64" 64 "$GILVIZ" report --max-events +5 convoy
 expect_exit "--max-events without a number exits 64" 64 "$GILVIZ" report convoy --max-events
 
 # --- missing input: 66 --------------------------------------------------------
