@@ -14,8 +14,8 @@
  * Returns 0 and stores it, or -1 with a static reason in *why. */
 int args_time(const char *v, gv_ns *out, const char **why);
 
-/* "COLSxROWS", each from 1 to ARGS_MAX_SIDE.  Returns 0 and stores them, or
- * -1. */
+/* "COLSxROWS" in decimal digits, each from 1 to ARGS_MAX_SIDE.  Returns 0
+ * and stores them, or -1. */
 #define ARGS_MAX_SIDE 1000
 int args_size(const char *v, int *cols, int *rows);
 
