@@ -13,7 +13,10 @@
  * twice; at each seek time, seeking from the checkpoints equals replaying
  * from the start, seeking again (after another seek) gives the same state,
  * timeline_upper/prev/next agree with the records, at most one thread holds
- * each GIL (and the GIL lane names it), at most one thread runs on each core.
+ * each GIL (and the GIL lane names it), at most one thread runs on each core;
+ * every thread's time buckets add up to its lifetime.  The report (text and
+ * JSON), the event log and the Perfetto export are written too; the JSON
+ * must have no raw control characters inside its strings.
  */
 #include <inttypes.h>
 #include <stddef.h>
@@ -22,6 +25,9 @@
 #include <string.h>
 
 #include "fuzz_common.h"
+#include "out/eventlog.h"
+#include "out/report.h"
+#include "out/trace.h"
 #include "sim/engine.h"
 #include "timeline/codes.h"
 #include "timeline/timeline.h"
@@ -143,6 +149,63 @@ static void check_seek(const struct scene *sc, const struct timeline *tl, gv_ns 
     check_state(sc, tl, a, t, scratch, scratch + nl, scratch + 2 * nl);
 }
 
+/* Inside the JSON strings of buf[0..n): no raw control characters, and
+ * every string ends. */
+static void check_json_strings(const char *buf, size_t n, const char *what)
+{
+    int in = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char b = (unsigned char)buf[i];
+        if (!in) {
+            in = b == '"';
+            continue;
+        }
+        FUZZ_CHECK(b >= 0x20, "%s: raw byte 0x%02x inside a string at %zu", what, b, i);
+        if (b == '\\')
+            i++;
+        else if (b == '"')
+            in = 0;
+    }
+    FUZZ_CHECK(!in, "%s: a string does not end", what);
+}
+
+/* Every writer of the outputs, over this run. */
+static void check_outputs(const struct scene *sc, const struct sim *m, int lang)
+{
+    char *buf = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&buf, &n);
+    FUZZ_CHECK(f != NULL, "open_memstream");
+    report_json(f, sc, engine_stats(m->e));
+    fflush(f);
+    check_json_strings(buf, n, "report --json");
+    rewind(f);
+    FUZZ_CHECK(trace_write(f, m->tl, sc) == 0, "trace_write failed");
+    fflush(f);
+    check_json_strings(buf, n, "export");
+    fclose(f);
+    free(buf);
+    report_text(fuzz_devnull(), sc, engine_stats(m->e));
+    eventlog_print(fuzz_devnull(), m->tl, sc, 0, GV_NS_MAX, lang);
+}
+
+/* Each thread's buckets cover its life exactly (as tests/sim_helpers.h). */
+static void check_accounting(const struct sim *m)
+{
+    const struct sim_stats *st = engine_stats(m->e);
+    for (int32_t i = 0; i < st->nthreads; i++) {
+        const struct thread_stats *t = &st->threads[i];
+        gv_ns end = t->end >= 0 ? t->end : timeline_end(m->tl);
+        if (t->end < 0 && t->start == 0 && t->python_ns + t->ready_ns + t->os_ns == 0)
+            continue; /* never started */
+        gv_ns sum = t->python_ns + t->ccall_ns + t->nogil_ns + t->os_ns + t->ready_ns + t->gil_wait_ns +
+                    t->io_ns + t->sleep_ns + t->lock_wait_ns + t->join_wait_ns + t->select_ns +
+                    t->queue_wait_ns + t->idle_ns + t->map_wait_ns;
+        FUZZ_CHECK(sum == end - t->start, "thread %s: buckets add to %" PRId64 " ns, lifetime %" PRId64 " ns",
+                   t->name, sum, end - t->start);
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     /* SCENE NUL SETS NUL SEEKS */
@@ -228,6 +291,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     for (size_t i = 0; i < nt; i++)
         check_seek(sc, tl, times[i], times[(i + 1) % nt], a, b, scratch);
+    if (m.rc == 0)
+        check_accounting(&m);
+    check_outputs(sc, &m, nseeks > 1 ? seeks[1] & 1 : SCENE_LANG_EN);
 
     free(a);
     free(b);
