@@ -5,7 +5,7 @@
  * --set KEY=VALUE lines (one per line, refused ones are skipped); SEEKS are
  * bytes: the first picks the horizon (at most 25.6 ms), each next pair a
  * time to seek to (a fraction of the end, or just past it).  The run is
- * capped (FUZZ_MAX_EVENTS), so one input takes milliseconds.
+ * capped (FUZZ_MAX_EVENTS, FUZZ_MAX_LANES), so one input takes milliseconds.
  *
  * Properties: no crash, leak, hang or UB anywhere in engine_new, engine_run
  * and the timeline; a refused run has a readable message; records go
@@ -34,6 +34,9 @@
 
 #define FUZZ_MAX_EVENTS 5000
 #define FUZZ_MAX_SEEKS  16
+/* Bigger scenes are parsed and checked but not run: thousands of lanes
+ * make one run (and its outputs) take seconds under the sanitizers. */
+#define FUZZ_MAX_LANES  512
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -248,6 +251,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (sc->set.horizon > cap)
         sc->set.horizon = cap;
     fuzz_check_scene(sc);
+    int64_t lanes = scene_total_threads(sc);
+    for (int32_t i = 0; i < sc->ncoros; i++)
+        lanes += sc->coros[i].count;
+    if (lanes > FUZZ_MAX_LANES) {
+        scene_free(sc);
+        free(text);
+        return 0;
+    }
 
     struct sim m, m2;
     sim_run(sc, &m);
