@@ -4,8 +4,9 @@
 #
 # The committed seeds (tests/fuzz/corpus/NAME/, and scenes/*.scene for the
 # scene and sim harnesses) are copied into $FUZZ_BUILD/work/NAME/corpus, a
-# scratch directory the fuzzer may add to; crash, leak and timeout inputs
-# land in $FUZZ_BUILD/work/NAME/ as crash-*, leak-*, timeout-*, oom-*.
+# scratch directory the fuzzer adds to (kept between runs, so later runs
+# start where earlier ones stopped); crash, leak and timeout inputs land in
+# $FUZZ_BUILD/work/NAME/ as crash-*, leak-*, timeout-*, oom-*.
 # Prints the executions of each harness; exits 1 if any harness failed.
 FUZZ_BUILD=${FUZZ_BUILD:-build-fuzz}
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
@@ -14,6 +15,8 @@ for name in "$@"; do
     bin=$FUZZ_BUILD/fuzz_$name
     work=$FUZZ_BUILD/work/$name
     mkdir -p "$work/corpus"
+    # what an earlier run found is in its log; start clean
+    rm -f "$work"/crash-* "$work"/leak-* "$work"/timeout-* "$work"/oom-* "$work"/slow-unit-*
     [ -d "tests/fuzz/corpus/$name" ] && cp tests/fuzz/corpus/"$name"/* "$work/corpus/" 2>/dev/null
     case $name in scene|sim) cp scenes/*.scene "$work/corpus/" ;; esac
     dict=""
