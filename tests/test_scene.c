@@ -1090,6 +1090,9 @@ static void test_error_case(void **state)
       "use spaces, not tabs, for indentation", 1)                                          \
     X(bad_escape, "scene \"a\\tb\"\n" T, 1, 9,                                             \
       "unknown escape '\\t' in a string (use \\\", \\\\ or \\n)", 1)                       \
+    /* a raw tab after the backslash is not quoted raw (found by fuzz_scene) */             \
+    X(bad_escape_tab, "scene \"a\\\tb\"\n" T, 1, 9,                                        \
+      "unknown escape '\\?' in a string (use \\\", \\\\ or \\n)", 1)                       \
     X(unterminated_string, "scene \"abc\n" T, 1, 7,                                        \
       "unterminated string (a string ends with \" on the same line)", 1)                   \
     X(unterminated_escape, "scene \"abc\\\n" T, 1, 7,                                      \

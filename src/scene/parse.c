@@ -772,9 +772,10 @@ static size_t sc_lex_string(struct sc *c, uint32_t no, const char *p, size_t n,
             continue;
         }
         size_t k = sc_utf8_len((const unsigned char *)p + j + 1, n - j - 1);
+        char show[16]; /* a tab, the one control character a line may hold, as '?' */
         sc_err_raw(c, no, p, n, col + sc_chars(p + i, j - i),
-                   "unknown escape '\\%.*s' in a string (use \\\", \\\\ or \\n)",
-                   (int)(k ? k : 1), p + j + 1);
+                   "unknown escape '\\%s' in a string (use \\\", \\\\ or \\n)",
+                   sc_clip(p + j + 1, k ? k : 1, show, sizeof show));
         free(buf);
         return 0;
     }
