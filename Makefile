@@ -11,6 +11,9 @@
 #   make valgrind   the headless commands on every built-in scene under valgrind memcheck
 #   make golden     regenerate the player's golden frames (on purpose only)
 #   make pictures   regenerate the README's picture, assets/convoy.svg (on purpose only)
+#   make fuzz       libFuzzer harnesses (clang), FUZZ_SECONDS=60 each, then the
+#                   crash inputs in tests/fuzz/regress/; fails on any finding
+#   make fuzz-smoke the same for CI: the regression inputs, 20 s per harness
 #   make install    PREFIX=/usr/local DESTDIR= ; make uninstall
 #
 #   make deps       install missing Debian/Ubuntu packages (apt-get, sudo if needed)
@@ -221,5 +224,7 @@ uninstall:
 
 clean:
 	rm -rf build build-bench build-asan build-tsan build-clang build-valgrind gilviz locale
+
+include tests/fuzz/fuzz.mk
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "args.h"
 #include "out/eventlog.h"
 #include "out/trace.h"
 #include "out/report.h"
@@ -227,9 +228,7 @@ static gv_ns time_arg(const char *opt, const char *v)
     const char *why;
     if (!v)
         usage_error("%s needs a time like 5ms", opt);
-    if (strcmp(v, "0") == 0)
-        return 0;
-    if (gv_parse_duration(v, strlen(v), &t, &why) != 0) {
+    if (args_time(v, &t, &why) != 0) {
         fprintf(stderr, "gilviz: %s: bad time '%s': %s\n", opt, v, why);
         fputs("Try 'gilviz --help'.\n", stderr);
         exit(EX_USAGE);
@@ -288,9 +287,8 @@ static int parse_ui_opt(int argc, char **argv, int *i, struct ui_opts *u, int ki
         u->select = next;
         (*i)++;
     } else if (strcmp(a, "--size") == 0 && !play) {
-        int w, h, n = 0;
-        if (!next || sscanf(next, "%dx%d%n", &w, &h, &n) != 2 || next[n] || w < 1 || h < 1 || w > 1000 ||
-            h > 1000)
+        int w, h;
+        if (!next || args_size(next, &w, &h) != 0)
             usage_error("--size needs COLSxROWS, like 100x30 (at most 1000x1000), not '%s'", next ? next : "");
         u->w = w;
         u->h = h;
@@ -361,9 +359,7 @@ static void parse_run_opts(int argc, char **argv, struct run_opts *o, const char
             gv_ns *dst = a[2] == 'f' ? &o->from : &o->to;
             if (i + 1 >= argc)
                 usage_error("%s needs a time like 5ms", a);
-            if (strcmp(argv[i + 1], "0") == 0)
-                *dst = 0;
-            else if (gv_parse_duration(argv[i + 1], strlen(argv[i + 1]), dst, &why) != 0)
+            if (args_time(argv[i + 1], dst, &why) != 0)
                 usage_error("bad time '%s': expected a time like 5ms", argv[i + 1]);
             i++;
         } else if ((play || frame || render) &&
@@ -371,14 +367,10 @@ static void parse_run_opts(int argc, char **argv, struct run_opts *o, const char
             continue;
         } else if (strcmp(a, "--max-events") == 0 || strncmp(a, "--max-events=", 13) == 0) {
             const char *v = a[12] == '=' ? a + 13 : (i + 1 < argc ? argv[++i] : NULL);
-            char *end;
             if (!v)
                 usage_error("%s", "--max-events needs a number");
-            errno = 0;
-            unsigned long long n = strtoull(v, &end, 10);
-            if (errno || *end || end == v || n == 0 || v[0] == '-')
+            if (args_count(v, &o->max_events) != 0)
                 usage_error("--max-events: '%s' is not a positive number", v);
-            o->max_events = n;
         } else if (strcmp(a, "--max-memory") == 0 || strncmp(a, "--max-memory=", 13) == 0) {
             const char *v = a[12] == '=' ? a + 13 : (i + 1 < argc ? argv[++i] : NULL);
             const char *why;
@@ -425,7 +417,7 @@ static int simulate(const struct run_opts *o, struct scene **psc, struct timelin
 {
     struct scene *sc = load_scene(o->scene);
     for (int i = 0; i < o->nsets; i++) {
-        char err[256];
+        char err[512];
         if (scene_set(sc, o->sets[i], err, sizeof err) != 0) {
             fprintf(stderr, "gilviz: --set %s: %s\n", o->sets[i], err);
             scene_free(sc);
@@ -552,7 +544,7 @@ static int cmd_play(int argc, char **argv)
     o.ui.lang = resolve_lang(o.ui.lang);
     struct scene *sc = load_scene(o.scene);
     for (int i = 0; i < o.nsets; i++) {
-        char err[256];
+        char err[512];
         if (scene_set(sc, o.sets[i], err, sizeof err) != 0) {
             fprintf(stderr, "gilviz: --set %s: %s\n", o.sets[i], err);
             scene_free(sc);

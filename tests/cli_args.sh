@@ -76,6 +76,10 @@ expect_grep "--set cores=129 gives the range" "between 1 and 128" "$TMP/err"
 expect_exit "--set foo=1 exits 64" 64 "$GILVIZ" report --set foo=1 convoy
 expect_grep "--set foo=1 names the unknown setting" "unknown setting 'foo'" "$TMP/err"
 expect_grep "--set foo=1 lists the known settings" "switch_interval" "$TMP/err"
+# the whole list, up to its closing parenthesis (found by tests/fuzz/fuzz_args:
+# a 256-byte buffer cut the message)
+expect_exit "--set a long unknown key exits 64" 64 "$GILVIZ" report --set 0123456789abcdefghijklmnopqrstuvwxyz0123=1 convoy
+expect_grep "--set a long unknown key lists every setting" "fork_cost, pickle_per_mb)" "$TMP/err"
 
 expect_exit "--set gil=maybe exits 64" 64 "$GILVIZ" report --set gil=maybe convoy
 expect_grep "--set gil=maybe names the bad model" "'maybe'" "$TMP/err"
@@ -90,6 +94,9 @@ expect_exit "--max-events abc exits 64" 64 "$GILVIZ" report --max-events abc con
 expect_grep "--max-events abc names the value" "'abc'" "$TMP/err"
 expect_exit "--max-events 0 exits 64" 64 "$GILVIZ" report --max-events 0 convoy
 expect_exit "--max-events -5 exits 64" 64 "$GILVIZ" report --max-events -5 convoy
+# strtoull skips blanks, then negates: " -5" was 2^64 - 5 (found by fuzz_args)
+expect_exit "--max-events ' -5' exits 64" 64 "$GILVIZ" report --max-events " -5" convoy
+expect_exit "--max-events +5 exits 64" 64 "$GILVIZ" report --max-events +5 convoy
 expect_exit "--max-events without a number exits 64" 64 "$GILVIZ" report convoy --max-events
 
 # --- missing input: 66 --------------------------------------------------------

@@ -95,6 +95,10 @@ expect_grep "--size 100 says what is expected" "COLSxROWS" "$TMP/err"
 expect_exit "--size 0x10 exits 64" 64 "$GILVIZ" frame convoy --size 0x10
 expect_exit "--size 100x30x2 exits 64" 64 "$GILVIZ" frame convoy --size 100x30x2
 expect_exit "--size 5000x30 exits 64" 64 "$GILVIZ" frame convoy --size 5000x30
+# digits only: %d wrapped 4294967396 around to 100 (found by fuzz_args)
+expect_exit "--size 4294967396x30 exits 64" 64 "$GILVIZ" frame convoy --size 4294967396x30
+expect_exit "--size +100x30 exits 64" 64 "$GILVIZ" frame convoy --size +100x30
+expect_exit "--size '100x 30' exits 64" 64 "$GILVIZ" frame convoy --size "100x 30"
 expect_exit "--lang fr exits 64" 64 "$GILVIZ" frame convoy --lang fr
 expect_exit "--select nobody exits 64" 64 "$GILVIZ" frame convoy --select nobody
 expect_grep "--select nobody names the thread" "no thread named 'nobody'" "$TMP/err"

@@ -628,6 +628,11 @@ static void test_scene_set(void **state)
     set_err(s, "seed=18446744073709551616",
             "seed must be between 0 and 18446744073709551615");
     set_err(NULL, "cores=4", "no scene to change");
+    /* what the message quotes is shown on a terminal: no raw control bytes
+     * or broken UTF-8 from the command line (found by tests/fuzz/fuzz_args) */
+    set_err(s, "gil=\x1b[2J\x7f", "unknown GIL model '?[2J?' (use new, old or none)");
+    set_err(s, "python=3.\xff\xc3", "unknown Python version '3.?" "?' (use 2.7, 3.2 ... 3.14, 3.13t)");
+    set_err(s, "seed=\xc2\xb5\x01", "seed must be a whole number, not '\xc2\xb5?'");
     /* failures change nothing */
     assert_int_equal(set->cores, 128);
     assert_int_equal(set->switch_interval, 250000);
@@ -1086,6 +1091,9 @@ static void test_error_case(void **state)
       "use spaces, not tabs, for indentation", 1)                                          \
     X(bad_escape, "scene \"a\\tb\"\n" T, 1, 9,                                             \
       "unknown escape '\\t' in a string (use \\\", \\\\ or \\n)", 1)                       \
+    /* a raw tab after the backslash is not quoted raw (found by fuzz_scene) */             \
+    X(bad_escape_tab, "scene \"a\\\tb\"\n" T, 1, 9,                                        \
+      "unknown escape '\\?' in a string (use \\\", \\\\ or \\n)", 1)                       \
     X(unterminated_string, "scene \"abc\n" T, 1, 7,                                        \
       "unterminated string (a string ends with \" on the same line)", 1)                   \
     X(unterminated_escape, "scene \"abc\\\n" T, 1, 7,                                      \

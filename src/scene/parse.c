@@ -266,21 +266,29 @@ static uint32_t sc_chars(const char *p, size_t n)
     return c;
 }
 
-/* Copy p[0..n) into buf for a message: at most SC_SHOW characters. */
+/* Copy p[0..n) into buf for a message: at most SC_SHOW characters, control
+ * characters and invalid UTF-8 shown as '?' (the text may come from --set,
+ * which no lexer has checked, and messages go to a terminal). */
 static const char *sc_clip(const char *p, size_t n, char *buf, size_t size)
 {
-    size_t i = 0, chars = 0;
-    while (i < n && chars < SC_SHOW && i + 8 < size) {
-        i++;
-        while (i < n && ((unsigned char)p[i] & 0xc0) == 0x80 && i + 8 < size)
+    size_t i = 0, o = 0, chars = 0;
+    while (i < n && chars < SC_SHOW && o + 8 < size) {
+        unsigned char b = (unsigned char)p[i];
+        size_t k = b < 0x80 ? 1 : sc_utf8_len((const unsigned char *)p + i, n - i);
+        if (k > 1) {
+            memcpy(buf + o, p + i, k);
+            o += k;
+            i += k;
+        } else {
+            buf[o++] = b < 0x20 || b >= 0x7f ? '?' : (char)b;
             i++;
+        }
         chars++;
     }
-    memcpy(buf, p, i);
     if (i < n)
-        memcpy(buf + i, "...", 4);
+        memcpy(buf + o, "...", 4);
     else
-        buf[i] = '\0';
+        buf[o] = '\0';
     return buf;
 }
 
@@ -765,9 +773,10 @@ static size_t sc_lex_string(struct sc *c, uint32_t no, const char *p, size_t n,
             continue;
         }
         size_t k = sc_utf8_len((const unsigned char *)p + j + 1, n - j - 1);
+        char show[16]; /* a tab, the one control character a line may hold, as '?' */
         sc_err_raw(c, no, p, n, col + sc_chars(p + i, j - i),
-                   "unknown escape '\\%.*s' in a string (use \\\", \\\\ or \\n)",
-                   (int)(k ? k : 1), p + j + 1);
+                   "unknown escape '\\%s' in a string (use \\\", \\\\ or \\n)",
+                   sc_clip(p + j + 1, k ? k : 1, show, sizeof show));
         free(buf);
         return 0;
     }
