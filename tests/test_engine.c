@@ -735,6 +735,28 @@ static void a_loop_of_steps_that_take_no_time_is_an_error(void **state)
     run_free(&r);
 }
 
+/* Many tasks whose first steps take no time run millions of steps at one
+ * instant without looping: the limit grows with the scene's programs. */
+static void a_big_scene_at_one_instant_is_not_a_loop(void **state)
+{
+    (void)state;
+    char *text = malloc(4096);
+    assert_non_null(text);
+    int n = snprintf(text, 4096, "loop app:\n    future f\n    task setter:\n        set_result f\n"
+                                 "    task t x40000:\n");
+    for (int i = 0; i < 110; i++) /* a done future: await does not suspend */
+        n += snprintf(text + n, (size_t)(4096 - n), "        await f\n");
+    snprintf(text + n, (size_t)(4096 - n), "main:\n    run app\n");
+    struct run r;
+    run_scene(&r, text);
+    /* 4.4 M steps, all at the first instant: more than the 4,194,304
+     * floor, fewer than 8 per step of the programs */
+    assert_int_equal(r.rc, 0);
+    assert_int_equal(r.st->tasks[40000].done, r.st->tasks[0].created);
+    run_free(&r);
+    free(text);
+}
+
 /* A zero-time loop that writes records stops at the memory limit at once:
  * a full timeline ends the step loop, not only the event loop. */
 static void a_full_timeline_stops_a_zero_time_loop(void **state)
@@ -822,6 +844,7 @@ int main(void)
         cmocka_unit_test(memory_limit_stops_the_run),
         cmocka_unit_test(stuck_threads_are_described_by_name),
         cmocka_unit_test(a_loop_of_steps_that_take_no_time_is_an_error),
+        cmocka_unit_test(a_big_scene_at_one_instant_is_not_a_loop),
         cmocka_unit_test(a_full_timeline_stops_a_zero_time_loop),
         cmocka_unit_test(engine_on_its_own_thread_publishes_a_finished_timeline),
         cmocka_unit_test(cancel_stops_a_running_engine),

@@ -318,7 +318,8 @@ struct engine {
     struct sim_stats st;
     bool failed, tl_full;
     gv_ns instant_at;              /* steps started at this simulated time... */
-    uint32_t instant_steps;        /* ...so far: see ENGINE_MAX_INSTANT_STEPS */
+    uint64_t instant_steps;        /* ...so far, and how many mean a loop that */
+    uint64_t instant_cap;          /* takes no time: see ENGINE_MAX_INSTANT_STEPS */
     atomic_bool cancel;            /* set by engine_cancel from another thread */
     char err[512];
 };
@@ -1611,12 +1612,12 @@ static void advance(struct engine *e, struct sthread *t)
             e->instant_at = e->now;
             e->instant_steps = 0;
         }
-        if (s && ++e->instant_steps > ENGINE_MAX_INSTANT_STEPS) {
+        if (s && ++e->instant_steps > e->instant_cap) {
             /* a repeat of steps that take no time would never let time pass */
             char at[32];
-            fail(e, s, "%u steps ran at %s without simulated time passing: a loop of steps that take no "
+            fail(e, s, "%llu steps ran at %s without simulated time passing: a loop of steps that take no "
                        "time (join, put, acquire, call_soon, await sleep 0s...) would never end; give it some work (cpu 1us)",
-                 (unsigned)ENGINE_MAX_INSTANT_STEPS, gv_fmt_duration(e->now, at, sizeof at));
+                 (unsigned long long)e->instant_cap, gv_fmt_duration(e->now, at, sizeof at));
             return;
         }
         if (!s) {
@@ -2372,6 +2373,15 @@ struct engine *engine_new(const struct scene *sc, struct timeline *tl, char *err
     for (int32_t q = 0; q < sc->nqueues; q++)
         e->queues[q].lane = (uint16_t)timeline_add_lane(tl, LANE_COUNTER, sc->queues[q].name, -1, q);
 
+    /* every program run through several times at one instant is still a
+     * scene (100,000 tasks each putting to a queue at start); far more is a
+     * loop that never lets time pass */
+    uint64_t nsteps = 0;
+    for (int32_t i = 0; i < e->nth; i++)
+        nsteps += (uint64_t)e->th[i].own.nprog;
+    for (int32_t k = 0; k < ntasks; k++)
+        nsteps += (uint64_t)e->tasks[k].x.nprog;
+    e->instant_cap = 8 * nsteps > ENGINE_MAX_INSTANT_STEPS ? 8 * nsteps : ENGINE_MAX_INSTANT_STEPS;
     e->loop_slot0 = (uint32_t)(2 * e->nth + e->ncores + sc->nnotes);
     evq_init(&e->q, e->loop_slot0 + (uint32_t)sc->nloops);
     return e;
@@ -2382,7 +2392,6 @@ void engine_set_max_events(struct engine *e, uint64_t max_events)
     e->max_events = max_events;
 }
 
-/* Turn raw samples into the I/O latency figures. */
 /* The 99th percentile of n > 0 values by nearest rank: the smallest value
  * with at least 99% of them at or below it (0-based index into the sorted
  * values).  With fewer than 100 values that is the largest. */
@@ -2390,6 +2399,8 @@ static size_t rank99(size_t n)
 {
     return (n / 100) * 99 + ((n % 100) * 99 + 99) / 100 - 1;
 }
+
+/* Turn raw samples into the I/O latency figures. */
 
 static void finish_stats(struct engine *e)
 {

@@ -22,10 +22,11 @@
 #include "../timeline/timeline.h"
 
 #define ENGINE_DEFAULT_MAX_EVENTS UINT64_C(200000000)
-/* Steps all threads may start at one simulated instant: past it, a loop of
+/* Steps all threads may start at one simulated instant (or 8 per step of
+ * every thread's and task's program, if that is more): past it, a loop of
  * steps that take no time (which no horizon or event cap would stop) is a
  * scene error. */
-#define ENGINE_MAX_INSTANT_STEPS (1u << 22)
+#define ENGINE_MAX_INSTANT_STEPS (UINT64_C(1) << 22)
 
 /* Per-thread totals.  Every nanosecond of a thread's life between its start
  * and its end (or the end of the run) lands in exactly one bucket. */
