@@ -173,10 +173,11 @@ void report_json(FILE *f, const struct scene *sc, const struct sim_stats *st)
                    ",\"python_ns\":%" PRId64 ",\"ccall_ns\":%" PRId64 ",\"nogil_ns\":%" PRId64
                    ",\"os_ns\":%" PRId64 ",\"gil_wait_ns\":%" PRId64 ",\"io_ns\":%" PRId64 ",\"sleep_ns\":%" PRId64
                    ",\"ready_ns\":%" PRId64 ",\"lock_wait_ns\":%" PRId64 ",\"join_wait_ns\":%" PRId64
-                   ",\"io_ops\":%" PRIu64 ",\"failed_wakeups\":%" PRIu64 "}",
+                   ",\"select_ns\":%" PRId64 ",\"queue_wait_ns\":%" PRId64 ",\"idle_ns\":%" PRId64
+                   ",\"map_wait_ns\":%" PRId64 ",\"io_ops\":%" PRIu64 ",\"failed_wakeups\":%" PRIu64 "}",
                 (int)t->proc, t->start, t->end, cpu_of(t), t->python_ns, t->ccall_ns, t->nogil_ns, t->os_ns,
                 t->gil_wait_ns, t->io_ns, t->sleep_ns, t->ready_ns, t->lock_wait_ns, t->join_wait_ns,
-                t->io_ops, t->failed_wakeups);
+                t->select_ns, t->queue_wait_ns, t->idle_ns, t->map_wait_ns, t->io_ops, t->failed_wakeups);
     }
     fprintf(f, "],\"gil\":{\"switches\":%" PRIu64 ",\"forced_switches\":%" PRIu64 ",\"drop_requests\":%" PRIu64
                ",\"failed_wakeups\":%" PRIu64 "}",
