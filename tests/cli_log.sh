@@ -63,3 +63,12 @@ expect_exit "log --from 2ms --to 1ms exits 64" 64 "$GILVIZ" log --from 2ms --to 
 expect_grep "log --from after --to says why" "must not be later" "$TMP/err"
 
 # list: see tests/cli_list.sh
+
+# a task is named in words, as its lane is: fetch3 of 'task fetch x20'
+"$GILVIZ" log --lang en --to 1ms asyncio-downloads >"$TMP/aio" 2>&1
+expect_grep "log names the task a loop runs" "loop app runs a step of task fetch3" "$TMP/aio"
+
+# a deadlock's report has no speedup: the work was never all done
+"$GILVIZ" report tests/cli/deadlock.scene >"$TMP/dl" 2>&1
+if grep -q "^speedup" "$TMP/dl"; then not_ok "a deadlocked run reports no speedup" "$(cat "$TMP/dl")"; else
+    ok "a deadlocked run reports no speedup"; fi

@@ -293,6 +293,19 @@ static void c_code_holding_the_gil_is_not_interruptible(void **state)
     run_free(&r);
 }
 
+/* The sequential time (the speedup's numerator) counts every step's work,
+ * including increments and reads that cost the scene's rmw_cost/bytecode. */
+static void sequential_time_counts_shared_variable_steps(void **state)
+{
+    (void)state;
+    struct run r;
+    run_scene(&r, "python 3.9\ncores 2\nrmw_cost 100ns\nshared x\nthread a x2:\n    repeat 1000:\n"
+                  "        incr x\n        cpu 100ns\n");
+    assert_int_equal(r.rc, 0);
+    assert_int_equal(r.st->sequential_ns, 2 * 1000 * (100 + 100));
+    run_free(&r);
+}
+
 /* Returning from a last call that released the GIL is Python again: the
  * thread waits for the GIL before it can end (Py_END_ALLOW_THREADS), unless
  * there is no GIL. */
@@ -819,6 +832,7 @@ int main(void)
         cmocka_unit_test(new_gil_two_cpu_threads_switch_every_interval),
         cmocka_unit_test(forced_switch_hands_over_and_requests_wait_an_interval),
         cmocka_unit_test(c_code_holding_the_gil_is_not_interruptible),
+        cmocka_unit_test(sequential_time_counts_shared_variable_steps),
         cmocka_unit_test(a_thread_ending_in_io_takes_the_gil_back),
         cmocka_unit_test(c_code_releasing_the_gil_runs_in_parallel),
         cmocka_unit_test(convoy_io_waits_a_whole_interval_per_completion),

@@ -20,6 +20,28 @@ static const char *lane_name(const struct timeline *tl, int l)
     return timeline_lane(tl, l)->name;
 }
 
+/* Name of task `k`: tasks are numbered through the scene's task groups in
+ * file order, a group xN naming its tasks name1..nameN (as the engine does). */
+static const char *task_name(const struct scene *sc, int32_t k, char *buf, size_t size)
+{
+    int32_t left = k;
+    for (int32_t c = 0; sc && left >= 0 && c < sc->ncoros; c++) {
+        const struct scene_coro *co = &sc->coros[c];
+        if (co->is_callback)
+            continue;
+        if (left < co->count) {
+            if (co->count > 1)
+                snprintf(buf, size, "%s%d", co->name, (int)left + 1);
+            else
+                snprintf(buf, size, "%s", co->name);
+            return buf;
+        }
+        left -= co->count;
+    }
+    snprintf(buf, size, "#%d", (int)k);
+    return buf;
+}
+
 /* Name of thread index `i` (thread lanes come first in every timeline). */
 static const char *thread_name(const struct timeline *tl, int32_t i, int lang)
 {
@@ -177,7 +199,12 @@ void eventlog_describe(const struct timeline *tl, const struct scene *sc, uint64
                 else
                     snprintf(buf, size, gv_tr(lang, "loop %s waits in select() for at most %d us"), who, r->arg);
                 break;
-            case LOOP_TASK: snprintf(buf, size, gv_tr(lang, "loop %s runs a step of task %d"), who, r->arg); break;
+            case LOOP_TASK: {
+                char tn[160];
+                snprintf(buf, size, gv_tr(lang, "loop %s runs a step of task %s"), who,
+                         task_name(sc, r->arg, tn, sizeof tn));
+                break;
+            }
             case LOOP_CALLBACK:
                 snprintf(buf, size, gv_tr(lang, "loop %s runs callback %s"), who,
                          sc && r->arg >= 0 && r->arg < sc->ncoros ? sc->coros[r->arg].name : "?");

@@ -144,7 +144,9 @@ void report_text(FILE *f, const struct scene *sc, const struct sim_stats *st)
                     gv_fmt_duration(t->running_ns, e, sizeof e), t->cancelled ? "  cancelled" : "");
         }
     }
-    if (st->sequential_ns > 0)
+    /* a run cut short (deadlock, horizon, a cap) did not do all its work:
+     * no speedup to speak of */
+    if (st->sequential_ns > 0 && !st->deadlock && !st->horizon_hit && !st->event_cap_hit && !st->mem_cap_hit)
         fprintf(f, "speedup  %.2fx over doing the same work and waits one after another (%s)\n", st->speedup,
                 gv_fmt_duration(st->sequential_ns, a, sizeof a));
     if (st->deadlock)

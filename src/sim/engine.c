@@ -1636,8 +1636,12 @@ static void advance(struct engine *e, struct sthread *t)
         bool needs_gil = s->op != OP_NOGIL && s->op != OP_IO && s->op != OP_SLEEP && s->op != OPX_MAP_WAIT;
         if (needs_gil && (!t->has_gil || t->io_start >= 0) && !gil_attempt(e, t))
             return;
-        if (s->dur > 0 && !s->sub && (s->op <= OP_SLEEP || s->op == OP_AWAIT_IO || s->op == OP_AWAIT_SLEEP))
-            e->sequential_ns += s->dur;
+        if (!s->sub) { /* the work and waits, one after another */
+            if (s->dur > 0 && (s->op <= OP_SLEEP || s->op == OP_AWAIT_IO || s->op == OP_AWAIT_SLEEP))
+                e->sequential_ns += s->dur;
+            else if (s->dur < 0 && (s->op == OP_INCR || s->op == OP_READ || s->op == OP_WRITE))
+                e->sequential_ns += s->op == OP_INCR ? e->set->rmw_cost : e->set->bytecode;
+        }
         if (s->op == OPX_MAP_DISPATCH) {
             struct spool *P = &e->pools[s->ref];
             t->x->pc++;
