@@ -108,3 +108,15 @@ expect_exit "frame of a missing scene exits 66" 66 "$GILVIZ" frame no-such-scene
 expect_exit "frame of a bad scene exits 65" 65 "$GILVIZ" frame tests/cli/bad-syntax.scene
 expect_exit "frame --size 60x20 exits 0" 0 "$GILVIZ" frame convoy --size 60x20
 expect_grep "a small frame asks for a larger terminal" "enlarge the terminal (need 80x24, have 60x20)" "$TMP/out"
+
+# The header follows sys.setswitchinterval (convoy's second part sets 0.5 ms
+# at about 41 ms) and speaks the frame's language.
+"$GILVIZ" frame convoy --at 30ms --size 80x24 --lang en >"$TMP/h1" 2>&1
+"$GILVIZ" frame convoy --at 45ms --size 80x24 --lang en >"$TMP/h2" 2>&1
+if head -n 1 "$TMP/h1" | grep -qF "GIL 5 ms" && head -n 1 "$TMP/h2" | grep -qF "GIL 500 us"; then
+    ok "header: the switch interval before and after setswitchinterval"
+else
+    not_ok "header: the switch interval before and after setswitchinterval" "$(head -n 1 "$TMP/h1")" "$(head -n 1 "$TMP/h2")"
+fi
+"$GILVIZ" frame old-gil-battle --size 80x24 --lang pt >"$TMP/h3" 2>&1
+expect_grep "header: the old GIL in Portuguese" "GIL antiga, cada 100 ticks" "$TMP/h3"

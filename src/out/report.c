@@ -7,6 +7,7 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "../i18n.h"
 #include "../timeline/codes.h"
 
 /* Write s as a JSON string literal. */
@@ -35,20 +36,21 @@ static const char *gil_name(enum gil_model g)
     return g == GIL_NEW ? "new" : g == GIL_OLD ? "old" : "none";
 }
 
-void report_model(const struct scene *sc, char *buf, size_t size)
+void report_model(const struct scene *sc, int lang, gv_ns interval, char *buf, size_t size)
 {
     const struct scene_settings *s = &sc->set;
     char d[32], ver[16] = "";
     if (s->py_major)
         snprintf(ver, sizeof ver, "%d.%d%s", s->py_major, s->py_minor, s->gil == GIL_NONE ? "t" : "");
-    if (s->gil == GIL_NEW)
+    if (s->gil == GIL_NEW) {
         snprintf(buf, size, "CPython %s · GIL %s", ver[0] ? ver : "3.x",
-                 gv_fmt_duration(s->switch_interval, d, sizeof d));
-    else if (s->gil == GIL_OLD)
-        snprintf(buf, size, "CPython %s · old GIL, every %" PRId64 " ticks", ver[0] ? ver : "2.x",
-                 s->check_interval);
-    else
-        snprintf(buf, size, "CPython %s · free-threaded, no GIL", ver[0] ? ver : "3.13t");
+                 gv_fmt_duration(interval >= 0 ? interval : s->switch_interval, d, sizeof d));
+    } else if (s->gil == GIL_OLD) {
+        snprintf(d, sizeof d, "%" PRId64, s->check_interval);
+        snprintf(buf, size, gv_tr(lang, "CPython %s · old GIL, every %s ticks"), ver[0] ? ver : "2.x", d);
+    } else {
+        snprintf(buf, size, gv_tr(lang, "CPython %s · free-threaded, no GIL"), ver[0] ? ver : "3.13t");
+    }
 }
 
 static double pct(gv_ns part, gv_ns whole)
@@ -64,7 +66,7 @@ static gv_ns cpu_of(const struct thread_stats *t)
 void report_text(FILE *f, const struct scene *sc, const struct sim_stats *st)
 {
     char a[32], b[32], c[32], d[32], e[32], g[32], model[96];
-    report_model(sc, model, sizeof model);
+    report_model(sc, GV_LANG_EN, -1, model, sizeof model);
     const char *title = scene_text_get(&sc->title, SCENE_LANG_EN);
     fprintf(f, "%s\n", title && *title ? title : sc->file);
     fprintf(f, "%s, %d core%s, seed %" PRIu64 "\n", model, sc->set.cores, sc->set.cores == 1 ? "" : "s",

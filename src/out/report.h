@@ -15,6 +15,6 @@ void report_text(FILE *f, const struct scene *sc, const struct sim_stats *st);
 void report_json(FILE *f, const struct scene *sc, const struct sim_stats *st);
 
 /* "CPython 3.11 · GIL 5 ms" style description of the model in force. */
-void report_model(const struct scene *sc, char *buf, size_t size);
+void report_model(const struct scene *sc, int lang, gv_ns interval, char *buf, size_t size);
 
 #endif

@@ -21,6 +21,7 @@
 #include <string.h>
 #include <sysexits.h>
 
+#include "../i18n.h"
 #include "../timeline/codes.h"
 #include "eventlog.h"
 #include "outfile.h"
@@ -814,7 +815,7 @@ static void other_data(struct ctx *c, gv_ns end_t, uint64_t nrec)
             jw_kstr(w, "title_pt", c->sc->title.text[SCENE_LANG_PT]);
         if (c->sc->file)
             jw_kstr(w, "scene", c->sc->file);
-        report_model(c->sc, model, sizeof model);
+        report_model(c->sc, GV_LANG_EN, -1, model, sizeof model);
         jw_kstr(w, "model", model);
         jw_kint(w, "seed", (int64_t)(c->sc->set.seed & INT64_MAX));
     }

@@ -73,7 +73,12 @@ struct ui_data *ui_data_new(const struct timeline *tl, const struct scene *sc, s
     }
     d->free_threaded = sc->set.gil == GIL_NONE;
     d->old_gil = sc->set.gil == GIL_OLD;
-    report_model(sc, d->model, sizeof d->model);
+    for (int32_t g = 0; g < sc->nthreads && !d->sw_steps; g++)
+        for (int32_t k = 0; k < sc->threads[g].nsteps; k++)
+            d->sw_steps |= sc->threads[g].steps[k].op == OP_SETSWITCHINTERVAL;
+    for (int32_t c = 0; c < sc->ncoros && !d->sw_steps; c++)
+        for (int32_t k = 0; k < sc->coros[c].nsteps; k++)
+            d->sw_steps |= sc->coros[c].steps[k].op == OP_SETSWITCHINTERVAL;
     /* the states this scene can show, for the legend */
     unsigned m = 1u << TS_READY | 1u << TS_OS | 1u << TS_DONE;
     if (!d->free_threaded)
@@ -119,6 +124,8 @@ void ui_data_free(struct ui_data *d)
     free(d->task_lane);
     free(d->task_by_index);
     free(d->shown);
+    free(d->sw_t);
+    free(d->sw_ns);
     free(d);
 }
 
@@ -136,6 +143,26 @@ void ui_data_settle(struct ui_data *d)
     free(st);
     if (n > 0)   /* a scene where nothing starts keeps its lanes */
         d->nshown = n;
+    /* sys.setswitchinterval calls of the main process, for the header */
+    uint64_t nrec = timeline_count(d->tl);
+    for (uint64_t i = 0; d->sw_steps && d->ngil > 0 && i < nrec; i++) {
+        const struct tl_rec *r = timeline_get(d->tl, i);
+        if (r->kind != TL_EVENT || r->code != EV_SWITCH_INTERVAL || r->lane != d->gil_lane[0])
+            continue;
+        d->sw_t = gv_realloc(d->sw_t, (size_t)(d->nsw + 1) * sizeof *d->sw_t);
+        d->sw_ns = gv_realloc(d->sw_ns, (size_t)(d->nsw + 1) * sizeof *d->sw_ns);
+        d->sw_t[d->nsw] = r->t;
+        d->sw_ns[d->nsw++] = (gv_ns)r->arg * GV_NS_PER_US;
+    }
+}
+
+/* The main process's switch interval at time t, or -1 for the scene's. */
+static gv_ns switch_interval_at(const struct ui_data *d, gv_ns t)
+{
+    gv_ns v = -1;
+    for (int i = 0; i < d->nsw && d->sw_t[i] <= t; i++)
+        v = d->sw_ns[i];
+    return v;
 }
 
 int ui_data_shown_pos(const struct ui_data *d, int i)
@@ -321,7 +348,9 @@ void panel_header(struct frame *f, int y)
         snprintf(cores, sizeof cores, "%s", text_get(v->lang, T_CORE1));
     else
         snprintf(cores, sizeof cores, text_get(v->lang, T_NCORES), f->d->ncores);
-    snprintf(right, sizeof right, "%s · %s ", f->d->model, cores);
+    char model[160];
+    report_model(f->d->sc, v->lang, switch_interval_at(f->d, v->t), model, sizeof model);
+    snprintf(right, sizeof right, "%s · %s ", model, cores);
     int rw = canvas_text_width(right);
     int x = 1;
     x += canvas_text(f->cv, x, y, f->w - rw - 3, "gilviz", bar, bar_attr | CV_BOLD);

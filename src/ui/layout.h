@@ -43,7 +43,9 @@ struct ui_data {
                                run is complete, then those that start at some point
                                (an executor's pool threads that never run have none) */
     int settled;            /* the run is complete and `shown` is final */
-    char model[128];        /* "CPython 3.11 · GIL 5 ms" */
+    int sw_steps;           /* the scene calls sys.setswitchinterval */
+    gv_ns *sw_t, *sw_ns;    /* once settled: when the main process's switch */
+    int nsw;                /* interval changed, and to what */
 };
 
 struct ui_data *ui_data_new(const struct timeline *tl, const struct scene *sc, struct tally *ty);
