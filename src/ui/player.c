@@ -201,7 +201,11 @@ int ui_play(const struct scene *sc, struct engine *e, struct timeline *tl, const
             want_t = 0;
             anchor_t = v.t, anchor_wall = now, dirty = 1;
         }
-        if (v.playing) {
+        if (v.playing && (w < UI_MIN_W || h < UI_MIN_H)) {
+            /* nothing to see on the "enlarge the terminal" screen: the
+             * clock waits, so no caption goes by unseen */
+            anchor_t = v.t, anchor_wall = now;
+        } else if (v.playing) {
             gv_ns nt = anchor_t + (gv_ns)((__int128)(now - anchor_wall) * v.speed / GV_NS_PER_S);
             if (nt >= horizon) {
                 nt = horizon;
