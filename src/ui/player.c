@@ -201,9 +201,11 @@ int ui_play(const struct scene *sc, struct engine *e, struct timeline *tl, const
             want_t = 0;
             anchor_t = v.t, anchor_wall = now, dirty = 1;
         }
-        if (v.playing && (w < UI_MIN_W || h < UI_MIN_H)) {
+        int small = w < UI_MIN_W || h < UI_MIN_H;
+        if (v.playing && small) {
             /* nothing to see on the "enlarge the terminal" screen: the
-             * clock waits, so no caption goes by unseen */
+             * clock waits (until the resize, below), so no caption goes by
+             * unseen */
             anchor_t = v.t, anchor_wall = now;
         } else if (v.playing) {
             gv_ns nt = anchor_t + (gv_ns)((__int128)(now - anchor_wall) * v.speed / GV_NS_PER_S);
@@ -247,8 +249,10 @@ int ui_play(const struct scene *sc, struct engine *e, struct timeline *tl, const
 
         /* 4. wait for input or the next deadline */
         int timeout = -1;
-        if (v.playing)
-            timeout = (int)((last_draw + FRAME_NS - gv_now_ns()) / 1000000);
+        if (v.playing && !small) {
+            int64_t left = last_draw + FRAME_NS - gv_now_ns();
+            timeout = left > 0 ? (int)(left / 1000000) : 0;   /* never -1: that waits for a key */
+        }
         else if (!joined)
             timeout = PROGRESS_MS;
         else if (v.message[0])
@@ -262,6 +266,7 @@ int ui_play(const struct scene *sc, struct engine *e, struct timeline *tl, const
             if (in.key == UK_RESIZE) {
                 term_size(t, &w, &h);
                 canvas_resize(cv, w, h);
+                anchor_t = v.t, anchor_wall = gv_now_ns();   /* the clock goes on from here */
             }
             int had_message = v.message[0] != 0;
             int flags;
