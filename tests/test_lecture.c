@@ -40,6 +40,9 @@ static const char *const lecture[] = {
 /* Playback at the default speed must last this long (seconds). */
 #define PLAY_MIN_S 30.0
 #define PLAY_MAX_S 120.0
+/* the least time a caption stays on screen at the default speed (s): about
+ * the time a room needs to read two rows */
+#define READ_MIN_S 3.0
 
 static char *scene_path(const char *name)
 {
@@ -190,6 +193,14 @@ static void check_lecture_scene(const char *name)
     if (play_s < PLAY_MIN_S || play_s > PLAY_MAX_S)
         fail_msg("%s: plays in %.1f s at the default speed (want %.0f-%.0f s)", name, play_s,
                  PLAY_MIN_S, PLAY_MAX_S);
+    /* every caption but the last stays long enough to read at that speed
+     * (the last one stays until the end, where the player stops) */
+    for (int32_t k = 0; k + 1 < sc->nnotes; k++) {
+        double read_s = (double)(sc->notes[k + 1].at - sc->notes[k].at) / (double)v.speed;
+        if (read_s < READ_MIN_S)
+            fail_msg("%s:%u: the caption is on screen %.1f s at the default speed (want %.0f s)",
+                     name, sc->notes[k].line, read_s, READ_MIN_S);
+    }
     ui_data_free(d);
     tally_free(ty);
     run_free(&a);
@@ -262,9 +273,9 @@ static void cpu_bound_claims(void **state)
     WITHIN("cpu-processes wall (ms)", r.st->wall_ns / 1e6, 27, 33);
     run_free(&r);
 
-    /* "each runs about 40% slower ... speedup near 4 / 1.4, about 2.8x" (±0.15) */
+    /* "each runs about 40% slower ... a speedup of about 2.7x, not 4" (±0.1) */
     load(&r, "free-threaded");
-    WITHIN("free-threaded speedup", r.st->speedup, 4 / 1.4 - 0.15, 4 / 1.4 + 0.15);
+    WITHIN("free-threaded speedup", r.st->speedup, 2.6, 2.8);
     WITHIN("free-threaded: a worker's CPU time (ms)", th(&r, "text")->python_ns / 1e6, 34.9, 35.1);
     assert_int_equal(r.st->switches, 0);
     run_free(&r);
