@@ -356,7 +356,8 @@ static void gil_hurts_claims(void **state)
     load(&r, "old-gil-battle");
     assert_true(r.st->speedup < 1.0);
     WITHIN("old GIL: wall (us)", r.st->wall_ns / 1e3, 90, 105);
-    assert_true(r.st->failed_wakeups >= 1);
+    /* "a failed wake-up ... Again and again" */
+    assert_true(r.st->failed_wakeups >= 3);
     run_free(&r);
 }
 
