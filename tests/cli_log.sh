@@ -31,7 +31,7 @@ cp "$TMP/out" "$TMP/log0"
 expect_all_lines "log lines start with a 'N.NNN us  ' timestamp" "$TS" "$TMP/log0"
 expect_grep "log mentions the GIL" "GIL" "$TMP/log0"
 expect_grep "log names the scene's threads" "cruncher" "$TMP/log0"
-expect_grep "log shows the scene's notes" "note: cruncher computes" "$TMP/log0"
+expect_grep "log shows the scene's notes" "note: cruncher will compute" "$TMP/log0"
 expect_times "log --to 1ms stops at 1000 us" 0 1000 "$TMP/log0"
 sorted=$(awk '{ print $1 }' "$TMP/log0" | sort -n | tr '\n' ' ')
 if [ "$(awk '{ print $1 }' "$TMP/log0" | tr '\n' ' ')" = "$sorted" ]; then

@@ -55,7 +55,7 @@ start q play --speed 1ms --record "$rec" convoy
 wait_file '"o", ' "$rec"
 if head -n 1 "$rec" | jq -e '.version == 2 and .width == 100 and .height == 30 and .title == "The convoy effect"' >/dev/null 2>&1; then
     ok "record: the header is written at the start"; else not_ok "record: the header is written at the start" "$(head -c 300 "$rec")"; fi
-if wait_file '"m", "cruncher computes' "$rec"; then ok "record: a marker at the first caption"; else
+if wait_file '"m", "cruncher will compute' "$rec"; then ok "record: a marker at the first caption"; else
     not_ok "record: a marker at the first caption" "$(grep '"m"' "$rec" | head -n 3)"; fi
 key m
 if wait_file '"m", "mark 1 at' "$rec"; then ok "record: m adds a marker"; else not_ok "record: m adds a marker" "$(grep '"m"' "$rec")"; fi
