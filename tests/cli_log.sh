@@ -72,3 +72,8 @@ expect_grep "log names the task a loop runs" "loop app runs a step of task fetch
 "$GILVIZ" report tests/cli/deadlock.scene >"$TMP/dl" 2>&1
 if grep -q "^speedup" "$TMP/dl"; then not_ok "a deadlocked run reports no speedup" "$(cat "$TMP/dl")"; else
     ok "a deadlocked run reports no speedup"; fi
+
+# the deadlock's line names the cycle, lock by lock
+"$GILVIZ" log --lang en tests/cli/deadlock.scene >"$TMP/dlog" 2>&1
+expect_grep "log names the deadlock's cycle" \
+    "deadlock: t1 waits for lock b, held by t2; t2 waits for lock a, held by t1" "$TMP/dlog"

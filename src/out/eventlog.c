@@ -8,6 +8,7 @@
 #include "eventlog.h"
 
 #include <inttypes.h>
+#include <stdlib.h>
 
 #include "../i18n.h"
 #include "../timeline/codes.h"
@@ -167,6 +168,38 @@ static void task_state(const struct scene *sc, const struct tl_rec *r, const cha
     }
 }
 
+/* A deadlock among locks, in words: from the thread that closed the cycle,
+ * each waits for a lock held by the next, back to the first (the state of
+ * every lane at the deadlock's instant says who holds and who waits). */
+static void lock_cycle(const struct timeline *tl, const struct tl_rec *r, int lang, char *buf, size_t size)
+{
+    int nl = timeline_nlanes(tl);
+    struct tl_lane_state *st = gv_calloc((size_t)nl + 1, sizeof *st);
+    timeline_state_at(tl, r->t, st);
+    size_t n = (size_t)snprintf(buf, size, "%s", gv_tr(lang, "deadlock:"));
+    int th = r->arg, lane = r->lane;
+    for (int hops = 0; hops < nl && n < size; hops++) {
+        int holder = st[lane].code == LOCK_HELD ? st[lane].arg : -1;
+        int w = snprintf(buf + n, size - n, gv_tr(lang, "%s %s waits for lock %s, held by %s"), hops ? ";" : "",
+                         thread_name(tl, th, lang), timeline_lane(tl, lane)->name, thread_name(tl, holder, lang));
+        if (w < 0)
+            break;
+        n += (size_t)w;
+        if (holder < 0 || holder == r->arg || holder >= nl || st[holder].code != TS_LOCK_WAIT)
+            break;
+        /* the holder waits too: for which lock (its state's argument is the lock's index) */
+        int next = -1;
+        for (int l = 0; l < nl && next < 0; l++)
+            if (timeline_lane(tl, l)->kind == LANE_LOCK && timeline_lane(tl, l)->index == st[holder].arg)
+                next = l;
+        if (next < 0)
+            break;
+        th = holder;
+        lane = next;
+    }
+    free(st);
+}
+
 void eventlog_describe(const struct timeline *tl, const struct scene *sc, uint64_t i, int lang, char *buf,
                        size_t size)
 {
@@ -267,7 +300,12 @@ void eventlog_describe(const struct timeline *tl, const struct scene *sc, uint64
         snprintf(buf, size, gv_tr(lang, "%s writes %s from a stale read: an update is lost"),
                  thread_name(tl, r->arg, lang), who);
         break;
-    case EV_DEADLOCK: snprintf(buf, size, "%s", gv_tr(lang, "deadlock: threads wait for each other forever")); break;
+    case EV_DEADLOCK:
+        if (l->kind == LANE_LOCK && r->arg >= 0)
+            lock_cycle(tl, r, lang, buf, size);
+        else
+            snprintf(buf, size, "%s", gv_tr(lang, "deadlock: threads wait for each other forever"));
+        break;
     case EV_HORIZON: snprintf(buf, size, "%s", gv_tr(lang, "the simulation stops at its horizon")); break;
     case EV_SWITCH_INTERVAL: {
         char d[32];
