@@ -223,6 +223,19 @@ if [ -n "$c1" ] && [ $((c2 - c1)) -le 2 ]; then ok "paused, it uses no CPU ($((c
 key q
 finished idle 0
 
+# --- c C: from caption to caption, past the GIL switches between them -----------------
+start notes --paused tests/cli/convoy-classic.scene
+check "notes: the player is up" "‖ paused"
+check "notes: the run is simulated to its end" "/ 1.507187476 s"
+key c
+check "c goes to the next caption (2 ms)" "t = 2.000000 ms"
+key c
+check "c skips the switches up to the caption at 20 ms" "t = 20.000000 ms"
+key C
+check "C goes back to the previous caption" "t = 2.000000 ms"
+key q
+finished notes 0
+
 # --- colours off, ASCII, Portuguese ------------------------------------------------------
 start mono --no-color --ascii --lang pt --paused --at 5ms tests/cli/convoy-classic.scene
 check "--lang pt --ascii: the title in Portuguese" "O efeito comboio"

@@ -60,15 +60,27 @@ static int is_switch(const struct tl_rec *r)
     return r->kind == TL_EVENT && (r->code == EV_SWITCH || r->code == EV_FORCED_SWITCH);
 }
 
-gv_ns control_next_switch(const struct ui_data *d, gv_ns t, gv_ns t_max)
+gv_ns control_next_note(const struct ui_data *d, gv_ns t, gv_ns t_max)
 {
-    gv_ns best = -1;
     const struct scene *sc = d->sc;
     for (int32_t k = 0; k < sc->nnotes; k++)
-        if (sc->notes[k].at > t) {
-            best = sc->notes[k].at;
-            break;
-        }
+        if (sc->notes[k].at > t)
+            return sc->notes[k].at > t_max ? -1 : sc->notes[k].at;
+    return -1;
+}
+
+gv_ns control_prev_note(const struct ui_data *d, gv_ns t)
+{
+    const struct scene *sc = d->sc;
+    for (int32_t k = sc->nnotes - 1; k >= 0; k--)
+        if (sc->notes[k].at < t)
+            return sc->notes[k].at;
+    return -1;
+}
+
+gv_ns control_next_switch(const struct ui_data *d, gv_ns t, gv_ns t_max)
+{
+    gv_ns best = control_next_note(d, t, INT64_MAX);
     uint64_t n = timeline_count(d->tl);
     for (uint64_t i = timeline_upper(d->tl, t), k = 0; i < n && k < SWITCH_SCAN_LIMIT; i++, k++) {
         const struct tl_rec *r = timeline_get(d->tl, i);
@@ -84,13 +96,7 @@ gv_ns control_next_switch(const struct ui_data *d, gv_ns t, gv_ns t_max)
 
 gv_ns control_prev_switch(const struct ui_data *d, gv_ns t)
 {
-    gv_ns best = -1;
-    const struct scene *sc = d->sc;
-    for (int32_t k = sc->nnotes - 1; k >= 0; k--)
-        if (sc->notes[k].at < t) {
-            best = sc->notes[k].at;
-            break;
-        }
+    gv_ns best = control_prev_note(d, t);
     uint64_t i = t > 0 ? timeline_upper(d->tl, t - 1) : 0;
     for (uint64_t k = 0; i > 0 && k < SWITCH_SCAN_LIMIT; k++) {
         const struct tl_rec *r = timeline_get(d->tl, --i);
@@ -305,6 +311,11 @@ int control_handle(const struct control_ctx *c, struct ui_view *v, const struct 
     }
     case 'N': {
         gv_ns t = control_prev_switch(c->d, v->t);
+        v->playing = 0;
+        return t >= 0 ? seek(c, v, t) : CTL_REDRAW;
+    }
+    case 'c': case 'C': { /* captions only: the lecture's own steps */
+        gv_ns t = ch == 'c' ? control_next_note(c->d, v->t, c->t_max) : control_prev_note(c->d, v->t);
         v->playing = 0;
         return t >= 0 ? seek(c, v, t) : CTL_REDRAW;
     }

@@ -60,6 +60,9 @@ gv_ns control_ladder_down(gv_ns x);
 gv_ns control_next_event(const struct timeline *tl, gv_ns t, gv_ns t_max);
 gv_ns control_prev_event(const struct timeline *tl, gv_ns t);
 /* Next / previous GIL switch or note strictly after / before t; -1 if none. */
+/* The next / previous caption (note) after / before t, or -1. */
+gv_ns control_next_note(const struct ui_data *d, gv_ns t, gv_ns t_max);
+gv_ns control_prev_note(const struct ui_data *d, gv_ns t);
 gv_ns control_next_switch(const struct ui_data *d, gv_ns t, gv_ns t_max);
 gv_ns control_prev_switch(const struct ui_data *d, gv_ns t);
 

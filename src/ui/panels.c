@@ -475,7 +475,7 @@ void panel_help(struct frame *f)
         { "space", T_H_PLAY },
         { a ? "Right Left  l h" : "→ ←  l h", T_H_STEP },
         { a ? "S-Right S-Left  L H" : "⇧→ ⇧←  L H", T_H_BIGSTEP },
-        { "n N", T_H_SWITCH },
+        { "n N  c C", T_H_SWITCH },
         { "[ ]", T_H_SPEED },
         { "s", T_H_TYPE_SPEED },
         { "g G  Home End", T_H_ENDS },

@@ -131,7 +131,7 @@
     X(T_H_PLAY, N_("play / pause"))                                                                                 \
     X(T_H_STEP, N_("next / previous event (exact)"))                                                                \
     X(T_H_BIGSTEP, N_("a bigger step: a tenth of the view"))                                                        \
-    X(T_H_SWITCH, N_("next / previous GIL switch or note"))                                                         \
+    X(T_H_SWITCH, N_("next / previous GIL switch or note; c C: notes only"))                                        \
     X(T_H_SPEED, N_("slower / faster"))                                                                             \
     X(T_H_TYPE_SPEED, N_("type a speed (1ms: 1 ms simulated per second)"))                                          \
     X(T_H_ENDS, N_("go to the start / the end"))                                                                    \
