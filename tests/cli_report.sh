@@ -175,3 +175,8 @@ check_json "blocking-the-loop: the executor ran" '.loops[1].executor.threads >= 
 check_json "cpu-processes: main + 4 worker processes, each with CPU" '(.processes | length) == 5 and ([.processes[1:][] | .cpu_ns > 0] | all)' cpu-processes
 check_json "cpu-processes: speedup above 3" '.speedup > 3' cpu-processes
 check_json "convoy: no loop" '.loop == null and (.loops | length) == 0' convoy
+
+# counts agree with their nouns: "1 slow callback", "0 slow callbacks"
+"$GILVIZ" report blocking-the-loop >"$TMP/btl" 2>&1
+expect_grep "report: one slow callback, in the singular" "max 29.91 ms, 1 slow callback" "$TMP/btl"
+expect_grep "report: none, in the plural" "0 slow callbacks" "$TMP/btl"

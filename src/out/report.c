@@ -53,6 +53,13 @@ void report_model(const struct scene *sc, int lang, gv_ns interval, char *buf, s
     }
 }
 
+/* "1 switch", "2 switches": the count and the right form of the noun. */
+static const char *count_of(uint64_t n, const char *one, const char *many, char *buf, size_t size)
+{
+    snprintf(buf, size, "%" PRIu64 " %s", n, n == 1 ? one : many);
+    return buf;
+}
+
 static double pct(gv_ns part, gv_ns whole)
 {
     return whole > 0 ? 100.0 * (double)part / (double)whole : 0.0;
@@ -98,16 +105,17 @@ void report_text(FILE *f, const struct scene *sc, const struct sim_stats *st)
     if (sc->set.gil == GIL_NONE)
         fprintf(f, "GIL      none (free-threaded)\n");
     else
-        fprintf(f, "GIL      %" PRIu64 " switches (%" PRIu64 " forced), %" PRIu64 " drop requests, %" PRIu64
-                   " failed wake-ups\n",
-                st->switches, st->forced_switches, st->drop_requests, st->failed_wakeups);
+        fprintf(f, "GIL      %s (%" PRIu64 " forced), %s, %s\n",
+                count_of(st->switches, "switch", "switches", a, sizeof a), st->forced_switches,
+                count_of(st->drop_requests, "drop request", "drop requests", b, sizeof b),
+                count_of(st->failed_wakeups, "failed wake-up", "failed wake-ups", c, sizeof c));
     fprintf(f, "cores   ");
     for (int32_t i = 0; i < st->ncores; i++)
         fprintf(f, " %d:%.0f%%", (int)i, pct(st->core_busy_ns[i], st->wall_ns));
     fputc('\n', f);
     if (st->io_ops)
-        fprintf(f, "I/O      %" PRIu64 " ops, latency mean %s, p50 %s, p99 %s, max %s\n", st->io_ops,
-                gv_fmt_duration(st->io_mean_ns, a, sizeof a), gv_fmt_duration(st->io_p50_ns, b, sizeof b),
+        fprintf(f, "I/O      %s, latency mean %s, p50 %s, p99 %s, max %s\n",
+                count_of(st->io_ops, "op", "ops", e, sizeof e), gv_fmt_duration(st->io_mean_ns, a, sizeof a), gv_fmt_duration(st->io_p50_ns, b, sizeof b),
                 gv_fmt_duration(st->io_p99_ns, c, sizeof c), gv_fmt_duration(st->io_max_ns, d, sizeof d));
     for (int32_t i = 0; i < st->nshared; i++) {
         const struct shared_stats *s = &st->shared[i];
@@ -119,11 +127,13 @@ void report_text(FILE *f, const struct scene *sc, const struct sim_stats *st)
     }
     for (int32_t l = 0; l < st->nloops; l++) {
         const struct loop_stats *ls = &st->loops[l];
-        fprintf(f, "loop     %s: %" PRIu64 " iterations, %" PRIu64 " callbacks, lag mean %s, p99 %s, max %s, %" PRIu64
-                   " slow callbacks\n",
-                ls->name, ls->iterations, ls->handles, gv_fmt_duration(ls->lag_mean_ns, a, sizeof a),
-                gv_fmt_duration(ls->lag_p99_ns, b, sizeof b), gv_fmt_duration(ls->lag_max_ns, c, sizeof c),
-                ls->slow_callbacks);
+        char it[48], cb[48], slow[48];
+        fprintf(f, "loop     %s: %s, %s, lag mean %s, p99 %s, max %s, %s\n", ls->name,
+                count_of(ls->iterations, "iteration", "iterations", it, sizeof it),
+                count_of(ls->handles, "callback", "callbacks", cb, sizeof cb),
+                gv_fmt_duration(ls->lag_mean_ns, a, sizeof a), gv_fmt_duration(ls->lag_p99_ns, b, sizeof b),
+                gv_fmt_duration(ls->lag_max_ns, c, sizeof c),
+                count_of(ls->slow_callbacks, "slow callback", "slow callbacks", slow, sizeof slow));
         if (ls->executor_threads > 0)
             fprintf(f, "executor %s: %d threads, busy %.0f%%\n", ls->name, (int)ls->executor_threads,
                     100.0 * ls->executor_utilisation);
