@@ -120,3 +120,14 @@ else
 fi
 "$GILVIZ" frame old-gil-battle --size 80x24 --lang pt >"$TMP/h3" 2>&1
 expect_grep "header: the old GIL in Portuguese" "GIL antiga, cada 100 ticks" "$TMP/h3"
+
+# The playhead never lands inside a ruler label ("┬5▼ ms", "┬25 ▼s"): the
+# label under it is left out while it passes.
+bad=""
+for at in 5ms 5.5ms 6ms 6.5ms 7ms 25.3ms 26ms; do
+    "$GILVIZ" frame hello --at "$at" --size 80x24 --lang en >"$TMP/r" 2>&1
+    line=$(grep -m 1 "^ time" "$TMP/r")
+    # a label's character replaced: "┬▼ ms", "5▼ms", "5 ▼s", "5 m▼" ("▼5 ms" on the tick is fine)
+    if printf '%s\n' "$line" | grep -qE '┬▼[0-9 ]|[0-9]▼|[0-9] ▼|[0-9] [mun]▼'; then bad="$bad $at: $line"; fi
+done
+if [ -z "$bad" ]; then ok "ruler: no label under the playhead"; else not_ok "ruler: no label under the playhead" "$bad"; fi

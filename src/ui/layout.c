@@ -430,17 +430,18 @@ void panel_ruler(struct frame *f, int y)
     canvas_fill(f->cv, f->sx, y, f->sw, 1, v->ascii ? "-" : "─", ST_DIM, 0);
     gv_ns step = ruler_step(f->span, f->sw, 11);
     gv_ns first = (f->t0 + step - 1) / step * step;
+    int now_x = v->t >= f->t0 && v->t < f->t0 + f->span ? (int)((__int128)(v->t - f->t0) * f->sw / f->span) : -1;
     for (gv_ns tk = first; tk < f->t0 + f->span; tk += step) {
         int x = (int)((__int128)(tk - f->t0) * f->sw / f->span);
         canvas_put(f->cv, f->sx + x, y, v->ascii ? "+" : "┬", ST_DIM, 0);
         const char *label = tk ? panel_dur(tk, buf, sizeof buf) : "0";
-        if (x + 1 + canvas_text_width(label) <= f->sw)   /* whole labels only */
+        int lw = canvas_text_width(label);
+        /* whole labels only, and none under the playhead (it would read "┬2▼ ms") */
+        if (x + 1 + lw <= f->sw && (now_x < x + 1 || now_x > x + lw))
             canvas_text(f->cv, f->sx + x + 1, y, -1, label, ST_DIM, 0);
     }
-    if (v->t >= f->t0 && v->t < f->t0 + f->span) {
-        int x = (int)((__int128)(v->t - f->t0) * f->sw / f->span);
-        canvas_put(f->cv, f->sx + x, y, v->ascii ? "v" : "▼", ST_PLAYHEAD, CV_BOLD);
-    }
+    if (now_x >= 0)
+        canvas_put(f->cv, f->sx + now_x, y, v->ascii ? "v" : "▼", ST_PLAYHEAD, CV_BOLD);
     char z[32];
     panel_printf(f, f->tx, y, f->tw, ST_DIM, 0, text_get(v->lang, T_VIEW), panel_dur(f->span, z, sizeof z));
 }
