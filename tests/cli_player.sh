@@ -236,6 +236,16 @@ check "C goes back to the previous caption" "t = 2.000000 ms"
 key q
 finished notes 0
 
+# --- playing, the crowded thread panel follows the action ---------------------------------
+# web-server's part 3 runs light31..light38, below the parts 1-2 lanes at 100x30
+start follow --at 74ms web-server
+sleep 2
+if screen | grep -qE '^.light3[1-8] '; then ok "follow: the third part's thread lanes come into view while playing"; else
+    not_ok "follow: the third part's thread lanes come into view while playing" "$(screen)"; fi
+key Space
+key q
+finished follow 0
+
 # --- colours off, ASCII, Portuguese ------------------------------------------------------
 start mono --no-color --ascii --lang pt --paused --at 5ms tests/cli/convoy-classic.scene
 check "--lang pt --ascii: the title in Portuguese" "O efeito comboio"

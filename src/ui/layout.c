@@ -502,6 +502,51 @@ static int clamp_top(int top, int rows, int total, int want)
     return top < 0 ? 0 : top;
 }
 
+/* A thread worth a lane on a crowded screen: started, not done, and not
+ * just waiting in join() for the others (main, in most scenes). */
+static int thread_active(const struct tl_lane_state *st)
+{
+    return st->rec != TL_NO_RECORD && st->code != TS_NEW && st->code != TS_DONE && st->code != TS_JOIN_WAIT;
+}
+
+static int task_active(const struct tl_lane_state *st)
+{
+    return st->rec != TL_NO_RECORD && st->code != TK_NEW && st->code != TK_DONE && st->code != TK_CANCELLED;
+}
+
+/* While playing, the panels follow the action: when the lanes do not all
+ * fit and none of the shown ones is alive (a scene's second part runs other
+ * threads), scroll to the first that is, and select it, so its wait is the
+ * one explained.  Paused, the teacher's scrolling and selection stay. */
+static void follow_action(const struct ui_data *d, struct ui_view *v, const struct tl_lane_state *st, int nth,
+                          int task_rows)
+{
+    if (!v->playing)
+        return;
+    if (nth > 0 && nth < d->nshown) {
+        int alive = -1, seen = 0;
+        for (int k = v->top_threads; k < v->top_threads + nth && !seen; k++)
+            seen = thread_active(&st[d->shown[k]]);
+        for (int k = 0; k < d->nshown && !seen && alive < 0; k++)
+            if (thread_active(&st[d->shown[k]]))
+                alive = k;
+        if (alive >= 0) {
+            v->sel = d->shown[alive];
+            v->top_threads = clamp_top(alive, nth, d->nshown, alive);
+        }
+    }
+    if (task_rows > 0 && task_rows < d->ntasks) {
+        int alive = -1, seen = 0;
+        for (int k = v->top_tasks; k < v->top_tasks + task_rows && !seen; k++)
+            seen = task_active(&st[d->task_lane[k]]);
+        for (int k = 0; k < d->ntasks && !seen && alive < 0; k++)
+            if (task_active(&st[d->task_lane[k]]))
+                alive = k;
+        if (alive >= 0)
+            v->top_tasks = clamp_top(alive, task_rows, d->ntasks, -1);
+    }
+}
+
 /* Append a lane to the strip request. */
 static void request(struct layout *l, int lane)
 {
@@ -616,6 +661,7 @@ void layout_draw(struct layout *l, struct canvas *cv, struct ui_view *v, struct 
         if (l->st[i].rec != TL_NO_RECORD && c >= 0 && c < d->ncores && l->occupant[c] < 0)
             l->occupant[c] = i;
     }
+    follow_action(d, v, l->st, nth, task_rows);
     l->nreq = 0;
     f->first_core = l->nreq;
     for (int k = 0; k < nc; k++)
