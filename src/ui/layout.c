@@ -343,7 +343,7 @@ void panel_header(struct frame *f, int y)
     const char *title = scene_text_get(&f->d->sc->title, v->lang);
     if (!title || !*title)
         title = f->d->sc->file ? f->d->sc->file : "";
-    char right[200], cores[48];
+    char right[224], cores[48];
     if (f->d->ncores == 1)
         snprintf(cores, sizeof cores, "%s", text_get(v->lang, T_CORE1));
     else
