@@ -131,3 +131,15 @@ for at in 5ms 5.5ms 6ms 6.5ms 7ms 25.3ms 26ms; do
     if printf '%s\n' "$line" | grep -qE '┬▼[0-9 ]|[0-9]▼|[0-9] ▼|[0-9] [mun]▼'; then bad="$bad $at: $line"; fi
 done
 if [ -z "$bad" ]; then ok "ruler: no label under the playhead"; else not_ok "ruler: no label under the playhead" "$bad"; fi
+
+# Numbers and words are never cut at 80x24: shared variables take a short
+# form when both do not fit, the stats line leaves its last figure out whole,
+# the free-threaded GIL row uses the status column too.
+"$GILVIZ" frame race-counter --at 48.2ms --size 80x24 --lang en >"$TMP/rc" 2>&1
+expect_grep "80x24: both shared variables, whole" "unsafe = 69936 of 120000: 50064 lost   safe = 120000 of 120000" "$TMP/rc"
+"$GILVIZ" frame race-counter --at 48.2ms --size 80x24 --lang pt >"$TMP/rcpt" 2>&1
+if grep -q "pedidos de" "$TMP/rcpt" && ! grep -q "pedidos de troca [0-9]" "$TMP/rcpt"; then
+    not_ok "80x24 pt: the stats line does not cut a figure" "$(grep "ocupação" "$TMP/rcpt")"
+else ok "80x24 pt: the stats line does not cut a figure"; fi
+"$GILVIZ" frame free-threaded --at 10ms --size 80x24 --lang en >"$TMP/ft" 2>&1
+expect_grep "80x24: the free-threaded GIL row is whole" "no GIL: free-threaded, threads run in parallel" "$TMP/ft"

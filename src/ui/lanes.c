@@ -166,7 +166,8 @@ void panel_gil(struct frame *f, int y, int rows)
         else
             canvas_text(f->cv, f->lx, y, f->lw, "GIL", ST_TITLE, CV_BOLD);
         if (d->free_threaded) {
-            canvas_text(f->cv, f->sx, y, f->sw, text_get(f->v->lang, T_NO_GIL), ST_DIM, 0);
+            /* the strip and the status column: nothing else is on this row */
+            canvas_text(f->cv, f->sx, y, f->w - f->sx - 1, text_get(f->v->lang, T_NO_GIL), ST_DIM, 0);
             y++;
             continue;
         }

@@ -326,13 +326,14 @@ void panel_stats(struct frame *f, int y)
     x += canvas_text(f->cv, x, y, end - x, " · ", ST_DIM, 0);
     x += panel_printf(f, x, y, end - x, ST_DEFAULT, 0, text_get(v->lang, T_SWITCHES),
                       (unsigned long long)at.switches, (unsigned long long)at.forced);
+    /* the last figure whole or not at all: never "drop requ" */
+    char last[96];
+    snprintf(last, sizeof last, text_get(v->lang, d->old_gil ? T_FAILS : T_DROPS),
+             (unsigned long long)(d->old_gil ? at.failed_wakeups : at.drop_requests));
+    if (x + 3 + canvas_text_width(last) > end)
+        return;
     x += canvas_text(f->cv, x, y, end - x, " · ", ST_DIM, 0);
-    if (d->old_gil)
-        panel_printf(f, x, y, end - x, ST_MARK_FAIL, 0, text_get(v->lang, T_FAILS),
-                     (unsigned long long)at.failed_wakeups);
-    else
-        panel_printf(f, x, y, end - x, ST_MARK_DROP, 0, text_get(v->lang, T_DROPS),
-                     (unsigned long long)at.drop_requests);
+    canvas_text(f->cv, x, y, end - x, last, d->old_gil ? ST_MARK_FAIL : ST_MARK_DROP, 0);
 }
 
 void panel_shared(struct frame *f, int y)
@@ -344,13 +345,29 @@ void panel_shared(struct frame *f, int y)
         canvas_text(f->cv, x, y, end - x, text_get(f->v->lang, T_COUNTING), ST_DIM, 0);
         return;
     }
+    /* "x = 5 after 7 increments: 2 lost" for each variable, or, when they
+     * would not all fit, "x = 5 of 7: 2 lost": never a number cut short */
+    enum text_id form = T_SHARED;
+    int need = 0;
+    for (int k = 0; k < d->nshared; k++) {
+        char buf[160], lb[48];
+        const struct tl_lane_state *s = &f->l->st[d->shared_lane[k]];
+        long long val = s->rec == TL_NO_RECORD ? 0 : s->arg, incr = at.increments[k];
+        long long lost = at.initial[k] + incr - val;
+        snprintf(buf, sizeof buf, text_get(f->v->lang, T_SHARED), timeline_lane(f->tl, d->shared_lane[k])->name, val,
+                 incr);
+        snprintf(lb, sizeof lb, text_get(f->v->lang, T_LOST), lost);
+        need += canvas_text_width(buf) + (lost > 0 ? 2 + canvas_text_width(lb) : 0) + (k ? 3 : 0);
+    }
+    if (need > end - x)
+        form = T_SHARED_SHORT;
     for (int k = 0; k < d->nshared && x < end; k++) {
         const struct tl_lane_state *s = &f->l->st[d->shared_lane[k]];
         long long val = s->rec == TL_NO_RECORD ? 0 : s->arg;
         long long incr = at.increments[k], lost = at.initial[k] + incr - val;
         if (k)
             x += canvas_text(f->cv, x, y, end - x, "   ", ST_DIM, 0);
-        x += panel_printf(f, x, y, end - x, ST_DEFAULT, 0, text_get(f->v->lang, T_SHARED),
+        x += panel_printf(f, x, y, end - x, ST_DEFAULT, 0, text_get(f->v->lang, form),
                           timeline_lane(f->tl, d->shared_lane[k])->name, val, incr);
         if (lost > 0) {
             x += canvas_text(f->cv, x, y, end - x, ": ", ST_DEFAULT, 0);

@@ -111,6 +111,7 @@
     X(T_DROPS, N_("drop requests %llu"))                                                                            \
     X(T_FAILS, N_("failed wake-ups %llu"))                                                                          \
     X(T_SHARED, N_("%s = %lld after %lld increments"))                                                              \
+    X(T_SHARED_SHORT, N_("%s = %lld of %lld"))                                                                      \
     X(T_LOST, N_("%lld lost"))                                                                                      \
     X(T_COUNTING, N_("counting..."))                                                                                \
     /* the key line and the prompts */                                                                              \
