@@ -489,7 +489,7 @@ void panel_help(struct frame *f)
 {
     int a = f->v->ascii, lang = f->v->lang;
     const struct { const char *keys; enum text_id what; } rows[] = {
-        { "space", T_H_PLAY },
+        { N_("space"), T_H_PLAY },
         { a ? "Right Left  l h" : "→ ←  l h", T_H_STEP },
         { a ? "S-Right S-Left  L H" : "⇧→ ⇧←  L H", T_H_BIGSTEP },
         { "n N  c C", T_H_SWITCH },
@@ -500,7 +500,7 @@ void panel_help(struct frame *f)
         { "+ -", T_H_ZOOM },
         { "Tab", T_H_TAB },
         { a ? "Up Down k j PgUp PgDn" : "↑ ↓  k j  PgUp PgDn", T_H_SELECT },
-        { "mouse", T_H_MOUSE },
+        { N_("mouse"), T_H_MOUSE },
         { "m", T_H_MARKER },
         { "? q", T_H_HELP },
     };
@@ -526,10 +526,10 @@ void panel_help(struct frame *f)
     panel_printf(f, x0 + (w - canvas_text_width(title) - 2) / 2, y0, -1, ST_TITLE, CV_BOLD, " %s ", title);
     int y = y0 + 1, kw = 0;
     for (int k = 0; k < nrows; k++)
-        kw = canvas_text_width(rows[k].keys) > kw ? canvas_text_width(rows[k].keys) : kw;
+        kw = canvas_text_width(gv_tr(lang, rows[k].keys)) > kw ? canvas_text_width(gv_tr(lang, rows[k].keys)) : kw;
     kw += 2;
     for (int k = 0; k < nrows && y < y0 + h - 1; k++, y++) {
-        canvas_text(f->cv, x0 + 3, y, kw, rows[k].keys, ST_KEY, CV_BOLD);
+        canvas_text(f->cv, x0 + 3, y, kw, gv_tr(lang, rows[k].keys), ST_KEY, CV_BOLD);   /* "space" is "espaço" */
         canvas_text(f->cv, x0 + 3 + kw, y, w - kw - 5, text_get(lang, rows[k].what), ST_DEFAULT, 0);
     }
     if (y < y0 + h - 1) {   /* a rule with the legend's title separates it from the keys */
