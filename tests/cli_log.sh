@@ -77,3 +77,9 @@ if grep -q "^speedup" "$TMP/dl"; then not_ok "a deadlocked run reports no speedu
 "$GILVIZ" log --lang en tests/cli/deadlock.scene >"$TMP/dlog" 2>&1
 expect_grep "log names the deadlock's cycle" \
     "deadlock: t1 waits for lock b, held by t2; t2 waits for lock a, held by t1" "$TMP/dlog"
+
+# counters in words: a loop's ready queue, a queue.Queue's length
+"$GILVIZ" log --lang en --to 1ms producer-consumer >"$TMP/pc" 2>&1
+expect_grep "log: a queue's length in words" "queue jobs holds 0 items" "$TMP/pc"
+"$GILVIZ" log --lang en --to 1ms callbacks >"$TMP/cb" 2>&1
+expect_grep "log: a loop's ready queue in words" "loop app: 2 callbacks ready" "$TMP/cb"

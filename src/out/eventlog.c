@@ -9,6 +9,7 @@
 
 #include <inttypes.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "../i18n.h"
 #include "../timeline/codes.h"
@@ -252,9 +253,15 @@ void eventlog_describe(const struct timeline *tl, const struct scene *sc, uint64
         }
     }
     if (r->kind == TL_COUNTER) {
-        if (l->kind == LANE_COUNTER)
-            snprintf(buf, size, gv_tr(lang, "length of %s = %d"), who, (int)r->arg);
-        else
+        if (l->kind == LANE_COUNTER) {
+            /* a loop's ready queue ("app ready") or a queue.Queue */
+            const char *loop = sc && l->index >= 0 && l->index < sc->nloops ? sc->loops[l->index].name : NULL;
+            size_t ln = loop ? strlen(loop) : 0;
+            if (loop && strncmp(who, loop, ln) == 0 && strcmp(who + ln, " ready") == 0)
+                snprintf(buf, size, gv_tr(lang, "loop %s: %d callbacks ready"), loop, (int)r->arg);
+            else
+                snprintf(buf, size, gv_tr(lang, "queue %s holds %d items"), who, (int)r->arg);
+        } else
             snprintf(buf, size, "%s = %" PRId32, who, r->arg);
         return;
     }
