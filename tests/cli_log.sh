@@ -80,6 +80,6 @@ expect_grep "log names the deadlock's cycle" \
 
 # counters in words: a loop's ready queue, a queue.Queue's length
 "$GILVIZ" log --lang en --to 1ms producer-consumer >"$TMP/pc" 2>&1
-expect_grep "log: a queue's length in words" "queue jobs holds 0 items" "$TMP/pc"
-"$GILVIZ" log --lang en --to 1ms callbacks >"$TMP/cb" 2>&1
-expect_grep "log: a loop's ready queue in words" "loop app: 2 callbacks ready" "$TMP/cb"
+expect_grep "log: a queue's length in words" "queue jobs: length 0" "$TMP/pc"
+"$GILVIZ" log --lang en --to 23ms callbacks >"$TMP/cb" 2>&1
+expect_grep "log: a loop's ready queue in words" "loop app: 1 in the ready queue" "$TMP/cb"

@@ -258,9 +258,9 @@ void eventlog_describe(const struct timeline *tl, const struct scene *sc, uint64
             const char *loop = sc && l->index >= 0 && l->index < sc->nloops ? sc->loops[l->index].name : NULL;
             size_t ln = loop ? strlen(loop) : 0;
             if (loop && strncmp(who, loop, ln) == 0 && strcmp(who + ln, " ready") == 0)
-                snprintf(buf, size, gv_tr(lang, "loop %s: %d callbacks ready"), loop, (int)r->arg);
+                snprintf(buf, size, gv_tr(lang, "loop %s: %d in the ready queue"), loop, (int)r->arg);
             else
-                snprintf(buf, size, gv_tr(lang, "queue %s holds %d items"), who, (int)r->arg);
+                snprintf(buf, size, gv_tr(lang, "queue %s: length %d"), who, (int)r->arg);
         } else
             snprintf(buf, size, "%s = %" PRId32, who, r->arg);
         return;
