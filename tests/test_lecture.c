@@ -614,7 +614,7 @@ static void captions_follow_their_events(void **state)
     gv_ns took = caption(&r, "a light request took"), lasted = caption(&r, "only wait for each other");
     int ended = 0, ended3 = 0;
     for (int i = 1; i <= 8; i++) {
-        char name[16];
+        char name[32];
         snprintf(name, sizeof name, "light%d", i);
         ended += th(&r, name)->end <= took;
         snprintf(name, sizeof name, "light3%d", i);
