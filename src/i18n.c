@@ -30,6 +30,9 @@ static char locale_dir[PATH_MAX + 32];
 static int have_pt;
 static pthread_once_t dir_once = PTHREAD_ONCE_INIT;
 static pthread_once_t pt_once = PTHREAD_ONCE_INIT;
+/* set by gv_i18n_prepare(PT): gv_tr then never touches the environment or
+ * the locale itself, which other threads (the engine's) may be running */
+static _Atomic int pt_ready;
 /* LANGUAGE as the user set it, before gv_i18n_prepare replaced it */
 static char *user_language;
 static int language_replaced;
@@ -103,6 +106,7 @@ void gv_i18n_prepare(int lang)
         language_replaced = 1;
     }
     setenv("LANGUAGE", "pt_BR:pt", 1);
+    pt_ready = 1;
 }
 
 static void prepare_pt(void)
@@ -114,7 +118,8 @@ const char *gv_tr(int lang, const char *msgid)
 {
     if (lang != GV_LANG_PT || !msgid || !*msgid)
         return msgid;   /* "" would fetch the catalogue's header */
-    pthread_once(&pt_once, prepare_pt);
+    if (!pt_ready)
+        pthread_once(&pt_once, prepare_pt);
     return dgettext(GV_TEXTDOMAIN, msgid);
 }
 

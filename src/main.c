@@ -391,7 +391,8 @@ static void parse_run_opts(int argc, char **argv, struct run_opts *o, const char
                 usage_error("--horizon must be positive, not '%s'", v);
             if (o->nsets == (int)(sizeof o->sets / sizeof o->sets[0]))
                 usage_error("%s", "too many --set options");
-            snprintf(o->horizon_set, sizeof o->horizon_set, "horizon=%.80s", v);
+            /* the parsed value in ns: no cut copy of what was typed */
+            snprintf(o->horizon_set, sizeof o->horizon_set, "horizon=%" PRId64 "ns", time_arg("--horizon", v));
             o->sets[o->nsets++] = o->horizon_set;
         } else if (a[0] == '-' && a[1]) {
             usage_error("unknown option '%s'", a);

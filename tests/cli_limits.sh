@@ -136,3 +136,8 @@ done
 if tm capture-pane -p -t gv2 | grep -qF "· memory cap"; then ok "the player's status line says the memory cap stopped it"; else
     not_ok "the player's status line says the memory cap stopped it" "$(tm capture-pane -p -t gv2 | head -n 3)"; fi
 tm send-keys -t gv2 q
+
+# --horizon takes the value it parsed, however it was written
+long=$(printf '0%.0s' $(seq 1 90))1ms
+expect_exit "--horizon with 90 leading zeros exits 0" 0 "$GILVIZ" report --horizon "$long" convoy
+expect_grep "--horizon with 90 leading zeros is 1 ms" "stopped at the horizon, 1 ms of simulated time" "$TMP/err"

@@ -418,6 +418,16 @@ static void setswitchinterval_shrinks_later_gil_waits(void **state)
     run_scene(&r, "python 3.11\ncores 2\nthread a:\n    setswitchinterval 100ns\n    cpu 1ms\n"
                   "thread b:\n    cpu 1ms\n");
     assert_int_equal(r.rc, 0);
+    /* CPython keeps whole microseconds, at least 1: 100 ns becomes 1 us */
+    int seen = 0;
+    for (uint64_t i = 0; i < timeline_count(r.tl); i++) {
+        const struct tl_rec *x = timeline_get(r.tl, i);
+        if (x->kind == TL_EVENT && x->code == EV_SWITCH_INTERVAL) {
+            assert_int_equal(x->arg, 1);
+            seen++;
+        }
+    }
+    assert_int_equal(seen, 1);
     check_invariants(&r);
     run_free(&r);
 

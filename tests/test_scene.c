@@ -1981,6 +1981,26 @@ static void test_garbage(void **state)
 }
 
 /* Run every test. */
+/* Tasks are named as the engine names them: through the task groups in file
+ * order (callbacks are not tasks), name1..nameN for a group xN. */
+static void test_task_names(void **state)
+{
+    (void)state;
+    struct scene *sc = parse_ok("loop app:\n    task fetch x3:\n        await sleep 1ms\n"
+                                "    callback cb:\n        cpu 1ms\n    task solo:\n        cpu 1ms\n"
+                                "main:\n    run app\n");
+    char buf[64];
+    scene_task_name(sc, 0, buf, sizeof buf);
+    assert_string_equal(buf, "fetch1");
+    scene_task_name(sc, 2, buf, sizeof buf);
+    assert_string_equal(buf, "fetch3");
+    scene_task_name(sc, 3, buf, sizeof buf);
+    assert_string_equal(buf, "solo");
+    scene_task_name(sc, 4, buf, sizeof buf);
+    assert_string_equal(buf, "#4");
+    scene_free(sc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -2011,6 +2031,7 @@ int main(void)
         cmocka_unit_test(test_errors_in_one_pass),
         cmocka_unit_test(test_setswitchinterval),
         cmocka_unit_test(test_garbage),
+        cmocka_unit_test(test_task_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -22,27 +22,6 @@ static const char *lane_name(const struct timeline *tl, int l)
     return timeline_lane(tl, l)->name;
 }
 
-/* Name of task `k`: tasks are numbered through the scene's task groups in
- * file order, a group xN naming its tasks name1..nameN (as the engine does). */
-static const char *task_name(const struct scene *sc, int32_t k, char *buf, size_t size)
-{
-    int32_t left = k;
-    for (int32_t c = 0; sc && left >= 0 && c < sc->ncoros; c++) {
-        const struct scene_coro *co = &sc->coros[c];
-        if (co->is_callback)
-            continue;
-        if (left < co->count) {
-            if (co->count > 1)
-                snprintf(buf, size, "%s%d", co->name, (int)left + 1);
-            else
-                snprintf(buf, size, "%s", co->name);
-            return buf;
-        }
-        left -= co->count;
-    }
-    snprintf(buf, size, "#%d", (int)k);
-    return buf;
-}
 
 /* Name of thread index `i` (thread lanes come first in every timeline). */
 static const char *thread_name(const struct timeline *tl, int32_t i, int lang)
@@ -236,7 +215,7 @@ void eventlog_describe(const struct timeline *tl, const struct scene *sc, uint64
             case LOOP_TASK: {
                 char tn[160];
                 snprintf(buf, size, gv_tr(lang, "loop %s runs a step of task %s"), who,
-                         task_name(sc, r->arg, tn, sizeof tn));
+                         (scene_task_name(sc, r->arg, tn, sizeof tn), tn));
                 break;
             }
             case LOOP_CALLBACK:

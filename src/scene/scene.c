@@ -174,3 +174,27 @@ const char *scene_text_get(const struct scene_text *t, int lang)
         return t->text[lang];
     return t->text[SCENE_LANG_EN] ? t->text[SCENE_LANG_EN] : "";
 }
+
+void scene_instance_name(const char *base, int32_t i, int32_t count, char *buf, size_t size)
+{
+    if (count > 1)
+        snprintf(buf, size, "%s%d", base, (int)i + 1);
+    else
+        snprintf(buf, size, "%s", base);
+}
+
+void scene_task_name(const struct scene *sc, int32_t k, char *buf, size_t size)
+{
+    int32_t left = k;
+    for (int32_t c = 0; sc && left >= 0 && c < sc->ncoros; c++) {
+        const struct scene_coro *co = &sc->coros[c];
+        if (co->is_callback)
+            continue;
+        if (left < co->count) {
+            scene_instance_name(co->name, left, co->count, buf, size);
+            return;
+        }
+        left -= co->count;
+    }
+    snprintf(buf, size, "#%d", (int)k);
+}

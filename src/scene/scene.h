@@ -277,4 +277,11 @@ int32_t scene_loop_executor(const struct scene *s, int32_t loop);
 /* Text in language `lang`, falling back to English ("" when there is none). */
 const char *scene_text_get(const struct scene_text *t, int lang);
 
+/* The name of instance i (0-based) of something replicated xN: "name" alone,
+ * or name1..nameN when count > 1 (threads, processes, tasks, workers). */
+void scene_instance_name(const char *base, int32_t i, int32_t count, char *buf, size_t size);
+/* The name of task k, numbered through the task groups in file order as the
+ * engine numbers them; "#k" if there is no such task. */
+void scene_task_name(const struct scene *sc, int32_t k, char *buf, size_t size);
+
 #endif

@@ -1615,8 +1615,9 @@ static void advance(struct engine *e, struct sthread *t)
         if (s && ++e->instant_steps > e->instant_cap) {
             /* a repeat of steps that take no time would never let time pass */
             char at[32];
-            fail(e, s, "%llu steps ran at %s without simulated time passing: a loop of steps that take no "
-                       "time (join, put, acquire, call_soon, await sleep 0s...) would never end; give it some work (cpu 1us)",
+            fail(e, s, "%llu steps ran at %s without simulated time passing: steps that take no time (join, put, "
+                       "acquire, call_soon, await sleep 0s...) repeated this often are taken for a loop that never "
+                       "ends; give the loop some work (cpu 1us)",
                  (unsigned long long)e->instant_cap, gv_fmt_duration(e->now, at, sizeof at));
             return;
         }
@@ -2129,10 +2130,7 @@ static void on_slice(struct engine *e, int c)
 static char *inst_name(const char *base, int32_t i, int32_t count)
 {
     char buf[256];
-    if (count > 1)
-        snprintf(buf, sizeof buf, "%s%d", base, (int)i + 1);
-    else
-        snprintf(buf, sizeof buf, "%s", base);
+    scene_instance_name(base, i, count, buf, sizeof buf);
     return gv_strdup(buf);
 }
 

@@ -244,8 +244,11 @@ int timeline_append(struct timeline *tl, gv_ns t, uint16_t lane, uint8_t kind,
     assert(kind <= TL_COUNTER && "bad record kind");
     if (lane >= tl->wlanes || kind > TL_COUNTER)
         return -1; /* release builds: refuse rather than corrupt memory */
-    if ((n & CHUNK_MASK) == 0)
+    if ((n & CHUNK_MASK) == 0) {
         new_chunk(tl);
+        if (n >= tl->cap)
+            return -1; /* the first record turned a memory limit into cap: it may be 0 */
+    }
     struct tl_rec *r = &tl->cur[n & CHUNK_MASK];
     *r = (struct tl_rec){ .t = t, .lane = lane, .kind = kind, .code = code,
                           .flags = flags, .arg = arg };

@@ -124,8 +124,7 @@ void ui_data_free(struct ui_data *d)
     free(d->task_lane);
     free(d->task_by_index);
     free(d->shown);
-    free(d->sw_t);
-    free(d->sw_ns);
+    free(d->sw);
     free(d);
 }
 
@@ -149,20 +148,23 @@ void ui_data_settle(struct ui_data *d)
         const struct tl_rec *r = timeline_get(d->tl, i);
         if (r->kind != TL_EVENT || r->code != EV_SWITCH_INTERVAL || r->lane != d->gil_lane[0])
             continue;
-        d->sw_t = gv_realloc(d->sw_t, (size_t)(d->nsw + 1) * sizeof *d->sw_t);
-        d->sw_ns = gv_realloc(d->sw_ns, (size_t)(d->nsw + 1) * sizeof *d->sw_ns);
-        d->sw_t[d->nsw] = r->t;
-        d->sw_ns[d->nsw++] = (gv_ns)r->arg * GV_NS_PER_US;
+        d->sw = gv_grow(d->sw, &d->capsw, d->nsw + 1, sizeof *d->sw);
+        d->sw[d->nsw++] = (struct ui_switch){ r->t, (gv_ns)r->arg * GV_NS_PER_US };
     }
 }
 
 /* The main process's switch interval at time t, or -1 for the scene's. */
 static gv_ns switch_interval_at(const struct ui_data *d, gv_ns t)
 {
-    gv_ns v = -1;
-    for (int i = 0; i < d->nsw && d->sw_t[i] <= t; i++)
-        v = d->sw_ns[i];
-    return v;
+    size_t lo = 0, hi = d->nsw;   /* the first change after t */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (d->sw[mid].t <= t)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo > 0 ? d->sw[lo - 1].interval : -1;
 }
 
 int ui_data_shown_pos(const struct ui_data *d, int i)

@@ -44,8 +44,8 @@ struct ui_data {
                                (an executor's pool threads that never run have none) */
     int settled;            /* the run is complete and `shown` is final */
     int sw_steps;           /* the scene calls sys.setswitchinterval */
-    gv_ns *sw_t, *sw_ns;    /* once settled: when the main process's switch */
-    int nsw;                /* interval changed, and to what */
+    struct ui_switch { gv_ns t, interval; } *sw; /* once settled: when the main */
+    size_t nsw, capsw;      /* process's switch interval changed, and to what */
 };
 
 struct ui_data *ui_data_new(const struct timeline *tl, const struct scene *sc, struct tally *ty);

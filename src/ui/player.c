@@ -274,9 +274,9 @@ int ui_play(const struct scene *sc, struct engine *e, struct timeline *tl, const
                 /* a marker in the recording, for the presenter to find again */
                 char at[32], label[64];
                 layout_fmt_time(v.t, at, sizeof at);
-                snprintf(label, sizeof label, "mark %d at %s", ++marks, at);
+                snprintf(label, sizeof label, gv_tr(v.lang, "mark %d at %s"), ++marks, at);
                 cast_rec_marker(rec, label);
-                snprintf(v.message, sizeof v.message, "%s recorded", label);
+                snprintf(v.message, sizeof v.message, gv_tr(v.lang, "%s recorded"), label);
                 flags = CTL_REDRAW;
             } else {
                 flags = control_handle(&ctx, &v, &in);
