@@ -516,8 +516,25 @@ static int task_active(const struct tl_lane_state *st)
     return st->rec != TL_NO_RECORD && st->code != TK_NEW && st->code != TK_DONE && st->code != TK_CANCELLED;
 }
 
+/* Of the `n` lanes (timeline lanes in `lane`), `rows` from `top` on screen:
+ * when some do not fit and none on screen is active, the first active one
+ * (its index), else -1. */
+static int first_active_hidden(const int *lane, int n, int top, int rows, const struct tl_lane_state *st,
+                               int (*active)(const struct tl_lane_state *))
+{
+    if (rows <= 0 || rows >= n)
+        return -1;
+    for (int k = top; k < top + rows && k < n; k++)
+        if (active(&st[lane[k]]))
+            return -1;
+    for (int k = 0; k < n; k++)
+        if (active(&st[lane[k]]))
+            return k;
+    return -1;
+}
+
 /* While playing, the panels follow the action: when the lanes do not all
- * fit and none of the shown ones is alive (a scene's second part runs other
+ * fit and none of the shown ones is busy (a scene's second part runs other
  * threads), scroll to the first that is, and select it, so its wait is the
  * one explained.  Paused, the teacher's scrolling and selection stay. */
 static void follow_action(const struct ui_data *d, struct ui_view *v, const struct tl_lane_state *st, int nth,
@@ -525,28 +542,14 @@ static void follow_action(const struct ui_data *d, struct ui_view *v, const stru
 {
     if (!v->playing)
         return;
-    if (nth > 0 && nth < d->nshown) {
-        int alive = -1, seen = 0;
-        for (int k = v->top_threads; k < v->top_threads + nth && !seen; k++)
-            seen = thread_active(&st[d->shown[k]]);
-        for (int k = 0; k < d->nshown && !seen && alive < 0; k++)
-            if (thread_active(&st[d->shown[k]]))
-                alive = k;
-        if (alive >= 0) {
-            v->sel = d->shown[alive];
-            v->top_threads = clamp_top(alive, nth, d->nshown, alive);
-        }
+    int k = first_active_hidden(d->shown, d->nshown, v->top_threads, nth, st, thread_active);
+    if (k >= 0) {
+        v->sel = d->shown[k];
+        v->top_threads = clamp_top(k, nth, d->nshown, k);
     }
-    if (task_rows > 0 && task_rows < d->ntasks) {
-        int alive = -1, seen = 0;
-        for (int k = v->top_tasks; k < v->top_tasks + task_rows && !seen; k++)
-            seen = task_active(&st[d->task_lane[k]]);
-        for (int k = 0; k < d->ntasks && !seen && alive < 0; k++)
-            if (task_active(&st[d->task_lane[k]]))
-                alive = k;
-        if (alive >= 0)
-            v->top_tasks = clamp_top(alive, task_rows, d->ntasks, -1);
-    }
+    k = first_active_hidden(d->task_lane, d->ntasks, v->top_tasks, task_rows, st, task_active);
+    if (k >= 0)
+        v->top_tasks = clamp_top(k, task_rows, d->ntasks, -1);
 }
 
 /* Append a lane to the strip request. */
