@@ -53,6 +53,20 @@ static void lecture_topics_and_scenes(void **state)
     lecture_free(l);
 }
 
+/* A topic title goes to the terminal as is: control bytes (an escape
+ * sequence in a hostile lecture.list) come out as '?'. */
+static void lecture_titles_carry_no_control_bytes(void **state)
+{
+    (void)state;
+    char warn[512] = "";
+    struct lecture *l = parse("topic \"a\033[2Jb\tc\" pt \"\x7f\"\n    hello\n", warn, sizeof warn);
+    assert_non_null(l);
+    assert_int_equal(l->ntopics, 1);
+    assert_string_equal(lecture_title(&l->topics[0], SCENE_LANG_EN), "a?[2Jb?c");
+    assert_string_equal(lecture_title(&l->topics[0], SCENE_LANG_PT), "?");
+    lecture_free(l);
+}
+
 static void lecture_bad_lines_are_skipped(void **state)
 {
     (void)state;
@@ -145,6 +159,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(lecture_topics_and_scenes),
         cmocka_unit_test(lecture_bad_lines_are_skipped),
+        cmocka_unit_test(lecture_titles_carry_no_control_bytes),
         cmocka_unit_test(env_language),
         cmocka_unit_test(gettext_portuguese),
     };

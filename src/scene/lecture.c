@@ -25,7 +25,8 @@ static char *quoted(const char **p, const char *end)
     for (; s < end && *s != '"'; s++) {
         if (*s == '\\' && s + 1 < end)
             s++;
-        out[n++] = *s;
+        /* printed to the terminal as is: no control bytes (escape sequences) */
+        out[n++] = (unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s;
     }
     if (s >= end) {   /* no closing quote */
         free(out);
