@@ -521,6 +521,7 @@ void panel_help(struct frame *f)
     if (h > f->h)
         h = f->h;
     int x0 = (f->w - w) / 2, y0 = (f->h - h) / 2;
+    canvas_fill(f->cv, 0, y0, f->w, h, " ", ST_DEFAULT, 0);   /* no lane margin shows beside the box */
     box(f, x0, y0, w, h);
     const char *title = text_get(lang, T_HELP_TITLE);
     panel_printf(f, x0 + (w - canvas_text_width(title) - 2) / 2, y0, -1, ST_TITLE, CV_BOLD, " %s ", title);
