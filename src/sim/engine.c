@@ -54,8 +54,9 @@
 
 /* Timer slots (see evq.h): thread i's main timer is slot i (the end of its
  * segment on a core, or its wake-up when blocked: never both), its GIL
- * timeout is slot nth + i, core c's time slice is 2 nth + c, and caption k
- * is 2 nth + ncores + k. */
+ * timeout is slot nth + i, core c's time slice is 2 nth + c, caption k
+ * is 2 nth + ncores + k, and loop l's earliest pending task I/O is
+ * 2 nth + ncores + nnotes + l (the rest wait in the loop's own queue). */
 
 /* Priorities at equal times: captions first, then wake-ups, then the rest. */
 enum { PRIO_NOTE = 0, PRIO_WAKE = 1, PRIO_NORMAL = 2 };
