@@ -32,20 +32,28 @@ struct run {
     char err[512];
 };
 
+/* Parse `text` as `file`, printing its diagnostics and failing the test if
+ * it is not a valid scene. */
+static inline struct scene *parse_scene(const char *file, const char *text)
+{
+    struct scene_diags d;
+    memset(&d, 0, sizeof d);
+    struct scene *sc = scene_parse(file, text, strlen(text), &d);
+    if (!sc) {
+        d.file = file;
+        scene_diags_print(&d, stderr);
+    }
+    scene_diags_free(&d);
+    assert_non_null(sc);
+    return sc;
+}
+
 /* Parse `text` (asserting it is valid), apply "k=v" overrides (NULL-ended)
  * and build its engine, without running it. */
 static inline void prepare_scene(struct run *r, const char *text, const char *const *sets)
 {
-    struct scene_diags d;
-    memset(&d, 0, sizeof d);
     memset(r, 0, sizeof *r);
-    r->sc = scene_parse("test.scene", text, strlen(text), &d);
-    if (!r->sc) {
-        d.file = "test.scene";
-        scene_diags_print(&d, stderr);
-    }
-    scene_diags_free(&d);
-    assert_non_null(r->sc);
+    r->sc = parse_scene("test.scene", text);
     for (int i = 0; sets && sets[i]; i++) {
         char err[256];
         int rc = scene_set(r->sc, sets[i], err, sizeof err);

@@ -28,6 +28,7 @@
 #include "sim/engine.h"
 #include "timeline/codes.h"
 #include "timeline/timeline.h"
+#include "sim_helpers.h"
 #include "ui/canvas.h"
 #include "ui/control.h"
 #include "ui/layout.h"
@@ -81,15 +82,7 @@ static void rec(struct timeline *tl, gv_ns t, int lane, int kind, int code, int 
 static int setup(void **state)
 {
     struct fixture *fx = calloc(1, sizeof *fx);
-    struct scene_diags diags;
-    memset(&diags, 0, sizeof diags);
-    fx->sc = scene_parse("test.scene", scene_text, strlen(scene_text), &diags);
-    if (!fx->sc) {
-        diags.file = "test.scene";
-        scene_diags_print(&diags, stderr);
-    }
-    scene_diags_free(&diags);
-    assert_non_null(fx->sc);
+    fx->sc = parse_scene("test.scene", scene_text);
     struct timeline *tl = fx->tl = timeline_new();
     timeline_add_lane(tl, LANE_THREAD, "alpha", 0, 0);
     timeline_add_lane(tl, LANE_THREAD, "beta", 0, 1);
@@ -766,15 +759,7 @@ static void layout_tasks_panel(void **state)
                                "        cpu 1ms \"parse\"\n"
                                "main:\n"
                                "    run app\n";
-    struct scene_diags diags;
-    memset(&diags, 0, sizeof diags);
-    struct scene *sc = scene_parse("loop.scene", text, strlen(text), &diags);
-    if (!sc) {
-        diags.file = "loop.scene";
-        scene_diags_print(&diags, stderr);
-    }
-    scene_diags_free(&diags);
-    assert_non_null(sc);
+    struct scene *sc = parse_scene("loop.scene", text);
     struct timeline *tl = timeline_new();
     char err[256];
     struct engine *e = engine_new(sc, tl, err, sizeof err);

@@ -26,6 +26,7 @@
 #include "ui/canvas.h"
 #include "ui/layout.h"
 #include "ui/tally.h"
+#include "sim_helpers.h"
 
 /* About a million events: long enough to be read while it is written. */
 static const char scene_text[] =
@@ -46,16 +47,7 @@ static const char scene_text[] =
 
 static struct scene *parse(void)
 {
-    struct scene_diags d;
-    memset(&d, 0, sizeof d);
-    struct scene *sc = scene_parse("handoff.scene", scene_text, strlen(scene_text), &d);
-    if (!sc) {
-        d.file = "handoff.scene";
-        scene_diags_print(&d, stderr);
-    }
-    scene_diags_free(&d);
-    assert_non_null(sc);
-    return sc;
+    return parse_scene("handoff.scene", scene_text);
 }
 
 /* The frame at t of a finished timeline, as text. */

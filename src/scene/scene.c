@@ -198,3 +198,16 @@ void scene_task_name(const struct scene *sc, int32_t k, char *buf, size_t size)
     }
     snprintf(buf, size, "#%d", (int)k);
 }
+
+int scene_note_upto(const struct scene *sc, gv_ns t)
+{
+    int lo = 0, hi = sc->nnotes;
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        if (sc->notes[mid].at <= t)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}

@@ -277,6 +277,10 @@ int32_t scene_loop_executor(const struct scene *s, int32_t loop);
 /* Text in language `lang`, falling back to English ("" when there is none). */
 const char *scene_text_get(const struct scene_text *t, int lang);
 
+/* How many notes are at or before t (notes are sorted by time): the latest
+ * one is notes[n - 1], the next one notes[n]. */
+int scene_note_upto(const struct scene *sc, gv_ns t);
+
 /* The name of instance i (0-based) of something replicated xN: "name" alone,
  * or name1..nameN when count > 1 (threads, processes, tasks, workers). */
 void scene_instance_name(const char *base, int32_t i, int32_t count, char *buf, size_t size);

@@ -2403,25 +2403,30 @@ static size_t rank99(size_t n)
     return (n / 100) * 99 + ((n % 100) * 99 + 99) / 100 - 1;
 }
 
-/* Turn raw samples into the I/O latency figures. */
+/* Mean, max and p99 of n > 0 samples (reordered: selecting the p99 leaves
+ * everything below it in front, at v[0 .. k99]).  Returns k99. */
+static size_t sample_figures(gv_ns *v, size_t n, gv_ns *mean, gv_ns *max, gv_ns *p99)
+{
+    __int128 sum = 0;
+    gv_ns m = 0;
+    for (size_t i = 0; i < n; i++) {
+        sum += v[i];
+        m = v[i] > m ? v[i] : m;
+    }
+    *mean = (gv_ns)(sum / (__int128)n);
+    *max = m;
+    size_t k99 = rank99(n);
+    *p99 = gv_select(v, n, k99);
+    return k99;
+}
 
+/* Turn raw samples into the figures of the report. */
 static void finish_stats(struct engine *e)
 {
     struct sim_stats *s = &e->st;
     if (e->nio > 0) {
-        __int128 sum = 0;
-        gv_ns max = 0;
-        for (size_t i = 0; i < e->nio; i++) {
-            sum += e->io_lat[i];
-            max = e->io_lat[i] > max ? e->io_lat[i] : max;
-        }
-        s->io_mean_ns = (gv_ns)(sum / (__int128)e->nio);
-        s->io_max_ns = max;
-        /* p99 first: selecting it leaves everything below it in front,
-         * where p50 is then selected */
-        size_t k99 = rank99(e->nio), k50 = (e->nio - 1) / 2;
-        s->io_p99_ns = gv_select(e->io_lat, e->nio, k99);
-        s->io_p50_ns = gv_select(e->io_lat, k99 + 1, k50);
+        size_t k99 = sample_figures(e->io_lat, e->nio, &s->io_mean_ns, &s->io_max_ns, &s->io_p99_ns);
+        s->io_p50_ns = gv_select(e->io_lat, k99 + 1, (e->nio - 1) / 2);
     }
     for (int32_t i = 0; i < s->nprocs; i++) {
         s->switches += s->procs[i].switches;
@@ -2447,17 +2452,8 @@ static void finish_stats(struct engine *e)
         ls->iterations = L->iterations;
         ls->handles = L->handles;
         ls->slow_callbacks = L->slow;
-        if (L->nlag > 0) {
-            __int128 sum = 0;
-            gv_ns max = 0;
-            for (size_t i = 0; i < L->nlag; i++) {
-                sum += L->lags[i];
-                max = L->lags[i] > max ? L->lags[i] : max;
-            }
-            ls->lag_mean_ns = (gv_ns)(sum / (__int128)L->nlag);
-            ls->lag_max_ns = max;
-            ls->lag_p99_ns = gv_select(L->lags, L->nlag, rank99(L->nlag));
-        }
+        if (L->nlag > 0)
+            sample_figures(L->lags, L->nlag, &ls->lag_mean_ns, &ls->lag_max_ns, &ls->lag_p99_ns);
         ls->executor_threads = L->exec_started;
         gv_ns life = 0;
         for (int32_t i = 0; i < L->exec_started; i++) {

@@ -214,20 +214,6 @@ static gv_ns step125_up(gv_ns x)
     }
 }
 
-/* Index+1 of the latest note at or before t (0: none). */
-static int note_upto(const struct scene *sc, gv_ns t)
-{
-    int lo = 0, hi = sc->nnotes;
-    while (lo < hi) {
-        int mid = (lo + hi) / 2;
-        if (sc->notes[mid].at <= t)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
 static int thread_named(const struct ui_data *d, const char *name)
 {
     for (int i = 0; i < d->nthreads; i++)
@@ -289,7 +275,7 @@ int ui_render(const char *path, const struct scene *sc, const struct timeline *t
     canvas_set_ascii(cv, v.ascii);
     struct layout *lay = layout_new(d);
     cast_header(&line, o->w, o->h, 0, scene_text_get(&sc->title, v.lang));
-    int shown = note_upto(sc, from > 0 ? from - 1 : -1);   /* notes before the range are not markers */
+    int shown = scene_note_upto(sc, from > 0 ? from - 1 : -1);   /* notes before the range are not markers */
     for (int k = 0; k <= last; k++) {
         gv_ns t = k == last ? to : from + (gv_ns)((__int128)k * v.speed / RENDER_FPS);
         v.t = t;
@@ -302,7 +288,7 @@ int ui_render(const char *path, const struct scene *sc, const struct timeline *t
         int64_t us = (int64_t)k * 1000000 / RENDER_FPS;
         if (upd.len)
             cast_event(&line, us, 'o', upd.p, upd.len);
-        int upto = note_upto(sc, t);
+        int upto = scene_note_upto(sc, t);
         for (; shown < upto; shown++) {
             const char *label = scene_text_get(&sc->notes[shown].text, v.lang);
             cast_event(&line, us, 'm', label ? label : "", label ? strlen(label) : 0);

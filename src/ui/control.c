@@ -63,19 +63,15 @@ static int is_switch(const struct tl_rec *r)
 gv_ns control_next_note(const struct ui_data *d, gv_ns t, gv_ns t_max)
 {
     const struct scene *sc = d->sc;
-    for (int32_t k = 0; k < sc->nnotes; k++)
-        if (sc->notes[k].at > t)
-            return sc->notes[k].at > t_max ? -1 : sc->notes[k].at;
-    return -1;
+    int k = scene_note_upto(sc, t);   /* notes[k] is the first after t */
+    return k < sc->nnotes && sc->notes[k].at <= t_max ? sc->notes[k].at : -1;
 }
 
 gv_ns control_prev_note(const struct ui_data *d, gv_ns t)
 {
     const struct scene *sc = d->sc;
-    for (int32_t k = sc->nnotes - 1; k >= 0; k--)
-        if (sc->notes[k].at < t)
-            return sc->notes[k].at;
-    return -1;
+    int k = t > 0 ? scene_note_upto(sc, t - 1) : 0;   /* notes before t */
+    return k > 0 ? sc->notes[k - 1].at : -1;
 }
 
 gv_ns control_next_switch(const struct ui_data *d, gv_ns t, gv_ns t_max)

@@ -171,15 +171,7 @@ void panel_caption(struct frame *f, int y, int rows)
 {
     const struct scene *sc = f->d->sc;
     const struct ui_view *v = f->v;
-    /* the latest note at or before t (notes are sorted by time) */
-    int lo = 0, hi = sc->nnotes;
-    while (lo < hi) {
-        int mid = (lo + hi) / 2;
-        if (sc->notes[mid].at <= v->t)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    int lo = scene_note_upto(sc, v->t);   /* the latest note is lo - 1 */
     const char *text;
     int style = ST_CAPTION, attr = CV_BOLD;
     char at[32];

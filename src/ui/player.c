@@ -85,20 +85,6 @@ static int thread_named(const struct ui_data *d, const char *name)
     return -1;
 }
 
-/* Index+1 of the latest note at or before t (0: none). */
-static int caption_upto(const struct scene *sc, gv_ns t)
-{
-    int lo = 0, hi = sc->nnotes;
-    while (lo < hi) {
-        int mid = (lo + hi) / 2;
-        if (sc->notes[mid].at <= t)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
 int ui_play(const struct scene *sc, struct engine *e, struct timeline *tl, const struct ui_opts *o)
 {
     int ascii = o->ascii || !utf8_locale();
@@ -236,7 +222,7 @@ int ui_play(const struct scene *sc, struct engine *e, struct timeline *tl, const
             term_draw(t, cv);
             if (rec) {
                 cast_rec_frame(rec, cv);
-                int c = caption_upto(sc, v.t);
+                int c = scene_note_upto(sc, v.t);
                 if (c != caption && c > 0) {
                     const char *label = scene_text_get(&sc->notes[c - 1].text, v.lang);
                     cast_rec_marker(rec, label ? label : "");
