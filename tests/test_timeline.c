@@ -348,6 +348,21 @@ enum { SYN_LANES = 50, SYN_THREADS = 40, SYN_MIXED = 44, SYN_RARE = 49 };
  * start, then about once per 20k records).  Half the time steps
  * are 0.  If last != NULL, it receives each lane's latest STATE/COUNTER
  * record index. */
+/* Appends by the writer's fast path (timeline_try_put, then
+ * timeline_append when it declines), and how many it took. */
+static int use_fast;
+static uint64_t fast_puts;
+
+static int put(struct timeline *tl, gv_ns t, uint16_t lane, uint8_t kind, uint8_t code, uint8_t flags,
+               int32_t arg)
+{
+    if (use_fast && timeline_try_put(timeline_writer(tl), t, lane, kind, code, flags, arg)) {
+        fast_puts++;
+        return 0;
+    }
+    return timeline_append(tl, t, lane, kind, code, flags, arg);
+}
+
 static struct timeline *synthetic(uint64_t seed, uint32_t n, uint32_t *last)
 {
     struct timeline *tl = timeline_new();
@@ -389,7 +404,7 @@ static struct timeline *synthetic(uint64_t seed, uint32_t n, uint32_t *last)
         uint8_t code = (uint8_t)((r >> 32) % TS_COUNT_);
         uint8_t flags = (uint8_t)(r >> 48);
         int32_t arg = (int32_t)(r >> 33) - (1 << 29);
-        assert_int_equal(timeline_append(tl, t, lane, kind, code, flags, arg), 0);
+        assert_int_equal(put(tl, t, lane, kind, code, flags, arg), 0);
         if (last && kind != TL_EVENT)
             last[lane] = i;
         if (i % 4096 == 0)
@@ -574,6 +589,50 @@ static void test_seek_wide(void **state)
     }
 }
 
+/* The writer's fast path stores what timeline_append stores, leaves the
+ * chunks, checkpoints and caps to it, and takes most records. */
+static void test_fast_path(void **state)
+{
+    (void)state;
+    uint32_t n = 3 * TL_CHUNK_RECS + 777;
+    uint32_t la[SYN_LANES], lb[SYN_LANES];
+    struct timeline *a = synthetic(4242, n, la);
+    use_fast = 1;
+    fast_puts = 0;
+    struct timeline *b = synthetic(4242, n, lb);
+    use_fast = 0;
+    /* every record but the ones that start a chunk or complete a checkpoint */
+    assert_true(fast_puts >= n - 2 * (n / TL_CHECKPOINT_EVERY) - 8);
+    assert_true(fast_puts < n);
+    assert_int_equal(timeline_count(a), timeline_count(b));
+    for (uint64_t i = 0; i < n; i++)
+        assert_memory_equal(timeline_get(a, i), timeline_get(b, i), sizeof(struct tl_rec));
+    assert_true(timeline_hash(a) == timeline_hash(b));
+    struct tl_lane_state sa[SYN_LANES], sb[SYN_LANES];
+    for (uint64_t i = 0; i < n; i += TL_CHECKPOINT_EVERY / 2)
+        for (int d = -1; d <= 1; d++) {
+            gv_ns t = timeline_get(a, i)->t + d;
+            timeline_state_at(a, t, sa);
+            timeline_state_at(b, t, sb);
+            check_states_equal(sa, sb, SYN_LANES, t);
+        }
+    timeline_free(a);
+
+    /* a cap set in the middle of a chunk stops the fast path too */
+    gv_ns t = timeline_get(b, n - 1)->t;
+    timeline_set_cap(b, n + 3);
+    use_fast = 1;
+    int ok = 0;
+    for (int i = 0; i < 10; i++)
+        ok += put(b, t, 0, TL_STATE, 1, 0, i) == 0;
+    use_fast = 0;
+    assert_int_equal(ok, 3);
+    timeline_publish(b);
+    assert_int_equal(timeline_count(b), n + 3);
+    assert_int_equal(timeline_get(b, n + 2)->arg, 2);
+    timeline_free(b);
+}
+
 /* Identical builds hash equal; one differing record changes the hash. */
 static void test_hash(void **state)
 {
@@ -641,6 +700,7 @@ int main(void)
         cmocka_unit_test(test_prev_next_random),
         cmocka_unit_test(test_seek_wide),
         cmocka_unit_test(test_hash),
+        cmocka_unit_test(test_fast_path),
         cmocka_unit_test(test_bytes),
         cmocka_unit_test(test_max_bytes),
     };

@@ -46,7 +46,7 @@
  *     happens-before the reader's plain read: no data race.
  *  2. Writes after publication go to different memory locations than any
  *     reader reads (records >= pub, later directory slots, later checkpoints,
- *     writer-private fields: n, cur, last[], last_t, cap), so they do not
+ *     writer-private fields: w, cur, cap), so they do not
  *     conflict.  Nothing is ever realloc'ed or freed before timeline_free,
  *     which the caller runs after every reader has stopped.
  *  3. Lanes must all exist before the first record (asserted).  Once a
@@ -84,14 +84,11 @@ struct timeline {
     _Atomic int done;
     char pad1[64];
     /* --- writer-private --- */
-    uint64_t n;               /* records appended */
+    struct tl_writer w;       /* n, last[], wlanes, last_t and the fast path */
     uint64_t cap;             /* append refuses at this count */
     size_t max_bytes;         /* memory limit (0: none); turned into cap at the first record */
     int mem_capped;           /* cap comes from max_bytes */
     struct tl_rec *cur;       /* chunk holding record n (when n % CHUNK != 0) */
-    uint32_t *last;           /* latest STATE/COUNTER record per lane */
-    gv_ns last_t;
-    int wlanes;               /* writer's copy of nlanes */
     struct tl_lane *lane_dir[MAX_LANES / LANE_BLOCK];
 };
 
@@ -130,7 +127,7 @@ struct timeline *timeline_new(void)
     atomic_init(&tl->nlanes, 0);
     atomic_init(&tl->done, 0);
     tl->cap = TL_MAX_RECORDS;
-    tl->last_t = INT64_MIN;
+    tl->w.last_t = INT64_MIN;
     return tl;
 }
 
@@ -143,14 +140,14 @@ void timeline_free(struct timeline *tl)
         free(tl->dir[c]);
     for (uint64_t b = 0; b <= TL_MAX_CHUNKS && tl->cpdir[b]; b++)
         free(tl->cpdir[b]);
-    int nl = tl->wlanes;
+    int nl = tl->w.wlanes;
     for (int i = 0; i < nl; i++)
         free(tl->lane_dir[i >> LANE_SHIFT][i & (LANE_BLOCK - 1)].name);
     for (unsigned b = 0; b < MAX_LANES / LANE_BLOCK && tl->lane_dir[b]; b++)
         free(tl->lane_dir[b]);
     free(tl->dir);
     free(tl->cpdir);
-    free(tl->last);
+    free(tl->w.last);
     free(tl);
 }
 
@@ -158,10 +155,10 @@ void timeline_free(struct timeline *tl)
 int timeline_add_lane(struct timeline *tl, enum tl_lane_kind kind, const char *name,
                       int32_t proc, int32_t index)
 {
-    assert(tl->n == 0 && "lanes must be added before the first record");
-    if (tl->n != 0 || (unsigned)tl->wlanes >= MAX_LANES)
+    assert(tl->w.n == 0 && "lanes must be added before the first record");
+    if (tl->w.n != 0 || (unsigned)tl->w.wlanes >= MAX_LANES)
         return -1;
-    int i = tl->wlanes;
+    int i = tl->w.wlanes;
     struct tl_lane **blk = &tl->lane_dir[i >> LANE_SHIFT];
     if (!*blk)
         *blk = gv_calloc(LANE_BLOCK, sizeof **blk);
@@ -170,7 +167,7 @@ int timeline_add_lane(struct timeline *tl, enum tl_lane_kind kind, const char *n
     l->name = gv_strdup(name ? name : "");
     l->proc = proc;
     l->index = index;
-    tl->wlanes = i + 1;
+    tl->w.wlanes = i + 1;
     atomic_store_explicit(&tl->nlanes, i + 1, memory_order_release);
     return i;
 }
@@ -183,13 +180,13 @@ static void put_checkpoint(struct timeline *tl, uint64_t j)
     size_t nl = (size_t)tl->cp_nlanes;
     if (!tl->cpdir[b])
         tl->cpdir[b] = gv_malloc((size_t)per * nl * sizeof(uint32_t));
-    memcpy(tl->cpdir[b] + (size_t)(j & (per - 1)) * nl, tl->last, nl * sizeof(uint32_t));
+    memcpy(tl->cpdir[b] + (size_t)(j & (per - 1)) * nl, tl->w.last, nl * sizeof(uint32_t));
 }
 
 /* Fix K and the checkpoint geometry; runs at the first append. */
 static void first_record(struct timeline *tl)
 {
-    size_t nl = (size_t)tl->wlanes;
+    size_t nl = (size_t)tl->w.wlanes;
     uint64_t k = TL_CHECKPOINT_EVERY;
     while (k < 4 * (uint64_t)nl)
         k <<= 1;
@@ -200,9 +197,9 @@ static void first_record(struct timeline *tl)
     tl->kmask = k - 1;
     tl->cpb_shift = ks < TL_CHUNK_SHIFT ? TL_CHUNK_SHIFT - ks : 0;
     tl->cp_nlanes = (int)nl;
-    tl->last = gv_malloc((nl ? nl : 1) * sizeof(uint32_t));
+    tl->w.last = gv_malloc((nl ? nl : 1) * sizeof(uint32_t));
     for (size_t i = 0; i < nl; i++)
-        tl->last[i] = TL_NO_RECORD;
+        tl->w.last[i] = TL_NO_RECORD;
     put_checkpoint(tl, 0);
     if (tl->max_bytes) {
         /* Whole chunks that fit: each is TL_CHUNK_RECS records plus the
@@ -225,24 +222,46 @@ static void first_record(struct timeline *tl)
 /* Start the chunk that record n goes to (and set up on the first record). */
 static void new_chunk(struct timeline *tl)
 {
-    if (tl->n == 0)
+    if (tl->w.n == 0)
         first_record(tl);
     struct tl_rec *c = gv_malloc(TL_CHUNK_RECS * sizeof *c);
-    tl->dir[tl->n >> TL_CHUNK_SHIFT] = c;
+    tl->dir[tl->w.n >> TL_CHUNK_SHIFT] = c;
     tl->cur = c;
+}
+
+/* Open timeline_put's fast path for the records that need nothing but a
+ * store: those of the current chunk before the next checkpoint and the cap.
+ * The record that completes a checkpoint, or starts a chunk, comes here. */
+static void set_window(struct timeline *tl)
+{
+    uint64_t n = tl->w.n;
+    if ((n & CHUNK_MASK) == 0 || n >= tl->cap) {
+        tl->w.at = tl->w.stop = NULL;
+        return;
+    }
+    uint64_t stop = n | tl->kmask; /* after this one comes a checkpoint */
+    if (stop > tl->cap)
+        stop = tl->cap;
+    tl->w.at = tl->cur + (n & CHUNK_MASK);
+    tl->w.stop = tl->w.at + (stop - n);
+}
+
+struct tl_writer *timeline_writer(struct timeline *tl)
+{
+    return &tl->w;
 }
 
 /* Append one record: a store into the current chunk, every K a checkpoint. */
 int timeline_append(struct timeline *tl, gv_ns t, uint16_t lane, uint8_t kind,
                     uint8_t code, uint8_t flags, int32_t arg)
 {
-    uint64_t n = tl->n;
+    uint64_t n = tl->w.n;
     if (n >= tl->cap)
         return -1;
-    assert(t >= tl->last_t && "timeline time must not go backwards");
-    assert(lane < tl->wlanes && "no such lane");
+    assert(t >= tl->w.last_t && "timeline time must not go backwards");
+    assert(lane < tl->w.wlanes && "no such lane");
     assert(kind <= TL_COUNTER && "bad record kind");
-    if (lane >= tl->wlanes || kind > TL_COUNTER)
+    if (lane >= tl->w.wlanes || kind > TL_COUNTER)
         return -1; /* release builds: refuse rather than corrupt memory */
     if ((n & CHUNK_MASK) == 0) {
         new_chunk(tl);
@@ -253,18 +272,19 @@ int timeline_append(struct timeline *tl, gv_ns t, uint16_t lane, uint8_t kind,
     *r = (struct tl_rec){ .t = t, .lane = lane, .kind = kind, .code = code,
                           .flags = flags, .arg = arg };
     if (kind != TL_EVENT)
-        tl->last[lane] = (uint32_t)n;
-    tl->last_t = t;
-    tl->n = ++n;
+        tl->w.last[lane] = (uint32_t)n;
+    tl->w.last_t = t;
+    tl->w.n = ++n;
     if ((n & tl->kmask) == 0)
         put_checkpoint(tl, n >> tl->kshift);
+    set_window(tl);
     return 0;
 }
 
 /* Make everything appended so far visible to readers (release). */
 void timeline_publish(struct timeline *tl)
 {
-    atomic_store_explicit(&tl->pub, tl->n, memory_order_release);
+    atomic_store_explicit(&tl->pub, tl->w.n, memory_order_release);
 }
 
 /* Publish, record the end time, then set `done` (release). */
@@ -280,6 +300,7 @@ void timeline_finish(struct timeline *tl, gv_ns end_t)
 void timeline_set_cap(struct timeline *tl, uint64_t max_records)
 {
     tl->cap = max_records < TL_MAX_RECORDS ? max_records : TL_MAX_RECORDS;
+    set_window(tl);
 }
 
 /* Limit the memory of records and checkpoints (applied at the first record,
@@ -292,7 +313,7 @@ void timeline_set_max_bytes(struct timeline *tl, size_t max_bytes)
 /* Did append refuse a record because of the memory limit? (writer side) */
 int timeline_mem_full(const struct timeline *tl)
 {
-    return tl->mem_capped && tl->n >= tl->cap;
+    return tl->mem_capped && tl->w.n >= tl->cap;
 }
 
 /* Number of lanes. */

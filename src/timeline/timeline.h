@@ -27,6 +27,8 @@
 #ifndef GV_TIMELINE_H
 #define GV_TIMELINE_H
 
+#include <assert.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -102,6 +104,37 @@ int timeline_add_lane(struct timeline *tl, enum tl_lane_kind kind, const char *n
  * timeline is full (TL_MAX_RECORDS or the record cap set below). */
 int timeline_append(struct timeline *tl, gv_ns t, uint16_t lane, uint8_t kind,
                     uint8_t code, uint8_t flags, int32_t arg);
+/* The writer's own state, with a fast path for appending: timeline_try_put
+ * stores a record straight into the current chunk while `at` is short of
+ * `stop` (no new chunk, checkpoint or cap is due).  Only the writer may
+ * touch it. */
+struct tl_writer {
+    struct tl_rec *at;        /* where the next record goes... */
+    struct tl_rec *stop;      /* ...on the fast path, which ends here */
+    uint32_t *last;           /* latest STATE/COUNTER record of each lane */
+    uint64_t n;               /* records appended */
+    gv_ns last_t;             /* time of the latest record */
+    int wlanes;               /* lanes (the writer's copy of their count) */
+};
+struct tl_writer *timeline_writer(struct timeline *tl);
+
+/* Append a record if that is a plain store, for the writer w of a
+ * timeline (timeline_writer).  Returns false if the record must go through
+ * timeline_append instead. */
+static inline bool timeline_try_put(struct tl_writer *w, gv_ns t, uint16_t lane, uint8_t kind,
+                                    uint8_t code, uint8_t flags, int32_t arg)
+{
+    if (w->at == w->stop || lane >= w->wlanes || kind > TL_COUNTER)
+        return false;
+    assert(t >= w->last_t && "timeline time must not go backwards");
+    *w->at++ = (struct tl_rec){ .t = t, .lane = lane, .kind = kind, .code = code,
+                                .flags = flags, .arg = arg };
+    if (kind != TL_EVENT)
+        w->last[lane] = (uint32_t)w->n;
+    w->last_t = t;
+    w->n++;
+    return true;
+}
 /* Make everything appended so far visible to readers. */
 void timeline_publish(struct timeline *tl);
 /* Publish and mark the timeline complete; end_t is the simulated end time. */
