@@ -274,6 +274,7 @@ struct engine {
     const struct scene *sc;
     const struct scene_settings *set;
     struct timeline *tl;
+    struct tl_writer *tw;          /* its writer side (timeline_put) */
     struct evq q;
     struct rng rng;
     gv_ns now;
@@ -386,11 +387,20 @@ static void fail(struct engine *e, const struct scene_step *s, const char *fmt, 
     va_end(ap);
 }
 
-static void rec(struct engine *e, uint16_t lane, uint8_t kind, uint8_t code, uint8_t flags,
-                int32_t arg)
+/* Append a record at the current time (rec); the way that is not a plain
+ * store into the current chunk. */
+static __attribute__((noinline)) void rec_append(struct engine *e, uint16_t lane, uint8_t kind,
+                                                 uint8_t code, uint8_t flags, int32_t arg)
 {
     if (timeline_append(e->tl, e->now, lane, kind, code, flags, arg) != 0)
         e->tl_full = true;
+}
+
+static inline void rec(struct engine *e, uint16_t lane, uint8_t kind, uint8_t code, uint8_t flags,
+                       int32_t arg)
+{
+    if (!timeline_try_put(e->tw, e->now, lane, kind, code, flags, arg))
+        rec_append(e, lane, kind, code, flags, arg);
 }
 
 static inline struct sproc *proc_of(struct engine *e, struct sthread *t)
@@ -2200,6 +2210,7 @@ struct engine *engine_new(const struct scene *sc, struct timeline *tl, char *err
     e->sc = sc;
     e->set = &sc->set;
     e->tl = tl;
+    e->tw = timeline_writer(tl);
     e->max_events = ENGINE_DEFAULT_MAX_EVENTS;
     rng_seed(&e->rng, sc->set.seed);
 

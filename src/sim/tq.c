@@ -65,6 +65,8 @@ static void run_append(struct tq_run *r, struct tq_ent it)
     if (r->n == r->cap)
         r->v = gv_ring_grow(r->v, &r->cap, r->head, sizeof *r->v, 64);
     r->v[(r->head + r->n++) & (r->cap - 1)] = it;
+    r->tail_when = it.when;
+    r->tail_seq = it.seq;
 }
 
 /* The run that takes a timer of this delay in order, or -1. */
@@ -79,19 +81,31 @@ static int run_for(struct tq *q, const struct tq_ent *it, gv_ns delay)
             continue;
         }
         if (r->delay == delay)
-            return ent_less(&r->v[(r->head + r->n - 1) & (r->cap - 1)], it) ? i : -1;
+            return tq_after_tail(r, it->when, it->seq) ? i : -1;
     }
     if (empty >= 0)
         q->run[empty].delay = delay;
     return empty;
 }
 
-void tq_push(struct tq *q, gv_ns when, gv_ns delay, uint64_t seq, uint32_t a, uint32_t b)
+/* Point `top` at the earliest timer, which is in run or heap `min`. */
+static inline void set_top(struct tq *q)
+{
+    if (q->min < 0)
+        q->top = NULL;
+    else if (q->min == TQ_RUNS)
+        q->top = &q->heap[0];
+    else
+        q->top = &q->run[q->min].v[q->run[q->min].head];
+}
+
+void tq_push_any(struct tq *q, gv_ns when, gv_ns delay, uint64_t seq, uint32_t a, uint32_t b)
 {
     struct tq_ent it = { when, seq, a, b };
+    int earliest = q->n == 0 || ent_less(&it, q->top); /* before a ring or the heap moves */
     int r = q->last;
     struct tq_run *R = &q->run[r];
-    if (!(q->live >> r & 1u) || R->delay != delay || !ent_less(&R->v[(R->head + R->n - 1) & (R->cap - 1)], &it))
+    if (!(q->live >> r & 1u) || R->delay != delay || !tq_after_tail(R, when, seq))
         r = run_for(q, &it, delay);
     if (r >= 0) {
         run_append(&q->run[r], it);
@@ -100,15 +114,17 @@ void tq_push(struct tq *q, gv_ns when, gv_ns delay, uint64_t seq, uint32_t a, ui
     } else {
         heap_push(q, it);
     }
-    if (q->n++ == 0 || ent_less(&it, tq_peek(q)))
+    q->n++;
+    if (earliest)
         q->min = r >= 0 ? r : TQ_RUNS;
+    set_top(q); /* the new one, or the old one where it is now (a ring or the heap may have moved) */
 }
 
-int tq_pop(struct tq *q, struct tq_ent *out)
+int tq_pop_any(struct tq *q, struct tq_ent *out)
 {
     if (q->min < 0)
         return 0;
-    *out = *tq_peek(q);
+    *out = *q->top;
     if (q->min == TQ_RUNS) {
         heap_pop(q);
     } else {
@@ -129,5 +145,6 @@ int tq_pop(struct tq *q, struct tq_ent *out)
             q->min = i;
         }
     }
+    q->top = best;
     return 1;
 }

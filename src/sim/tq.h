@@ -31,6 +31,8 @@ struct tq_ent {
 
 struct tq_run {
     gv_ns delay;
+    gv_ns tail_when;  /* the newest timer's (when, seq): a push after it fits */
+    uint64_t tail_seq;
     struct tq_ent *v; /* ring; cap is a power of two */
     size_t head, n, cap;
 };
@@ -40,29 +42,68 @@ struct tq {
     struct tq_ent *heap;
     size_t nheap, capheap;
     size_t n;         /* timers in all */
-    int min;          /* where the earliest is: a run index, TQ_RUNS for the heap, -1 if empty */
+    const struct tq_ent *top; /* the earliest, or NULL */
+    int min;          /* where it is: a run index, TQ_RUNS for the heap, -1 if empty */
     unsigned live;    /* bit i: run i is not empty */
     int last;         /* the run the last push went to */
 };
 
 void tq_init(struct tq *q);
 void tq_free(struct tq *q);
-/* A timer due at `when`, set `delay` before it (when - delay must not go
- * back from push to push for the fast path to apply; anything else is still
- * ordered correctly). */
-void tq_push(struct tq *q, gv_ns when, gv_ns delay, uint64_t seq, uint32_t a, uint32_t b);
 /* The earliest timer, or NULL. */
 static inline const struct tq_ent *tq_peek(const struct tq *q)
 {
-    if (q->min < 0)
-        return NULL;
-    if (q->min == TQ_RUNS)
-        return &q->heap[0];
-    const struct tq_run *r = &q->run[q->min];
-    return &r->v[r->head];
+    return q->top;
 }
-/* Remove the earliest timer into *out; returns 0 if there is none. */
-int tq_pop(struct tq *q, struct tq_ent *out);
+
+/* The general cases of tq_push and tq_pop below. */
+void tq_push_any(struct tq *q, gv_ns when, gv_ns delay, uint64_t seq, uint32_t a, uint32_t b);
+int tq_pop_any(struct tq *q, struct tq_ent *out);
+
+/* Does a timer at (when, seq) come after run r's newest? */
+static inline int tq_after_tail(const struct tq_run *r, gv_ns when, uint64_t seq)
+{
+    return r->tail_when < when || (r->tail_when == when && r->tail_seq < seq);
+}
+
+/* A timer due at `when`, set `delay` before it (when - delay must not go
+ * back from push to push for the O(1) path to apply; anything else is still
+ * ordered correctly).  Inline: the common push, to the run of the last push,
+ * which has room; the earliest timer does not change then (it is at or
+ * before that run's head). */
+static inline void tq_push(struct tq *q, gv_ns when, gv_ns delay, uint64_t seq, uint32_t a, uint32_t b)
+{
+    struct tq_run *r = &q->run[q->last];
+    if (r->n == 0 || r->n == r->cap || r->delay != delay || !tq_after_tail(r, when, seq)) {
+        tq_push_any(q, when, delay, seq, a, b);
+        return;
+    }
+    r->v[(r->head + r->n++) & (r->cap - 1)] = (struct tq_ent){ when, seq, a, b };
+    r->tail_when = when;
+    r->tail_seq = seq;
+    q->n++;
+}
+
+/* Remove the earliest timer into *out; returns 0 if there is none.
+ * Inline: the common pop, from the only run that has timers. */
+static inline int tq_pop(struct tq *q, struct tq_ent *out)
+{
+    int m = q->min;
+    if (m < 0 || m == TQ_RUNS || q->live != 1u << m || q->nheap != 0)
+        return tq_pop_any(q, out);
+    struct tq_run *r = &q->run[m];
+    *out = r->v[r->head];
+    r->head = (r->head + 1) & (r->cap - 1);
+    q->n--;
+    if (--r->n == 0) {
+        q->live = 0;
+        q->min = -1;
+        q->top = NULL;
+    } else {
+        q->top = &r->v[r->head];
+    }
+    return 1;
+}
 static inline size_t tq_len(const struct tq *q) { return q->n; }
 
 #endif
