@@ -297,6 +297,54 @@ gv_ns gv_select(gv_ns *v, size_t n, size_t k)
     return v[k];
 }
 
+void gv_samples_grow(struct gv_samples *s)
+{
+    if (!s->hist)
+        s->hist = gv_calloc(GV_SAMPLES_BUCKETS, sizeof *s->hist);
+    s->v = gv_grow(s->v, &s->cap, s->n + 1, sizeof *s->v);
+}
+
+gv_ns gv_samples_mean(const struct gv_samples *s)
+{
+    return s->n ? (gv_ns)(s->sum / (__int128)s->n) : 0;
+}
+
+/* The smallest value of bucket b. */
+static gv_ns bucket_floor(unsigned b)
+{
+    if (b < (1u << GV_SAMPLES_SUB))
+        return (gv_ns)b;
+    unsigned e = (b >> GV_SAMPLES_SUB) + GV_SAMPLES_SUB - 1;
+    uint64_t mant = (1u << GV_SAMPLES_SUB) | (b & ((1u << GV_SAMPLES_SUB) - 1));
+    return (gv_ns)(mant << (e - GV_SAMPLES_SUB));
+}
+
+gv_ns gv_samples_rank(const struct gv_samples *s, size_t k)
+{
+    /* the bucket that holds rank k, and how many values come before it */
+    size_t below = 0;
+    unsigned b = 0;
+    while (below + s->hist[b] <= k)
+        below += s->hist[b++];
+    /* its values, [lo, hi], then the (k - below)-th of them */
+    gv_ns lo = bucket_floor(b), hi = b + 1 < GV_SAMPLES_BUCKETS ? bucket_floor(b + 1) - 1 : INT64_MAX;
+    size_t m = 0, want = s->hist[b];
+    gv_ns *w = gv_malloc(want * sizeof *w);
+    for (size_t i = 0; i < s->n && m < want; i++)
+        if (s->v[i] >= lo && s->v[i] <= hi)
+            w[m++] = s->v[i];
+    gv_ns r = gv_select(w, m, k - below);
+    free(w);
+    return r;
+}
+
+void gv_samples_free(struct gv_samples *s)
+{
+    free(s->v);
+    free(s->hist);
+    memset(s, 0, sizeof *s);
+}
+
 char *gv_read_file(const char *path, size_t *len)
 {
     struct stat st;

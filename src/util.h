@@ -68,6 +68,51 @@ char *gv_fmt_duration(gv_ns ns, char *buf, size_t size);
  * expected O(n)); returns v[k].  k < n. */
 gv_ns gv_select(gv_ns *v, size_t n, size_t k);
 
+/* A set of durations >= 0 (latencies, lags) to take the mean, maximum and
+ * exact ranks of.  Adding is O(1) and also counts the value in a histogram
+ * of GV_SAMPLES_SUB buckets per power of two, so a rank needs one pass over
+ * the values of a single bucket's range, not a selection over all of them. */
+#define GV_SAMPLES_SUB 5
+#define GV_SAMPLES_BUCKETS ((64 - GV_SAMPLES_SUB) << GV_SAMPLES_SUB)
+struct gv_samples {
+    gv_ns *v;
+    size_t n, cap;
+    gv_ns max;
+    __int128 sum;
+    uint64_t *hist;           /* GV_SAMPLES_BUCKETS counts, allocated at the first value */
+};
+
+/* The histogram bucket of v >= 0: v itself below 2^SUB, then SUB bits of
+ * mantissa per power of two (buckets grow with v, in value order). */
+static inline unsigned gv_samples_bucket(gv_ns v)
+{
+    uint64_t u = (uint64_t)v;
+    if (u < (1u << GV_SAMPLES_SUB))
+        return (unsigned)u;
+    unsigned e = 63u - (unsigned)__builtin_clzll(u); /* >= SUB */
+    return ((e - GV_SAMPLES_SUB + 1) << GV_SAMPLES_SUB) | (unsigned)((u >> (e - GV_SAMPLES_SUB)) & ((1u << GV_SAMPLES_SUB) - 1));
+}
+
+void gv_samples_grow(struct gv_samples *s);
+
+static inline void gv_samples_add(struct gv_samples *s, gv_ns v)
+{
+    if (s->n == s->cap)
+        gv_samples_grow(s);
+    if (v < 0)
+        v = 0;
+    s->v[s->n++] = v;
+    s->sum += v;
+    s->max = v > s->max ? v : s->max;
+    s->hist[gv_samples_bucket(v)]++;
+}
+
+/* The mean (rounded down), 0 with no values. */
+gv_ns gv_samples_mean(const struct gv_samples *s);
+/* The k-th smallest value (k < n, 0-based), as a sort would give. */
+gv_ns gv_samples_rank(const struct gv_samples *s, size_t k);
+void gv_samples_free(struct gv_samples *s);
+
 /* Read a whole file into a NUL-terminated buffer.  Returns NULL with errno
  * set on failure. */
 char *gv_read_file(const char *path, size_t *len);

@@ -159,6 +159,45 @@ static void select_agrees_with_sorting(void **state)
     }
 }
 
+/* gv_samples gives the mean, max and every rank a sort gives, whatever the
+ * spread: small integers, equal values, wide and heavy-tailed ranges, values
+ * on bucket edges and near INT64_MAX (negative ones count as 0). */
+static void samples_agree_with_sorting(void **state)
+{
+    (void)state;
+    struct rng r;
+    rng_seed(&r, 11);
+    for (int round = 0; round < 120; round++) {
+        struct gv_samples s = { 0 };
+        size_t n = 1 + rng_below(&r, round % 10 == 0 ? 20000 : 400);
+        gv_ns *w = malloc(n * sizeof *w);
+        __int128 sum = 0;
+        for (size_t i = 0; i < n; i++) {
+            gv_ns v;
+            switch (round % 6) {
+            case 0: v = (gv_ns)rng_below(&r, 40); break;
+            case 1: v = 123456789; break;
+            case 2: v = (gv_ns)(rng_next(&r) >> (rng_below(&r, 64))); break;
+            case 3: v = (gv_ns)1 << rng_below(&r, 63); v -= (gv_ns)rng_below(&r, 2); break;
+            case 4: v = INT64_MAX - (gv_ns)rng_below(&r, 1000); break;
+            default: v = (gv_ns)rng_below(&r, 2000000000) - 1000; break;
+            }
+            gv_samples_add(&s, v);
+            w[i] = v < 0 ? 0 : v;
+            sum += w[i];
+        }
+        qsort(w, n, sizeof *w, cmp_ns);
+        assert_int_equal(s.n, n);
+        assert_int_equal(s.max, w[n - 1]);
+        assert_int_equal(gv_samples_mean(&s), (gv_ns)(sum / (__int128)n));
+        size_t ks[] = { 0, n - 1, (n - 1) / 2, n * 99 / 100, rng_below(&r, (uint32_t)n) };
+        for (size_t j = 0; j < sizeof ks / sizeof *ks; j++)
+            assert_int_equal(gv_samples_rank(&s, ks[j]), w[ks[j]]);
+        gv_samples_free(&s);
+        free(w);
+    }
+}
+
 /* ---- one thread ---------------------------------------------------------- */
 
 static void single_thread_runs_its_work_plus_one_context_switch(void **state)
@@ -836,6 +875,7 @@ int main(void)
         cmocka_unit_test(evq_random_operations_match_a_naive_model),
         cmocka_unit_test(rng_is_reproducible_and_bounded),
         cmocka_unit_test(select_agrees_with_sorting),
+        cmocka_unit_test(samples_agree_with_sorting),
         cmocka_unit_test(single_thread_runs_its_work_plus_one_context_switch),
         cmocka_unit_test(more_threads_than_cores_share_by_time_slices),
         cmocka_unit_test(blocked_threads_use_no_core),

@@ -245,8 +245,7 @@ struct sloop {
     size_t whead, wn, wcap;
     struct swork *cur_work;   /* per executor thread: the item it runs */
     uint64_t iterations, slow, handles;
-    gv_ns *lags;
-    size_t nlag, caplag;
+    struct gv_samples lags;   /* of the handles run */
 };
 
 struct squeue {
@@ -301,7 +300,7 @@ struct engine {
     int32_t *group_first, *group_count; /* [pinst * ngroups + group] */
     int32_t ngroups;
 
-    gv_ns *io_lat; size_t nio, capio;
+    struct gv_samples io_lat;
     struct sloop *loops;
     struct stask *tasks;  int32_t ntasks;
     int32_t *coro_first, *coro_left;   /* per scene coro: first task, tasks not finished */
@@ -712,9 +711,7 @@ static void io_resumed(struct engine *e, struct sthread *t)
 {
     if (t->io_start < 0)
         return;
-    if (e->nio == e->capio) /* rare: the arrays only grow */
-        e->io_lat = gv_grow(e->io_lat, &e->capio, e->nio + 1, sizeof *e->io_lat);
-    e->io_lat[e->nio++] = e->now - t->io_start;
+    gv_samples_add(&e->io_lat, e->now - t->io_start);
     t->io_start = -1;
 }
 
@@ -1243,9 +1240,7 @@ static bool loop_next(struct engine *e, struct sthread *t)
                 continue; /* a stale wake-up (cancelled or resumed already) */
         }
         L->handles++;
-        if (L->nlag == L->caplag)
-            L->lags = gv_grow(L->lags, &L->caplag, L->nlag + 1, sizeof *L->lags);
-        L->lags[L->nlag++] = e->now - h.ready_at;
+        gv_samples_add(&L->lags, e->now - h.ready_at);
         L->handle_start = e->now;
         if (h.kind == H_CALLBACK) {
             t->cur_cb = h.ref;
@@ -2414,30 +2409,21 @@ static size_t rank99(size_t n)
     return (n / 100) * 99 + ((n % 100) * 99 + 99) / 100 - 1;
 }
 
-/* Mean, max and p99 of n > 0 samples (reordered: selecting the p99 leaves
- * everything below it in front, at v[0 .. k99]).  Returns k99. */
-static size_t sample_figures(gv_ns *v, size_t n, gv_ns *mean, gv_ns *max, gv_ns *p99)
+/* Mean, max and p99 of a set of samples (n > 0). */
+static void sample_figures(const struct gv_samples *v, gv_ns *mean, gv_ns *max, gv_ns *p99)
 {
-    __int128 sum = 0;
-    gv_ns m = 0;
-    for (size_t i = 0; i < n; i++) {
-        sum += v[i];
-        m = v[i] > m ? v[i] : m;
-    }
-    *mean = (gv_ns)(sum / (__int128)n);
-    *max = m;
-    size_t k99 = rank99(n);
-    *p99 = gv_select(v, n, k99);
-    return k99;
+    *mean = gv_samples_mean(v);
+    *max = v->max;
+    *p99 = gv_samples_rank(v, rank99(v->n));
 }
 
 /* Turn raw samples into the figures of the report. */
 static void finish_stats(struct engine *e)
 {
     struct sim_stats *s = &e->st;
-    if (e->nio > 0) {
-        size_t k99 = sample_figures(e->io_lat, e->nio, &s->io_mean_ns, &s->io_max_ns, &s->io_p99_ns);
-        s->io_p50_ns = gv_select(e->io_lat, k99 + 1, (e->nio - 1) / 2);
+    if (e->io_lat.n > 0) {
+        sample_figures(&e->io_lat, &s->io_mean_ns, &s->io_max_ns, &s->io_p99_ns);
+        s->io_p50_ns = gv_samples_rank(&e->io_lat, (e->io_lat.n - 1) / 2);
     }
     for (int32_t i = 0; i < s->nprocs; i++) {
         s->switches += s->procs[i].switches;
@@ -2463,8 +2449,8 @@ static void finish_stats(struct engine *e)
         ls->iterations = L->iterations;
         ls->handles = L->handles;
         ls->slow_callbacks = L->slow;
-        if (L->nlag > 0)
-            sample_figures(L->lags, L->nlag, &ls->lag_mean_ns, &ls->lag_max_ns, &ls->lag_p99_ns);
+        if (L->lags.n > 0)
+            sample_figures(&L->lags, &ls->lag_mean_ns, &ls->lag_max_ns, &ls->lag_p99_ns);
         ls->executor_threads = L->exec_started;
         gv_ns life = 0;
         for (int32_t i = 0; i < L->exec_started; i++) {
@@ -2715,7 +2701,7 @@ void engine_free(struct engine *e)
         tq_free(&L->timers);
         tq_free(&L->io);
         free(L->work);
-        free(L->lags);
+        gv_samples_free(&L->lags);
         free(e->st.loops[l].name);
     }
     for (int32_t k = 0; k < e->ntasks; k++)
@@ -2760,7 +2746,7 @@ void engine_free(struct engine *e)
     free(e->dirty);
     free(e->group_first);
     free(e->group_count);
-    free(e->io_lat);
+    gv_samples_free(&e->io_lat);
     evq_free(&e->q);
     free(e);
 }
