@@ -187,12 +187,12 @@ enum hkind { H_TASK, H_CALLBACK, H_SETRESULT };
 /* An entry of a loop's ready queue: a task step, a callback, or a
  * set_result sent from another thread. */
 struct shandle {
-    uint8_t kind;
+    gv_ns ready_at;           /* when it became ready: scheduled, its timer due, its
+                                 I/O ready (for the loop lag) */
     int32_t ref;              /* task, coro of the callback, or future */
     uint32_t wgen;            /* H_TASK: the task's wait generation it resumes */
-    gv_ns ready_at;           /* when it became ready: scheduled, its timer due, its
-                                 I/O ready (for the loop lag); -1 means now */
     int32_t flow;             /* flow id linking it to its cause, or -1 */
+    uint8_t kind;
 };
 
 struct stask {
@@ -1014,24 +1014,49 @@ static void ready_count(struct engine *e, struct sloop *L)
     L->rdirty = true;
 }
 
-/* call_soon: append a handle to the loop's ready queue. */
-static void loop_ready(struct engine *e, struct sloop *L, struct shandle h)
+/* Fill in a handle.  (Handles are passed as their fields, not as structs
+ * built on the stack: a struct written field by field and then copied
+ * whole stalls the CPU on every call.) */
+static inline void handle_set(struct shandle *d, uint8_t kind, int32_t ref, uint32_t wgen, gv_ns ready_at,
+                              int32_t flow)
+{
+    d->ready_at = ready_at;
+    d->ref = ref;
+    d->wgen = wgen;
+    d->flow = flow;
+    d->kind = kind;
+}
+
+/* call_soon: append a handle to the loop's ready queue, ready since
+ * `ready_at`. */
+static void loop_ready(struct engine *e, struct sloop *L, uint8_t kind, int32_t ref, uint32_t wgen,
+                       gv_ns ready_at, int32_t flow)
 {
     if (L->rn == L->rcap)
         L->ready = gv_ring_grow(L->ready, &L->rcap, L->rhead, sizeof *L->ready, 64);
-    if (h.ready_at < 0)
-        h.ready_at = e->now;
-    L->ready[(L->rhead + L->rn++) & (L->rcap - 1)] = h;
-    if (h.kind == H_TASK && e->tasks[h.ref].state != TK_DONE)
-        task_state(e, &e->tasks[h.ref], TK_SCHEDULED, 0, -1);
+    handle_set(&L->ready[(L->rhead + L->rn++) & (L->rcap - 1)], kind, ref, wgen, ready_at, flow);
+    if (kind == H_TASK && e->tasks[ref].state != TK_DONE)
+        task_state(e, &e->tasks[ref], TK_SCHEDULED, 0, -1);
     ready_count(e, L);
 }
 
-static void handles_push(struct shandle **v, size_t *n, size_t *cap, struct shandle h)
+/* call_soon of a task's next step, or of a callback, ready now. */
+static void loop_ready_task(struct engine *e, struct sloop *L, int32_t task, int32_t flow)
+{
+    loop_ready(e, L, H_TASK, task, e->tasks[task].wgen, e->now, flow);
+}
+
+static void loop_ready_cb(struct engine *e, struct sloop *L, int32_t coro, int32_t flow)
+{
+    loop_ready(e, L, H_CALLBACK, coro, 0, e->now, flow);
+}
+
+/* Append a handle to an array; returns it, to be filled in. */
+static struct shandle *handles_add(struct shandle **v, size_t *n, size_t *cap)
 {
     if (*n == *cap)
         *v = gv_grow(*v, cap, *n + 1, sizeof **v);
-    (*v)[(*n)++] = h;
+    return &(*v)[(*n)++];
 }
 
 /* The loop's thread is asleep in select: wake it, unless it already wakes
@@ -1048,18 +1073,11 @@ static void loop_wake(struct engine *e, struct sloop *L)
     evq_set(&e->q, slot_main(e, &e->th[L->thread]), at, PRIO_WAKE);
 }
 
-/* call_later / sleep: a timer of the loop's, due `delay` from now. */
-static void timer_push(struct engine *e, struct sloop *L, gv_ns delay, struct shandle h)
+/* call_later / sleep: a timer of the loop's, due `delay` from now, for a
+ * task (its wait generation `wgen`) or a callback. */
+static void timer_push(struct engine *e, struct sloop *L, gv_ns delay, uint8_t kind, int32_t ref, uint32_t wgen)
 {
-    tq_push(&L->timers, e->now + delay, delay, L->tseq++, (uint32_t)h.ref | (uint32_t)h.kind << 31, h.wgen);
-}
-
-/* The handle of a due timer, ready since `due`. */
-static struct shandle timer_pop(struct sloop *L)
-{
-    struct tq_ent x;
-    tq_pop(&L->timers, &x);
-    return (struct shandle){ (uint8_t)(x.a >> 31), (int32_t)(x.a & INT32_MAX), x.b, x.when, -1 };
+    tq_push(&L->timers, e->now + delay, delay, L->tseq++, (uint32_t)ref | (uint32_t)kind << 31, wgen);
 }
 
 /* await of I/O by task `id` of loop l, done in `dur`.  It is stamped now, so
@@ -1080,11 +1098,6 @@ static bool timer_due(const struct sloop *L, gv_ns now)
     return m && m->when <= now;
 }
 
-static struct shandle task_handle(struct engine *e, int32_t task, int32_t flow)
-{
-    return (struct shandle){ H_TASK, task, e->tasks[task].wgen, -1, flow };
-}
-
 /* asyncio.create_task for every task of group `coro` not created yet. */
 static void tasks_create(struct engine *e, int32_t coro, int cause_lane)
 {
@@ -1098,7 +1111,7 @@ static void tasks_create(struct engine *e, int32_t coro, int cause_lane)
         L->alive++;
         int32_t id = e->coro_first[coro] + i;
         rec(e, k->lane >= 0 ? (uint16_t)k->lane : L->lane, TL_EVENT, EV_TASK_CREATED, 0, id);
-        loop_ready(e, L, task_handle(e, id, flow_out(e, cause_lane, k->lane, FLOW_SCHEDULE)));
+        loop_ready_task(e, L, id, flow_out(e, cause_lane, k->lane, FLOW_SCHEDULE));
     }
 }
 
@@ -1119,11 +1132,10 @@ static void future_done(struct engine *e, int32_t f, int cause_lane)
     F->done = true;
     rec(e, L->lane, TL_EVENT, EV_FUTURE_DONE, 0, f);
     for (size_t i = 0; i < F->nwait; i++)
-        loop_ready(e, L, task_handle(e, F->waiters[i],
-                                     flow_out(e, cause_lane, e->tasks[F->waiters[i]].lane, FLOW_RESULT)));
+        loop_ready_task(e, L, F->waiters[i], flow_out(e, cause_lane, e->tasks[F->waiters[i]].lane, FLOW_RESULT));
     for (size_t i = 0; i < F->ncb; i++) {
         rec(e, L->lane, TL_EVENT, EV_CALLBACK_SCHEDULED, 0, F->cbs[i]);
-        loop_ready(e, L, (struct shandle){ H_CALLBACK, F->cbs[i], 0, -1, flow_out(e, cause_lane, L->lane, FLOW_RESULT) });
+        loop_ready_cb(e, L, F->cbs[i], flow_out(e, cause_lane, L->lane, FLOW_RESULT));
     }
     F->nwait = F->ncb = 0;
 }
@@ -1137,9 +1149,8 @@ static void task_finish(struct engine *e, struct stask *k, bool cancelled)
     L->alive--;
     if (--e->coro_left[k->coro] == 0) {
         for (size_t i = 0; i < e->ngather[k->coro]; i++)
-            loop_ready(e, L, task_handle(e, e->gather_waiters[k->coro][i],
-                                         flow_out(e, k->lane, e->tasks[e->gather_waiters[k->coro][i]].lane,
-                                                  FLOW_RESULT)));
+            loop_ready_task(e, L, e->gather_waiters[k->coro][i],
+                            flow_out(e, k->lane, e->tasks[e->gather_waiters[k->coro][i]].lane, FLOW_RESULT));
         e->ngather[k->coro] = 0;
     }
 }
@@ -1157,11 +1168,11 @@ static void future_set(struct engine *e, const struct scene_step *s, int32_t f, 
 
 /* Hand a handle to a loop from another thread: loop.call_soon_threadsafe
  * writes to the self-pipe, which wakes a loop asleep in select. */
-static void loop_threadsafe(struct engine *e, struct sthread *from, struct sloop *L, struct shandle h)
+static void loop_threadsafe(struct engine *e, struct sthread *from, struct sloop *L, uint8_t kind, int32_t ref,
+                            uint32_t wgen)
 {
-    h.flow = flow_out(e, from->id, h.kind == H_TASK ? e->tasks[h.ref].lane : L->lane, FLOW_THREADSAFE);
-    h.ready_at = e->now;
-    handles_push(&L->ts, &L->nts, &L->capts, h);
+    int32_t flow = flow_out(e, from->id, kind == H_TASK ? e->tasks[ref].lane : L->lane, FLOW_THREADSAFE);
+    handle_set(handles_add(&L->ts, &L->nts, &L->capts), kind, ref, wgen, e->now, flow);
     from->os_left += e->set->signal_cost; /* the write() to the self-pipe */
     loop_wake(e, L);
 }
@@ -1169,16 +1180,23 @@ static void loop_threadsafe(struct engine *e, struct sthread *from, struct sloop
 /* Move what select() reported, and the due timers, to the ready queue. */
 static void loop_events(struct engine *e, struct sloop *L)
 {
-    for (size_t i = 0; i < L->nio; i++)
-        loop_ready(e, L, L->iodone[i]);
+    for (size_t i = 0; i < L->nio; i++) {
+        const struct shandle *h = &L->iodone[i];
+        loop_ready(e, L, h->kind, h->ref, h->wgen, h->ready_at, h->flow);
+    }
     L->nio = 0;
-    for (size_t i = 0; i < L->nts; i++)
-        loop_ready(e, L, L->ts[i]);
+    for (size_t i = 0; i < L->nts; i++) {
+        const struct shandle *h = &L->ts[i];
+        loop_ready(e, L, h->kind, h->ref, h->wgen, h->ready_at, h->flow);
+    }
     L->nts = 0;
     while (timer_due(L, e->now)) {
-        struct shandle h = timer_pop(L); /* lag counts from when it was due */
-        h.flow = flow_out(e, L->lane, h.kind == H_TASK ? e->tasks[h.ref].lane : L->lane, FLOW_TIMER);
-        loop_ready(e, L, h);
+        struct tq_ent x;
+        tq_pop(&L->timers, &x);
+        uint8_t kind = (uint8_t)(x.a >> 31);
+        int32_t ref = (int32_t)(x.a & INT32_MAX);
+        int32_t flow = flow_out(e, L->lane, kind == H_TASK ? e->tasks[ref].lane : L->lane, FLOW_TIMER);
+        loop_ready(e, L, kind, ref, x.b, x.when, flow); /* lag counts from when it was due */
     }
     L->ntodo = L->rn;
     L->after_select = false;
@@ -1327,7 +1345,7 @@ static bool executor_next(struct engine *e, struct sthread *w)
     struct swork *cur = &e->work_items[w->id - L->exec_first];
     if (w->work >= 0) {
         /* done: the future completes through call_soon_threadsafe */
-        loop_threadsafe(e, w, L, (struct shandle){ H_TASK, cur->task, cur->wgen, -1, -1 });
+        loop_threadsafe(e, w, L, H_TASK, cur->task, cur->wgen);
         w->work = -1;
     }
     if (L->wn == 0) {
@@ -1810,7 +1828,7 @@ static void advance(struct engine *e, struct sthread *t)
             t->x->pc++;
             int32_t id = t->cur_task;
             task_suspend(e, t, TW_SLEEP, -1);
-            timer_push(e, &e->loops[k->loop], s->dur, task_handle(e, id, -1));
+            timer_push(e, &e->loops[k->loop], s->dur, H_TASK, id, e->tasks[id].wgen);
             continue;
         }
         case OP_AWAIT_FUTURE: {
@@ -1861,8 +1879,7 @@ static void advance(struct engine *e, struct sthread *t)
                 c->cancel = true;
                 if (c->state == TK_PENDING) { /* it wakes up with CancelledError */
                     c->wgen++;
-                    loop_ready(e, L, task_handle(e, e->coro_first[s->ref] + i,
-                                                 flow_out(e, cur_lane(e, t), c->lane, FLOW_SCHEDULE)));
+                    loop_ready_task(e, L, e->coro_first[s->ref] + i, flow_out(e, cur_lane(e, t), c->lane, FLOW_SCHEDULE));
                 }
             }
             continue;
@@ -1871,21 +1888,19 @@ static void advance(struct engine *e, struct sthread *t)
             t->x->pc++;
             struct sloop *L = &e->loops[e->sc->coros[s->ref].loop];
             rec(e, L->lane, TL_EVENT, EV_CALLBACK_SCHEDULED, 0, s->ref);
-            loop_ready(e, L, (struct shandle){ H_CALLBACK, s->ref, 0, -1, flow_out(e, cur_lane(e, t), L->lane, FLOW_SCHEDULE) });
+            loop_ready_cb(e, L, s->ref, flow_out(e, cur_lane(e, t), L->lane, FLOW_SCHEDULE));
             continue;
         }
         case OP_CALL_LATER:
             t->x->pc++;
-            timer_push(e, &e->loops[e->sc->coros[s->ref].loop], s->dur,
-                       (struct shandle){ H_CALLBACK, s->ref, 0, -1, -1 });
+            timer_push(e, &e->loops[e->sc->coros[s->ref].loop], s->dur, H_CALLBACK, s->ref, 0);
             continue;
         case OP_ADD_DONE_CALLBACK: {
             t->x->pc++;
             struct sfuture *F = &e->futures[s->ref];
             if (F->done) {
                 struct sloop *L = &e->loops[e->sc->futures[s->ref].loop];
-                loop_ready(e, L, (struct shandle){ H_CALLBACK, s->ref2, 0, -1,
-                                                   flow_out(e, cur_lane(e, t), L->lane, FLOW_RESULT) });
+                loop_ready_cb(e, L, s->ref2, flow_out(e, cur_lane(e, t), L->lane, FLOW_RESULT));
                 continue;
             }
             if (F->ncb == F->capcb)
@@ -1899,7 +1914,7 @@ static void advance(struct engine *e, struct sthread *t)
             if (t->role == ROLE_LOOP && t->role_ref == l)
                 future_set(e, s, s->ref, cur_lane(e, t));
             else /* another thread: through call_soon_threadsafe */
-                loop_threadsafe(e, t, &e->loops[l], (struct shandle){ H_SETRESULT, s->ref, 0, -1, -1 });
+                loop_threadsafe(e, t, &e->loops[l], H_SETRESULT, s->ref, 0);
             continue;
         }
         case OP_RUN:
@@ -1913,8 +1928,7 @@ static void advance(struct engine *e, struct sthread *t)
             continue;
         case OP_CALL_SOON_THREADSAFE:
             t->x->pc++;
-            loop_threadsafe(e, t, &e->loops[e->sc->coros[s->ref].loop],
-                            (struct shandle){ H_CALLBACK, s->ref, 0, -1, -1 });
+            loop_threadsafe(e, t, &e->loops[e->sc->coros[s->ref].loop], H_CALLBACK, s->ref, 0);
             continue;
         case OP_PUT:
         case OP_GET:
@@ -2096,8 +2110,8 @@ static void on_loop_io(struct engine *e, int32_t l)
     struct stask *k = &e->tasks[x.a];
     if (k->state != TK_PENDING || x.b != k->wgen)
         return; /* cancelled meanwhile */
-    struct shandle h = { H_TASK, (int32_t)x.a, x.b, e->now, flow_out(e, k->lane, k->lane, FLOW_IO) };
-    handles_push(&L->iodone, &L->nio, &L->capio, h);
+    int32_t flow = flow_out(e, k->lane, k->lane, FLOW_IO);
+    handle_set(handles_add(&L->iodone, &L->nio, &L->capio), H_TASK, (int32_t)x.a, x.b, e->now, flow);
     loop_wake(e, L);
 }
 
