@@ -38,7 +38,7 @@ static void evq_moves_and_cancels_slots(void **state)
 {
     (void)state;
     struct evq q;
-    struct evq_item it;
+    struct evq_item it = { 0, 0, 0 };
     evq_init(&q, 4);
     evq_set(&q, 0, 100, 2);
     evq_set(&q, 1, 200, 2);

@@ -337,19 +337,31 @@ static void *arena_alloc(struct engine *e, size_t n)
     return p;
 }
 
-/* Point x at a program, with a repeat stack as deep as it can nest. */
-static void exec_init(struct engine *e, struct exec *x, const struct scene_step *prog, int32_t n)
+/* How deep the repeat blocks of a program can nest (at most). */
+static int32_t repeat_depth(const struct scene_step *prog, int32_t n)
 {
     int32_t nrep = 0;
     for (int32_t k = 0; k < n; k++)
         nrep += prog[k].op == OP_REPEAT;
-    if (nrep > SCENE_MAX_DEPTH)
-        nrep = SCENE_MAX_DEPTH;
+    return nrep < SCENE_MAX_DEPTH ? nrep : SCENE_MAX_DEPTH;
+}
+
+/* Point x at a program, with `loops` (repeat_depth entries) as its repeat
+ * stack. */
+static void exec_set(struct exec *x, const struct scene_step *prog, int32_t n, struct loopframe *loops)
+{
     x->prog = prog;
     x->nprog = n;
     x->pc = 0;
     x->depth = 0;
-    x->loops = nrep ? arena_alloc(e, (size_t)nrep * sizeof *x->loops) : NULL;
+    x->loops = loops;
+}
+
+/* Point x at a program, with a repeat stack of its own. */
+static void exec_init(struct engine *e, struct exec *x, const struct scene_step *prog, int32_t n)
+{
+    int32_t nrep = repeat_depth(prog, n);
+    exec_set(x, prog, n, nrep ? arena_alloc(e, (size_t)nrep * sizeof *x->loops) : NULL);
 }
 
 static inline uint32_t slot_main(const struct engine *e, const struct sthread *t)
@@ -1027,6 +1039,20 @@ static inline void handle_set(struct shandle *d, uint8_t kind, int32_t ref, uint
     d->kind = kind;
 }
 
+/* Long ready queues touch one task after another, each far from the last
+ * in memory: ask for a task's state a few handles before it is needed. */
+#define PREFETCH_AHEAD 8
+
+static inline void prefetch_task(const struct engine *e, const struct shandle *h)
+{
+    if (h->kind == H_TASK) {
+        const struct stask *k = &e->tasks[h->ref];
+        __builtin_prefetch(k, 1);
+        __builtin_prefetch((const char *)k + sizeof *k - 1, 1);
+        __builtin_prefetch(k->x.loops, 1);
+    }
+}
+
 /* call_soon: append a handle to the loop's ready queue, ready since
  * `ready_at`. */
 static void loop_ready(struct engine *e, struct sloop *L, uint8_t kind, int32_t ref, uint32_t wgen,
@@ -1182,6 +1208,8 @@ static void loop_events(struct engine *e, struct sloop *L)
 {
     for (size_t i = 0; i < L->nio; i++) {
         const struct shandle *h = &L->iodone[i];
+        if (i + PREFETCH_AHEAD < L->nio)
+            prefetch_task(e, h + PREFETCH_AHEAD);
         loop_ready(e, L, h->kind, h->ref, h->wgen, h->ready_at, h->flow);
     }
     L->nio = 0;
@@ -1229,21 +1257,14 @@ static void loop_leave(struct engine *e, struct sthread *t, struct sloop *L)
     t->x = &t->own;
 }
 
-/* Choose what the loop's thread does next.  Returns true if t->x has a
- * program to go on with, false if t blocked. */
-static bool loop_next(struct engine *e, struct sthread *t)
+/* Run the next of the handles that were ready when this pass began: t->x is
+ * its program.  Returns false when none is left. */
+static bool loop_pop(struct engine *e, struct sthread *t, struct sloop *L)
 {
-    struct sloop *L = &e->loops[t->role_ref];
-    if (t->cur_task >= 0 || t->cur_cb >= 0)
-        handle_end(e, t, L);
-    if (L->after_select) {
-        if (!gil_attempt(e, t)) /* select returned; Python again needs the GIL */
-            return false;
-        rec(e, L->lane, TL_STATE, LOOP_EVENTS, 0, -1);
-        loop_events(e, L);
-    }
     while (L->ntodo > 0) {
         struct shandle h = L->ready[L->rhead];
+        if (L->rn > PREFETCH_AHEAD) /* the queue is long: fetch a coming task's state early */
+            prefetch_task(e, &L->ready[(L->rhead + PREFETCH_AHEAD) & (L->rcap - 1)]);
         L->rhead = (L->rhead + 1) & (L->rcap - 1);
         L->rn--;
         L->ntodo--;
@@ -1285,6 +1306,24 @@ static bool loop_next(struct engine *e, struct sthread *t)
         t->x = &k->x;
         return true;
     }
+    return false;
+}
+
+/* Choose what the loop's thread does next.  Returns true if t->x has a
+ * program to go on with, false if t blocked. */
+static bool loop_next(struct engine *e, struct sthread *t)
+{
+    struct sloop *L = &e->loops[t->role_ref];
+    if (t->cur_task >= 0 || t->cur_cb >= 0)
+        handle_end(e, t, L);
+    if (L->after_select) {
+        if (!gil_attempt(e, t)) /* select returned; Python again needs the GIL */
+            return false;
+        rec(e, L->lane, TL_STATE, LOOP_EVENTS, 0, -1);
+        loop_events(e, L);
+    }
+    if (loop_pop(e, t, L))
+        return true;
     if (L->alive == 0) {
         loop_leave(e, t, L);
         return true;
@@ -1631,6 +1670,7 @@ static void advance(struct engine *e, struct sthread *t)
             block(e, t, W_SWITCH, TS_SWITCH_WAIT, -1);
             return;
         }
+    step:;
         const struct scene_step *s = next_step(t->x);
         if (s && e->now != e->instant_at) {
             e->instant_at = e->now;
@@ -1821,7 +1861,7 @@ static void advance(struct engine *e, struct sthread *t)
             task_suspend(e, t, TW_IO, s->ref);
             e->st.io_ops++;
             io_push(e, k->loop, id, s->dur);
-            continue;
+            goto suspended;
         }
         case OP_AWAIT_SLEEP: {
             assert(k);
@@ -1829,7 +1869,7 @@ static void advance(struct engine *e, struct sthread *t)
             int32_t id = t->cur_task;
             task_suspend(e, t, TW_SLEEP, -1);
             timer_push(e, &e->loops[k->loop], s->dur, H_TASK, id, e->tasks[id].wgen);
-            continue;
+            goto suspended;
         }
         case OP_AWAIT_FUTURE: {
             assert(k);
@@ -1957,6 +1997,21 @@ static void advance(struct engine *e, struct sthread *t)
             rec(e, p->lane, TL_EVENT, EV_SWITCH_INTERVAL, 0, us > INT32_MAX ? INT32_MAX : (int32_t)us);
             continue;
         }
+        }
+    suspended:
+        /* A task awaits.  What the loop does at this step boundary is what
+         * loop_next does: end the handle and run the next one.  The checks
+         * at the top of this loop have nothing to do here: an await changes
+         * no core, GIL, lock or kernel work, and a drop request can only
+         * have come from a GIL wait, which ends the call.  So unless the run
+         * stopped, do that here and go on with the next handle's program. */
+        assert(t->os_left == 0 && t->pend == PEND_NONE && !t->in_step);
+        assert(!(t->has_gil && gil_model(e, GIL_NEW) && p->drop_request));
+        if (!e->failed && !e->tl_full) {
+            struct sloop *L = &e->loops[t->role_ref];
+            handle_end(e, t, L);
+            if (loop_pop(e, t, L) && !e->failed && !e->tl_full)
+                goto step;
         }
     }
 }
@@ -2334,12 +2389,15 @@ struct engine *engine_new(const struct scene *sc, struct timeline *tl, char *err
         }
         e->coro_first[c] = k;
         e->coro_left[c] = co->count;
+        /* the tasks' repeat stacks side by side, in the order they run */
+        int32_t nrep = repeat_depth(co->steps, co->nsteps);
+        struct loopframe *frames = nrep ? arena_alloc(e, (size_t)co->count * (size_t)nrep * sizeof *frames) : NULL;
         for (int32_t r = 0; r < co->count; r++, k++) {
             struct stask *t = &e->tasks[k];
             t->coro = c;
             t->loop = co->loop;
             t->lane = -1;
-            exec_init(e, &t->x, co->steps, co->nsteps);
+            exec_set(&t->x, co->steps, co->nsteps, frames ? frames + (size_t)r * (size_t)nrep : NULL);
             e->st.tasks[k].name = inst_name(co->name, r, co->count);
             e->st.tasks[k].loop = co->loop;
             e->st.tasks[k].done = -1;

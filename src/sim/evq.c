@@ -34,7 +34,7 @@ static void sift_up(struct evq *q, uint32_t i)
 }
 
 /* Move the item at i down until its children are larger. */
-static void sift_down(struct evq *q, uint32_t i)
+static inline __attribute__((always_inline)) void sift_down(struct evq *q, uint32_t i)
 {
     struct evq_item it = q->heap[i];
     uint32_t n = q->n;
@@ -128,17 +128,3 @@ int evq_pop(struct evq *q, struct evq_item *out)
     return 1;
 }
 
-int evq_peek(const struct evq *q, struct evq_item *out)
-{
-    if (q->n == 0)
-        return 0;
-    *out = q->heap[0];
-    return 1;
-}
-
-void evq_retire(struct evq *q, const struct evq_item *it)
-{
-    uint32_t i = q->pos[it->slot];
-    if (i != EVQ_ABSENT && q->heap[i].key == it->key)
-        evq_cancel(q, it->slot);
-}

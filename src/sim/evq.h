@@ -53,9 +53,20 @@ int evq_pop(struct evq *q, struct evq_item *out);
 /* The earliest timer, left queued; returns 0 if none.  A caller that handles
  * it and then calls evq_retire() lets a handler re-arm the same slot with a
  * single sift instead of a pop and a push. */
-int evq_peek(const struct evq *q, struct evq_item *out);
+static inline int evq_peek(const struct evq *q, struct evq_item *out)
+{
+    if (q->n == 0)
+        return 0;
+    *out = q->heap[0];
+    return 1;
+}
 /* Remove `it` (from evq_peek) unless its slot was set or cancelled since. */
-void evq_retire(struct evq *q, const struct evq_item *it);
+static inline void evq_retire(struct evq *q, const struct evq_item *it)
+{
+    uint32_t i = q->pos[it->slot];
+    if (i != EVQ_ABSENT && q->heap[i].key == it->key)
+        evq_cancel(q, it->slot);
+}
 static inline uint32_t evq_len(const struct evq *q) { return q->n; }
 static inline int evq_queued(const struct evq *q, uint32_t slot) { return q->pos[slot] != EVQ_ABSENT; }
 
