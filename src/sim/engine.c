@@ -86,7 +86,8 @@ enum role {
 #define OPX_MAP_WAIT     ((enum step_op)1001) /* wait for them to be done */
 
 struct loopframe {
-    int32_t start;      /* index of the REPEAT step */
+    int32_t start;      /* index of the first step of the body */
+    int32_t end;        /* index of the step after the body */
     int64_t left;       /* iterations left, including the current one */
 };
 
@@ -472,7 +473,7 @@ static void account(struct engine *e, struct sthread *t)
 /* Set a thread's state.  The record is written when the event is over
  * (flush_states), so the steps a thread passes through within one instant
  * do not show as zero-length states. */
-static void set_state(struct engine *e, struct sthread *t, uint8_t code, int32_t arg)
+static inline void set_state(struct engine *e, struct sthread *t, uint8_t code, int32_t arg)
 {
     uint8_t flags = (uint8_t)((t->has_gil ? TL_FLAG_GIL : 0) | (t->core >= 0 ? t->core + 1 : 0));
     if (code == t->state && arg == t->arg && flags == t->flags)
@@ -606,7 +607,7 @@ static void dispatch(struct engine *e, int c, struct sthread *t)
 }
 
 /* Bring the running segment's bookkeeping up to now. */
-static void seg_sync(struct engine *e, struct sthread *t)
+static inline void seg_sync(struct engine *e, struct sthread *t)
 {
     gv_ns d = e->now - t->seg_start;
     if (t->seg == SEG_OS) {
@@ -669,7 +670,7 @@ static void blocked_remove(struct engine *e, struct sproc *p, struct sthread *t)
 /* How long the OS takes from a wake-up to the thread being runnable: the
  * latency plus a seeded random jitter (real wake-ups are never two alike,
  * and without jitter every wait would land in lockstep). */
-static gv_ns wake_delay(struct engine *e)
+static inline gv_ns wake_delay(struct engine *e)
 {
     gv_ns j = e->set->wakeup_jitter;
     return e->set->wakeup_latency + (j > 0 ? (gv_ns)(rng_next(&e->rng) % (uint64_t)(j + 1)) : 0);
@@ -885,9 +886,9 @@ static const struct scene_step *next_step(struct exec *t)
     for (;;) {
         if (t->depth > 0) {
             struct loopframe *f = &t->loops[t->depth - 1];
-            if (t->pc == f->start + 1 + t->prog[f->start].body) {
+            if (t->pc == f->end) {
                 if (--f->left > 0)
-                    t->pc = f->start + 1;
+                    t->pc = f->start;
                 else
                     t->depth--;
                 continue;
@@ -899,8 +900,8 @@ static const struct scene_step *next_step(struct exec *t)
         if (s->op != OP_REPEAT)
             return s;
 
-        t->loops[t->depth++] = (struct loopframe){ t->pc, s->count };
         t->pc++;
+        t->loops[t->depth++] = (struct loopframe){ t->pc, t->pc + s->body, s->count };
     }
 }
 
@@ -987,7 +988,7 @@ static void describe_cycle(struct engine *e, struct sthread *t)
  */
 
 /* Charge the time since the task's last change to its state's bucket. */
-static void task_account(struct engine *e, struct stask *k)
+static inline void task_account(struct engine *e, struct stask *k)
 {
     gv_ns d = e->now - k->since;
     if (k->state == TK_PENDING)
@@ -999,7 +1000,7 @@ static void task_account(struct engine *e, struct stask *k)
     k->since = e->now;
 }
 
-static void task_state(struct engine *e, struct stask *k, uint8_t state, uint8_t why, int32_t arg)
+static inline void task_state(struct engine *e, struct stask *k, uint8_t state, uint8_t why, int32_t arg)
 {
     task_account(e, k);
     k->state = state;
@@ -1010,7 +1011,7 @@ static void task_state(struct engine *e, struct stask *k, uint8_t state, uint8_t
 /* A new flow id: its EV_FLOW_OUT goes on the cause's lane now, its
  * EV_FLOW_IN on the effect's lane when the effect happens.  Only between
  * lanes that exist (tasks beyond TASK_LANES_MAX have none): -1 otherwise. */
-static int32_t flow_out(struct engine *e, int cause, int effect, uint8_t kind)
+static inline int32_t flow_out(struct engine *e, int cause, int effect, uint8_t kind)
 {
     if (cause < 0 || effect < 0)
         return -1;
@@ -1020,7 +1021,7 @@ static int32_t flow_out(struct engine *e, int cause, int effect, uint8_t kind)
 }
 
 /* The ready queue's length changed: written once per event (flush_states). */
-static void ready_count(struct engine *e, struct sloop *L)
+static inline void ready_count(struct engine *e, struct sloop *L)
 {
     (void)e;
     L->rdirty = true;
@@ -1055,7 +1056,7 @@ static inline void prefetch_task(const struct engine *e, const struct shandle *h
 
 /* call_soon: append a handle to the loop's ready queue, ready since
  * `ready_at`. */
-static void loop_ready(struct engine *e, struct sloop *L, uint8_t kind, int32_t ref, uint32_t wgen,
+static inline void loop_ready(struct engine *e, struct sloop *L, uint8_t kind, int32_t ref, uint32_t wgen,
                        gv_ns ready_at, int32_t flow)
 {
     if (L->rn == L->rcap)
@@ -1087,7 +1088,7 @@ static struct shandle *handles_add(struct shandle **v, size_t *n, size_t *cap)
 
 /* The loop's thread is asleep in select: wake it, unless it already wakes
  * up sooner (its timeout, or an earlier event). */
-static void loop_wake(struct engine *e, struct sloop *L)
+static inline void loop_wake(struct engine *e, struct sloop *L)
 {
     if (!L->in_select)
         return;
@@ -1101,14 +1102,14 @@ static void loop_wake(struct engine *e, struct sloop *L)
 
 /* call_later / sleep: a timer of the loop's, due `delay` from now, for a
  * task (its wait generation `wgen`) or a callback. */
-static void timer_push(struct engine *e, struct sloop *L, gv_ns delay, uint8_t kind, int32_t ref, uint32_t wgen)
+static inline void timer_push(struct engine *e, struct sloop *L, gv_ns delay, uint8_t kind, int32_t ref, uint32_t wgen)
 {
     tq_push(&L->timers, e->now + delay, delay, L->tseq++, (uint32_t)ref | (uint32_t)kind << 31, wgen);
 }
 
 /* await of I/O by task `id` of loop l, done in `dur`.  It is stamped now, so
  * it fires in the order a timer of its own set now would. */
-static void io_push(struct engine *e, int32_t l, int32_t id, gv_ns dur)
+static inline void io_push(struct engine *e, int32_t l, int32_t id, gv_ns dur)
 {
     struct sloop *L = &e->loops[l];
     uint64_t seq = evq_stamp(&e->q);
@@ -1118,7 +1119,7 @@ static void io_push(struct engine *e, int32_t l, int32_t id, gv_ns dur)
 }
 
 /* The earliest timer is due by `now`. */
-static bool timer_due(const struct sloop *L, gv_ns now)
+static inline bool timer_due(const struct sloop *L, gv_ns now)
 {
     const struct tq_ent *m = tq_peek(&L->timers);
     return m && m->when <= now;
@@ -1142,7 +1143,7 @@ static void tasks_create(struct engine *e, int32_t coro, int cause_lane)
 }
 
 /* Suspend the task that runs on t in an await; t goes back to the loop. */
-static void task_suspend(struct engine *e, struct sthread *t, uint8_t why, int32_t arg)
+static inline void task_suspend(struct engine *e, struct sthread *t, uint8_t why, int32_t arg)
 {
     struct stask *k = &e->tasks[t->cur_task];
     k->wgen++;
@@ -1231,7 +1232,7 @@ static void loop_events(struct engine *e, struct sloop *L)
 }
 
 /* The step of the running handle ended (returned or awaited). */
-static void handle_end(struct engine *e, struct sthread *t, struct sloop *L)
+static inline void handle_end(struct engine *e, struct sthread *t, struct sloop *L)
 {
     gv_ns ran = e->now - L->handle_start;
     int32_t slow_us = (int32_t)(ran / GV_NS_PER_US);
@@ -1701,12 +1702,6 @@ static void advance(struct engine *e, struct sthread *t)
         bool needs_gil = s->op != OP_NOGIL && s->op != OP_IO && s->op != OP_SLEEP && s->op != OPX_MAP_WAIT;
         if (needs_gil && (!t->has_gil || t->io_start >= 0) && !gil_attempt(e, t))
             return;
-        if (!s->sub) { /* the work and waits, one after another */
-            if (s->dur > 0 && (s->op <= OP_SLEEP || s->op == OP_AWAIT_IO || s->op == OP_AWAIT_SLEEP))
-                e->sequential_ns += s->dur;
-            else if (s->dur < 0 && (s->op == OP_INCR || s->op == OP_READ || s->op == OP_WRITE))
-                e->sequential_ns += s->op == OP_INCR ? e->set->rmw_cost : e->set->bytecode;
-        }
         if (s->op == OPX_MAP_DISPATCH) {
             struct spool *P = &e->pools[s->ref];
             t->x->pc++;
@@ -1732,7 +1727,9 @@ static void advance(struct engine *e, struct sthread *t)
             block(e, t, W_MAP, TS_MAP_WAIT, s->ref);
             return;
         }
-        struct stask *k = t->cur_task >= 0 ? &e->tasks[t->cur_task] : NULL; /* a loop's running task */
+        /* The work and waits, one after another, add up to sequential_ns:
+         * each case below adds its step's (made-up steps, s->sub, do not
+         * count).  In a loop's task, t->cur_task is the running task. */
         switch (s->op) {
         case OP_CPU:
         case OP_CCALL:
@@ -1743,6 +1740,8 @@ static void advance(struct engine *e, struct sthread *t)
             gv_ns d = s->dur;
             if (d < 0)
                 d = s->op == OP_INCR ? e->set->rmw_cost : e->set->bytecode;
+            if (!s->sub && (s->op <= OP_NOGIL ? s->dur > 0 : s->dur < 0))
+                e->sequential_ns += d;
             t->work_left = scaled(e, d);
             t->work_state = s->op == OP_CCALL ? TS_CCALL : s->op == OP_NOGIL ? TS_NOGIL : TS_PYTHON;
             t->work_checks = s->op == OP_CPU ||
@@ -1761,6 +1760,8 @@ static void advance(struct engine *e, struct sthread *t)
         }
         case OP_IO:
         case OP_SLEEP:
+            if (!s->sub && s->dur > 0)
+                e->sequential_ns += s->dur;
             if (t->has_gil && !gil_model(e, GIL_NONE))
                 gil_drop(e, t, false);
             t->x->pc++;
@@ -1854,25 +1855,26 @@ static void advance(struct engine *e, struct sthread *t)
         case OP_REPEAT:
             assert(0 && "next_step unrolls repeats");
             return;
-        case OP_AWAIT_IO: {
-            assert(k);
-            t->x->pc++;
-            int32_t id = t->cur_task;
-            task_suspend(e, t, TW_IO, s->ref);
-            e->st.io_ops++;
-            io_push(e, k->loop, id, s->dur);
-            goto suspended;
-        }
+        case OP_AWAIT_IO:
         case OP_AWAIT_SLEEP: {
-            assert(k);
+            assert(t->cur_task >= 0);
+            if (!s->sub && s->dur > 0)
+                e->sequential_ns += s->dur;
             t->x->pc++;
             int32_t id = t->cur_task;
-            task_suspend(e, t, TW_SLEEP, -1);
-            timer_push(e, &e->loops[k->loop], s->dur, H_TASK, id, e->tasks[id].wgen);
+            struct stask *k = &e->tasks[id];
+            if (s->op == OP_AWAIT_IO) {
+                task_suspend(e, t, TW_IO, s->ref);
+                e->st.io_ops++;
+                io_push(e, k->loop, id, s->dur);
+            } else {
+                task_suspend(e, t, TW_SLEEP, -1);
+                timer_push(e, &e->loops[k->loop], s->dur, H_TASK, id, k->wgen);
+            }
             goto suspended;
         }
         case OP_AWAIT_FUTURE: {
-            assert(k);
+            assert(t->cur_task >= 0);
             t->x->pc++;
             struct sfuture *F = &e->futures[s->ref];
             if (F->done)
@@ -1884,7 +1886,7 @@ static void advance(struct engine *e, struct sthread *t)
             continue;
         }
         case OP_AWAIT_GATHER: {
-            assert(k);
+            assert(t->cur_task >= 0);
             t->x->pc++;
             tasks_create(e, s->ref, cur_lane(e, t));
             if (e->coro_left[s->ref] == 0)
@@ -1898,11 +1900,11 @@ static void advance(struct engine *e, struct sthread *t)
             continue;
         }
         case OP_AWAIT_EXECUTOR: {
-            assert(k);
+            assert(t->cur_task >= 0);
             t->x->pc++;
             int32_t id = t->cur_task;
             task_suspend(e, t, TW_EXECUTOR, s->ref);
-            executor_submit(e, &e->loops[k->loop], id, s);
+            executor_submit(e, &e->loops[e->tasks[id].loop], id, s);
             continue;
         }
         case OP_CREATE_TASK:
@@ -1914,7 +1916,7 @@ static void advance(struct engine *e, struct sthread *t)
             struct sloop *L = &e->loops[e->sc->coros[s->ref].loop];
             for (int32_t i = 0; i < e->sc->coros[s->ref].count; i++) {
                 struct stask *c = &e->tasks[e->coro_first[s->ref] + i];
-                if (c->state == TK_DONE || c->state == TK_CANCELLED || c == k)
+                if (c->state == TK_DONE || c->state == TK_CANCELLED || e->coro_first[s->ref] + i == t->cur_task)
                     continue;
                 c->cancel = true;
                 if (c->state == TK_PENDING) { /* it wakes up with CancelledError */
