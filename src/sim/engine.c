@@ -203,7 +203,7 @@ struct stask {
     bool created, cancel;
     uint32_t wgen;            /* bumped by each wait: late completions are ignored */
     gv_ns created_at, done_at, since;
-    gv_ns pending_ns, scheduled_ns, running_ns;
+    gv_ns acc[3];             /* time SCHEDULED, RUNNING, PENDING: acc[state - TK_SCHEDULED] */
     int32_t lane;             /* its timeline lane, or -1 */
 };
 
@@ -990,13 +990,10 @@ static void describe_cycle(struct engine *e, struct sthread *t)
 /* Charge the time since the task's last change to its state's bucket. */
 static inline void task_account(struct engine *e, struct stask *k)
 {
-    gv_ns d = e->now - k->since;
-    if (k->state == TK_PENDING)
-        k->pending_ns += d;
-    else if (k->state == TK_SCHEDULED)
-        k->scheduled_ns += d;
-    else if (k->state == TK_RUNNING)
-        k->running_ns += d;
+    _Static_assert(TK_RUNNING == TK_SCHEDULED + 1 && TK_PENDING == TK_SCHEDULED + 2, "task states in acc[] order");
+    unsigned i = (unsigned)k->state - TK_SCHEDULED;
+    if (i < 3)
+        k->acc[i] += e->now - k->since;
     k->since = e->now;
 }
 
@@ -2512,9 +2509,9 @@ static void finish_stats(struct engine *e)
             task_account(e, t); /* close the open interval */
         ts->created = t->created ? t->created_at : -1;
         ts->done = t->state == TK_DONE || t->state == TK_CANCELLED ? t->done_at : -1;
-        ts->pending_ns = t->pending_ns;
-        ts->scheduled_ns = t->scheduled_ns;
-        ts->running_ns = t->running_ns;
+        ts->pending_ns = t->acc[TK_PENDING - TK_SCHEDULED];
+        ts->scheduled_ns = t->acc[TK_SCHEDULED - TK_SCHEDULED];
+        ts->running_ns = t->acc[TK_RUNNING - TK_SCHEDULED];
         ts->cancelled = t->state == TK_CANCELLED;
     }
     for (int32_t l = 0; l < s->nloops; l++) {
