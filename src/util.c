@@ -297,11 +297,22 @@ gv_ns gv_select(gv_ns *v, size_t n, size_t k)
     return v[k];
 }
 
+/* The number of values block b holds when full. */
+static size_t block_size(size_t b)
+{
+    return b < 8 && (size_t)GV_SAMPLES_FIRST << b < GV_SAMPLES_BLOCK ? (size_t)GV_SAMPLES_FIRST << b
+                                                                     : GV_SAMPLES_BLOCK;
+}
+
 void gv_samples_grow(struct gv_samples *s)
 {
     if (!s->hist)
         s->hist = gv_calloc(GV_SAMPLES_BUCKETS, sizeof *s->hist);
-    s->v = gv_grow(s->v, &s->cap, s->n + 1, sizeof *s->v);
+    size_t size = block_size(s->nblk);
+    if (s->nblk == s->capblk)
+        s->blk = gv_grow(s->blk, &s->capblk, s->nblk + 1, sizeof *s->blk);
+    s->at = s->blk[s->nblk++] = gv_malloc(size * sizeof **s->blk);
+    s->end = s->at + size;
 }
 
 gv_ns gv_samples_mean(const struct gv_samples *s)
@@ -330,9 +341,12 @@ gv_ns gv_samples_rank(const struct gv_samples *s, size_t k)
     gv_ns lo = bucket_floor(b), hi = b + 1 < GV_SAMPLES_BUCKETS ? bucket_floor(b + 1) - 1 : INT64_MAX;
     size_t m = 0, want = s->hist[b];
     gv_ns *w = gv_malloc(want * sizeof *w);
-    for (size_t i = 0; i < s->n && m < want; i++)
-        if (s->v[i] >= lo && s->v[i] <= hi)
-            w[m++] = s->v[i];
+    for (size_t j = 0; j < s->nblk && m < want; j++) {
+        const gv_ns *v = s->blk[j], *end = j + 1 < s->nblk ? v + block_size(j) : s->at;
+        for (; v < end && m < want; v++)
+            if (*v >= lo && *v <= hi)
+                w[m++] = *v;
+    }
     gv_ns r = gv_select(w, m, k - below);
     free(w);
     return r;
@@ -340,7 +354,9 @@ gv_ns gv_samples_rank(const struct gv_samples *s, size_t k)
 
 void gv_samples_free(struct gv_samples *s)
 {
-    free(s->v);
+    for (size_t k = 0; k < s->nblk; k++)
+        free(s->blk[k]);
+    free(s->blk);
     free(s->hist);
     memset(s, 0, sizeof *s);
 }

@@ -71,12 +71,19 @@ gv_ns gv_select(gv_ns *v, size_t n, size_t k);
 /* A set of durations >= 0 (latencies, lags) to take the mean, maximum and
  * exact ranks of.  Adding is O(1) and also counts the value in a histogram
  * of GV_SAMPLES_SUB buckets per power of two, so a rank needs one pass over
- * the values of a single bucket's range, not a selection over all of them. */
+ * the values of a single bucket's range, not a selection over all of them.
+ * The values are kept in blocks (the first of GV_SAMPLES_FIRST, each next
+ * twice as big up to GV_SAMPLES_BLOCK) that never move: a million lags are
+ * never copied to a bigger array. */
 #define GV_SAMPLES_SUB 5
 #define GV_SAMPLES_BUCKETS ((64 - GV_SAMPLES_SUB) << GV_SAMPLES_SUB)
+#define GV_SAMPLES_FIRST 256
+#define GV_SAMPLES_BLOCK 65536
 struct gv_samples {
-    gv_ns *v;
-    size_t n, cap;
+    gv_ns **blk;              /* the blocks of values */
+    size_t nblk, capblk;
+    gv_ns *at, *end;          /* where the next value goes, in the last block */
+    size_t n;
     gv_ns max;
     __int128 sum;
     uint64_t *hist;           /* GV_SAMPLES_BUCKETS counts, allocated at the first value */
@@ -97,11 +104,12 @@ void gv_samples_grow(struct gv_samples *s);
 
 static inline void gv_samples_add(struct gv_samples *s, gv_ns v)
 {
-    if (s->n == s->cap)
+    if (s->at == s->end)
         gv_samples_grow(s);
     if (v < 0)
         v = 0;
-    s->v[s->n++] = v;
+    *s->at++ = v;
+    s->n++;
     s->sum += v;
     s->max = v > s->max ? v : s->max;
     s->hist[gv_samples_bucket(v)]++;
