@@ -491,7 +491,7 @@ static inline void set_state(struct engine *e, struct sthread *t, uint8_t code, 
 
 /* Write one STATE record per thread whose visible state changed, and the
  * ready-queue lengths that changed. */
-static void flush_states(struct engine *e)
+static inline __attribute__((always_inline)) void flush_states(struct engine *e)
 {
     for (int32_t l = 0; l < e->sc->nloops; l++) {
         struct sloop *L = &e->loops[l];
