@@ -70,8 +70,9 @@ gv_ns gv_select(gv_ns *v, size_t n, size_t k);
 
 /* A set of durations >= 0 (latencies, lags) to take the mean, maximum and
  * exact ranks of.  Adding is O(1) and also counts the value in a histogram
- * of GV_SAMPLES_SUB buckets per power of two, so a rank needs one pass over
- * the values of a single bucket's range, not a selection over all of them.
+ * of GV_SAMPLES_SUB buckets per power of two, so a rank is one pass that
+ * picks out the values of the one bucket it falls in, then a selection over
+ * those alone (not over all of them).
  * The values are kept in blocks (the first of GV_SAMPLES_FIRST, each next
  * twice as big up to GV_SAMPLES_BLOCK) that never move: a million lags are
  * never copied to a bigger array. */

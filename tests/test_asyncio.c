@@ -368,6 +368,71 @@ static void asyncio_runs_are_deterministic(void **state)
     run_free(&b);
 }
 
+/* Simulate `text` with the engine's shortcut after an await on or off;
+ * returns the timeline's hash (and its record count in *n). */
+static uint64_t hash_with_shortcut(const char *text, const char *seed, bool on, uint64_t *n)
+{
+    const char *sets[] = { seed, NULL };
+    struct run r;
+    prepare_scene(&r, text, sets);
+    engine_set_await_shortcut(r.e, on);
+    r.rc = engine_run(r.e, r.err, sizeof r.err);
+    assert_int_equal(r.rc, 0);
+    uint64_t h = timeline_hash(r.tl);
+    *n = timeline_count(r.tl);
+    run_free(&r);
+    return h;
+}
+
+/* After an await the loop's thread goes straight to its next ready handle
+ * when nothing else is due at that step boundary: the timeline is the one
+ * the plain step loop gives, here where something is due (kernel work owed
+ * for taking the GIL back after a blocking call, with a CPU thread pressing
+ * for it; executors, futures, call_soon_threadsafe) and in every built-in
+ * scene, for three seeds. */
+static void await_shortcut_changes_no_timeline(void **state)
+{
+    (void)state;
+    static const char blocking_then_await[] =
+        "python 3.12\ncores 2\nloop app:\n    task t:\n        repeat 50:\n            io 1ms\n"
+        "            await sleep 1ms\n    task u x3:\n        repeat 50:\n            await sleep 1ms\n"
+        "            cpu 100us\nmain:\n    start hog\n    run app\nthread hog:\n    cpu 500ms\n";
+    static const char mixed[] =
+        "python 3.12\ncores 3\nloop app:\n    executor 2\n    future f\n    task consumer x20:\n"
+        "        await f\n        await executor nogil 1ms\n        await executor io 2ms\n"
+        "        io 200us\n        await sleep 1ms\n        io 100us\n        await io 1ms\n"
+        "    task ticker x3:\n        repeat 100:\n            await sleep 500us\n            cpu 50us\n"
+        "    callback deliver:\n        cpu 200us\n        set_result f\n    callback note:\n        cpu 10us\n"
+        "main:\n    start worker\n    start hog\n    run app\nthread worker:\n    repeat 30:\n"
+        "        sleep 2ms\n        call_soon_threadsafe note\n    call_soon_threadsafe deliver\n"
+        "thread hog x2:\n    repeat 300:\n        cpu 1ms\n";
+    static const char *const seeds[] = { "seed=1", "seed=2", "seed=3" };
+    char *paths[64];
+    int np = builtin_scene_paths(paths, 64);
+    assert_true(np >= 15);
+    for (int k = -2; k < np; k++) {
+        char *text = NULL;
+        if (k >= 0) {
+            size_t len;
+            text = gv_read_file(paths[k], &len);
+            assert_non_null(text);
+        }
+        const char *scene = k == -2 ? blocking_then_await : k == -1 ? mixed : text;
+        for (int i = 0; i < 3; i++) {
+            uint64_t n1, n2;
+            uint64_t h1 = hash_with_shortcut(scene, seeds[i], true, &n1);
+            uint64_t h2 = hash_with_shortcut(scene, seeds[i], false, &n2);
+            if (h1 != h2 || n1 != n2)
+                fail_msg("%s, %s: %llu records with the shortcut, %llu without (hashes differ: %d)",
+                         k >= 0 ? paths[k] : k == -2 ? "blocking call then await" : "mixed scene", seeds[i],
+                         (unsigned long long)n1, (unsigned long long)n2, h1 != h2);
+        }
+        free(text);
+    }
+    for (int k = 0; k < np; k++)
+        free(paths[k]);
+}
+
 static void never_set_future_is_reported_as_stuck(void **state)
 {
     (void)state;
@@ -399,6 +464,7 @@ int main(void)
         cmocka_unit_test(pool_of_processes_runs_cpu_work_in_parallel),
         cmocka_unit_test(spawn_costs_more_than_fork_and_pickling_costs_time),
         cmocka_unit_test(asyncio_runs_are_deterministic),
+        cmocka_unit_test(await_shortcut_changes_no_timeline),
         cmocka_unit_test(never_set_future_is_reported_as_stuck),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -342,12 +342,6 @@ static void test_max_bytes(void **state)
 /* Lane layout of the synthetic timeline. */
 enum { SYN_LANES = 50, SYN_THREADS = 40, SYN_MIXED = 44, SYN_RARE = 49 };
 
-/* Append n pseudo-random records (seeded) to a fresh 50-lane timeline.  Lanes
- * 0..39 take STATE records, 40..43 COUNTER, 44 both, 45..48 STATE and
- * EVENT, 49 is rare: bursts of 1-3 adjacent STATE or COUNTER records (at the
- * start, then about once per 20k records).  Half the time steps
- * are 0.  If last != NULL, it receives each lane's latest STATE/COUNTER
- * record index. */
 /* Appends by the writer's fast path (timeline_try_put, then
  * timeline_append when it declines), and how many it took. */
 static int use_fast;
@@ -363,6 +357,12 @@ static int put(struct timeline *tl, gv_ns t, uint16_t lane, uint8_t kind, uint8_
     return timeline_append(tl, t, lane, kind, code, flags, arg);
 }
 
+/* Append n pseudo-random records (seeded) to a fresh 50-lane timeline.  Lanes
+ * 0..39 take STATE records, 40..43 COUNTER, 44 both, 45..48 STATE and
+ * EVENT, 49 is rare: bursts of 1-3 adjacent STATE or COUNTER records (at the
+ * start, then about once per 20k records).  Half the time steps
+ * are 0.  If last != NULL, it receives each lane's latest STATE/COUNTER
+ * record index. */
 static struct timeline *synthetic(uint64_t seed, uint32_t n, uint32_t *last)
 {
     struct timeline *tl = timeline_new();

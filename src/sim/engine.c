@@ -274,11 +274,12 @@ struct engine {
     const struct scene *sc;
     const struct scene_settings *set;
     struct timeline *tl;
-    struct tl_writer *tw;          /* its writer side (timeline_put) */
+    struct tl_writer *tw;          /* its writer side (timeline_try_put) */
     struct evq q;
     struct rng rng;
     gv_ns now;
     uint64_t max_events;
+    bool no_shortcut;              /* tests: no shortcut after an await (engine_set_await_shortcut) */
 
     struct sthread *th;  int32_t nth;
     struct sproc *pr;    int32_t npr;
@@ -1997,16 +1998,17 @@ static void advance(struct engine *e, struct sthread *t)
             continue;
         }
         }
+        continue; /* (every case leaves the loop iteration itself) */
     suspended:
         /* A task awaits.  What the loop does at this step boundary is what
-         * loop_next does: end the handle and run the next one.  The checks
-         * at the top of this loop have nothing to do here: an await changes
-         * no core, GIL, lock or kernel work, and a drop request can only
-         * have come from a GIL wait, which ends the call.  So unless the run
-         * stopped, do that here and go on with the next handle's program. */
-        assert(t->os_left == 0 && t->pend == PEND_NONE && !t->in_step);
-        assert(!(t->has_gil && gil_model(e, GIL_NEW) && p->drop_request));
-        if (!e->failed && !e->tl_full) {
+         * loop_next does: end the handle and run the next one.  When none
+         * of the checks at the top of this loop has anything to do (the run
+         * goes on, no kernel work is owed -- taking the GIL for the await
+         * can add some --, nothing is pending, no drop request), do that
+         * here and go on with the next handle's program at once; else go
+         * round the loop as any step boundary does. */
+        if (!e->no_shortcut && !e->failed && !e->tl_full && t->os_left == 0 && t->pend == PEND_NONE && !t->in_step &&
+            !(t->has_gil && gil_model(e, GIL_NEW) && p->drop_request)) {
             struct sloop *L = &e->loops[t->role_ref];
             handle_end(e, t, L);
             if (loop_pop(e, t, L) && !e->failed && !e->tl_full)
@@ -2470,6 +2472,11 @@ struct engine *engine_new(const struct scene *sc, struct timeline *tl, char *err
 void engine_set_max_events(struct engine *e, uint64_t max_events)
 {
     e->max_events = max_events;
+}
+
+void engine_set_await_shortcut(struct engine *e, bool on)
+{
+    e->no_shortcut = !on;
 }
 
 /* The 99th percentile of n > 0 values by nearest rank: the smallest value

@@ -229,7 +229,7 @@ static void new_chunk(struct timeline *tl)
     tl->cur = c;
 }
 
-/* Open timeline_put's fast path for the records that need nothing but a
+/* Open timeline_try_put's fast path for the records that need nothing but a
  * store: those of the current chunk before the next checkpoint and the cap.
  * The record that completes a checkpoint, or starts a chunk, comes here. */
 static void set_window(struct timeline *tl)
