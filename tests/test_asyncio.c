@@ -277,6 +277,26 @@ static void run_in_executor_runs_on_a_thread_pool(void **state)
     run_free(&four);
 }
 
+/* A ThreadPoolExecutor worker waits for more work in its queue's get(),
+ * without the GIL: after CPU work handed to it, the loop and the other
+ * threads go on (they used to wait for the GIL until the horizon). */
+static void idle_executor_thread_lets_go_of_the_gil(void **state)
+{
+    (void)state;
+    struct run r;
+    run_scene(&r, "python 3.12\ncores 2\nloop app:\n    executor 1\n    task t:\n"
+                  "        await executor cpu 2ms\n        await sleep 1ms\nmain:\n    start other\n"
+                  "    run app\nthread other:\n    cpu 5ms\n");
+    assert_int_equal(r.rc, 0);
+    assert_false(r.st->horizon_hit);
+    assert_false(r.st->deadlock);
+    /* 5 ms of `other` and 2 ms of executor work share one GIL, then 1 ms of sleep */
+    assert_true(r.st->wall_ns >= 8 * MS && r.st->wall_ns < 9 * MS);
+    assert_int_equal(r.st->tasks[0].done >= 0, 1);
+    check_invariants(&r);
+    run_free(&r);
+}
+
 static void cpu_thread_beside_the_loop_delays_its_callbacks(void **state)
 {
     (void)state;
@@ -459,6 +479,7 @@ int main(void)
         cmocka_unit_test(lag_p99_is_the_nearest_rank),
         cmocka_unit_test(slow_callback_is_flagged),
         cmocka_unit_test(run_in_executor_runs_on_a_thread_pool),
+        cmocka_unit_test(idle_executor_thread_lets_go_of_the_gil),
         cmocka_unit_test(cpu_thread_beside_the_loop_delays_its_callbacks),
         cmocka_unit_test(bounded_queue_blocks_the_producer),
         cmocka_unit_test(pool_of_processes_runs_cpu_work_in_parallel),

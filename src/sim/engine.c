@@ -1387,6 +1387,9 @@ static bool executor_next(struct engine *e, struct sthread *w)
         w->work = -1;
     }
     if (L->wn == 0) {
+        /* the worker waits in its queue's get(), which lets go of the GIL */
+        if (w->has_gil && !gil_model(e, GIL_NONE))
+            gil_drop(e, w, false);
         block(e, w, W_IDLE, TS_IDLE, -1);
         e->live--; /* an idle pool thread keeps nothing alive */
         return false;
@@ -1417,6 +1420,9 @@ static bool worker_next(struct engine *e, struct sthread *w)
     }
     w->work = -1;
     if (!m || m->next == m->items) {
+        /* the worker waits for its next task on a pipe, without the GIL */
+        if (w->has_gil && !gil_model(e, GIL_NONE))
+            gil_drop(e, w, false);
         block(e, w, W_IDLE, TS_IDLE, -1);
         e->live--; /* an idle worker process keeps nothing alive */
         return false;
