@@ -1055,7 +1055,7 @@ static inline void prefetch_task(const struct engine *e, const struct shandle *h
 /* call_soon: append a handle to the loop's ready queue, ready since
  * `ready_at`. */
 static inline void loop_ready(struct engine *e, struct sloop *L, uint8_t kind, int32_t ref, uint32_t wgen,
-                       gv_ns ready_at, int32_t flow)
+                              gv_ns ready_at, int32_t flow)
 {
     if (L->rn == L->rcap)
         L->ready = gv_ring_grow(L->ready, &L->rcap, L->rhead, sizeof *L->ready, 64);
