@@ -393,8 +393,10 @@ static void task_status(struct frame *f, int y, const struct tl_lane_state *s)
     x += canvas_text(f->cv, x, y, f->tw, state, style_task_role(code, wait), CV_BOLD);
     if (what)
         x += panel_printf(f, x, y, end - x, ST_DEFAULT, 0, " %s", what);
-    if (code == TK_PENDING || code == TK_SCHEDULED)
-        panel_printf(f, x, y, end - x, ST_DIM, 0, " %s", panel_dur(f->v->t - s->since, dur, sizeof dur));
+    /* how long so far: whole or not at all ("3." of "3.832 ms" misleads) */
+    if ((code == TK_PENDING || code == TK_SCHEDULED) &&
+        1 + canvas_text_width(panel_dur(f->v->t - s->since, dur, sizeof dur)) <= end - x)
+        panel_printf(f, x, y, end - x, ST_DIM, 0, " %s", dur);
 }
 
 void panel_tasks(struct frame *f, int y, int rows)
