@@ -93,6 +93,17 @@ void panel_cores(struct frame *f, int y, int rows)
 
 /* Is a drop request pending on GIL lane `lane` at the current time?  Looks
  * back at most a few thousand records for the request or the last change. */
+/* " 3.832 ms" at x when it fits whole before `end` (a number cut to "3."
+ * misleads); returns the columns used. */
+static int put_dur(struct frame *f, int x, int y, int end, int style, gv_ns ns)
+{
+    char dur[32];
+    panel_dur(ns, dur, sizeof dur);
+    if (1 + canvas_text_width(dur) > end - x)
+        return 0;
+    return panel_printf(f, x, y, end - x, style, 0, " %s", dur);
+}
+
 static int drop_pending(const struct frame *f, int lane)
 {
     uint64_t u = timeline_upper(f->tl, f->v->t);
@@ -108,27 +119,40 @@ static int drop_pending(const struct frame *f, int lane)
     return 0;
 }
 
-/* "waiting: net 3.1 ms, w2 1 ms" for the threads of GIL g. */
+/* Thread i waits for GIL g. */
+static bool waits_for_gil(const struct frame *f, int i, int g)
+{
+    const struct tl_lane_state *s = &f->l->st[i];
+    return f->d->thread_gil[i] == g && s->rec != TL_NO_RECORD &&
+           (s->code == TS_GIL_WAIT || (s->code == TS_READY && s->arg == READY_GIL));
+}
+
+/* "waiting: net 3.1 ms, w2 1 ms" for the threads of GIL g: each waiter
+ * whole, and " +" for those that do not fit. */
 static void gil_waiters(struct frame *f, int x, int y, int maxw, int g)
 {
-    char dur[32];
-    int end = x + maxw, n = 0;
+    int end = x + maxw, n = 0, left = 0;
     if (x == f->tx)   /* no drop_request before: say what the list is */
         x += canvas_text(f->cv, x, y, end - x, text_get(f->v->lang, T_WAITING), ST_DIM, 0);
+    for (int i = 0; i < f->d->nthreads; i++)
+        left += waits_for_gil(f, i, g);
     for (int i = 0; i < f->d->nthreads; i++) {
-        const struct tl_lane_state *s = &f->l->st[i];
-        if (f->d->thread_gil[i] != g || s->rec == TL_NO_RECORD)
+        if (!waits_for_gil(f, i, g))
             continue;
-        if (!(s->code == TS_GIL_WAIT || (s->code == TS_READY && s->arg == READY_GIL)))
-            continue;
-        if (x >= end - 2) {
+        left--;
+        char dur[32];
+        const char *sep = n ? ", " : x > f->tx ? " " : "";
+        const char *name = panel_thread_name(f, i);
+        panel_dur(f->v->t - f->l->st[i].since, dur, sizeof dur);
+        int w = canvas_text_width(sep) + canvas_text_width(name) + 1 + canvas_text_width(dur);
+        if (n > 0 && w > end - x - (left > 0 ? 2 : 0)) {
             canvas_text(f->cv, end - 2, y, 2, " +", ST_DIM, 0);
             return;
         }
-        if (n++ || x > f->tx)
-            x += canvas_text(f->cv, x, y, end - x, n > 1 ? ", " : " ", ST_DIM, 0);
-        x += canvas_text(f->cv, x, y, end - x, panel_thread_name(f, i), style_thread_role(i), CV_BOLD);
-        x += panel_printf(f, x, y, end - x, ST_DEFAULT, 0, " %s", panel_dur(f->v->t - s->since, dur, sizeof dur));
+        n++;
+        x += canvas_text(f->cv, x, y, end - x, sep, ST_DIM, 0);
+        x += canvas_text(f->cv, x, y, end - x, name, style_thread_role(i), CV_BOLD);
+        x += put_dur(f, x, y, end, ST_DEFAULT, f->v->t - f->l->st[i].since);
     }
     if (n == 0 && maxw == f->tw)
         canvas_text(f->cv, f->tx, y, maxw, text_get(f->v->lang, T_NOBODY_WAITS), ST_DIM, 0);
@@ -234,7 +258,6 @@ static void thread_status(struct frame *f, int y, int i)
     const struct tl_lane_state *s = &f->l->st[i];
     int code = s->rec == TL_NO_RECORD ? TS_NEW : s->code;
     int lang = f->v->lang, end = f->tx + f->tw;
-    char dur[32];
     int x = f->tx;
     x += canvas_text(f->cv, x, y, f->tw, text_state(lang, code), style_state_role(code), CV_BOLD);
     gv_ns for_ns = f->v->t - s->since;
@@ -252,11 +275,11 @@ static void thread_status(struct frame *f, int y, int i)
         const char *lbl = s->arg >= 0 && s->arg < sc->nlabels ? sc->labels[s->arg] : NULL;
         if (lbl)
             x += panel_printf(f, x, y, end - x, ST_DEFAULT, 0, " %s", lbl);
-        panel_printf(f, x, y, end - x, ST_DIM, 0, " %s", panel_dur(for_ns, dur, sizeof dur));
+        put_dur(f, x, y, end, ST_DIM, for_ns);
         break;
     }
     case TS_GIL_WAIT: case TS_READY: case TS_SLEEP: case TS_SWITCH_WAIT:
-        panel_printf(f, x, y, end - x, ST_DEFAULT, 0, " %s", panel_dur(for_ns, dur, sizeof dur));
+        put_dur(f, x, y, end, ST_DEFAULT, for_ns);
         break;
     case TS_LOCK_WAIT: {
         const struct scene *sc = f->d->sc;
@@ -378,7 +401,6 @@ static void task_status(struct frame *f, int y, const struct tl_lane_state *s)
     const struct scene *sc = f->d->sc;
     int code = s->rec == TL_NO_RECORD ? TK_NEW : s->code, wait = code == TK_PENDING ? s->flags : -1;
     int x = f->tx, end = f->tx + f->tw;
-    char dur[32];
     const char *what = NULL;
     if (code == TK_PENDING) {
         if ((wait == TW_IO || wait == TW_EXECUTOR) && s->arg >= 0 && s->arg < sc->nlabels)
@@ -393,10 +415,8 @@ static void task_status(struct frame *f, int y, const struct tl_lane_state *s)
     x += canvas_text(f->cv, x, y, f->tw, state, style_task_role(code, wait), CV_BOLD);
     if (what)
         x += panel_printf(f, x, y, end - x, ST_DEFAULT, 0, " %s", what);
-    /* how long so far: whole or not at all ("3." of "3.832 ms" misleads) */
-    if ((code == TK_PENDING || code == TK_SCHEDULED) &&
-        1 + canvas_text_width(panel_dur(f->v->t - s->since, dur, sizeof dur)) <= end - x)
-        panel_printf(f, x, y, end - x, ST_DIM, 0, " %s", dur);
+    if (code == TK_PENDING || code == TK_SCHEDULED)
+        put_dur(f, x, y, end, ST_DIM, f->v->t - s->since);
 }
 
 void panel_tasks(struct frame *f, int y, int rows)
