@@ -33,6 +33,7 @@ static pthread_once_t pt_once = PTHREAD_ONCE_INIT;
 /* set by gv_i18n_prepare(PT): gv_tr then never touches the environment or
  * the locale itself, which other threads (the engine's) may be running */
 static _Atomic int pt_ready;
+
 /* LANGUAGE as the user set it, before gv_i18n_prepare replaced it */
 static char *user_language;
 static int language_replaced;
@@ -84,6 +85,13 @@ int gv_i18n_have_pt(void)
     return have_pt;
 }
 
+/* Is this locale name C or POSIX (the only ones where gettext ignores
+ * LANGUAGE)?  "C.UTF-8" is not. */
+static int is_c_locale(const char *v)
+{
+    return strcmp(v, "C") == 0 || strcmp(v, "POSIX") == 0;
+}
+
 void gv_i18n_prepare(int lang)
 {
     bindtextdomain(GV_TEXTDOMAIN, gv_i18n_dir());
@@ -97,7 +105,7 @@ void gv_i18n_prepare(int lang)
      * may have one of the others. */
     static const char *const not_c[] = { "C.UTF-8", "C.utf8", "pt_BR.UTF-8", "en_US.UTF-8" };
     const char *cur = setlocale(LC_MESSAGES, NULL);
-    if (!cur || strcmp(cur, "C") == 0 || strcmp(cur, "POSIX") == 0)
+    if (!cur || is_c_locale(cur))
         for (size_t k = 0; k < sizeof not_c / sizeof not_c[0] && !setlocale(LC_MESSAGES, not_c[k]); k++)
             ;
     if (!language_replaced) {
@@ -121,13 +129,6 @@ const char *gv_tr(int lang, const char *msgid)
     if (!pt_ready)
         pthread_once(&pt_once, prepare_pt);
     return dgettext(GV_TEXTDOMAIN, msgid);
-}
-
-/* Is this locale name C or POSIX (the only ones where gettext ignores
- * LANGUAGE)?  "C.UTF-8" is not. */
-static int is_c_locale(const char *v)
-{
-    return strcmp(v, "C") == 0 || strcmp(v, "POSIX") == 0;
 }
 
 static int lang_of_name(const char *v, size_t n)

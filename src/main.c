@@ -387,12 +387,13 @@ static void parse_run_opts(int argc, char **argv, struct run_opts *o, const char
                 o->max_memory = SIZE_MAX;
         } else if (strcmp(a, "--horizon") == 0 || strncmp(a, "--horizon=", 10) == 0) {
             const char *v = a[9] == '=' ? a + 10 : (i + 1 < argc ? argv[++i] : NULL);
-            if (time_arg("--horizon", v) <= 0)  /* exits 64 unless it is a time */
+            gv_ns h = time_arg("--horizon", v); /* exits 64 unless it is a time */
+            if (h <= 0)
                 usage_error("--horizon must be positive, not '%s'", v);
             if (o->nsets == (int)(sizeof o->sets / sizeof o->sets[0]))
                 usage_error("%s", "too many --set options");
             /* the parsed value in ns: no cut copy of what was typed */
-            snprintf(o->horizon_set, sizeof o->horizon_set, "horizon=%" PRId64 "ns", time_arg("--horizon", v));
+            snprintf(o->horizon_set, sizeof o->horizon_set, "horizon=%" PRId64 "ns", h);
             o->sets[o->nsets++] = o->horizon_set;
         } else if (a[0] == '-' && a[1]) {
             usage_error("unknown option '%s'", a);

@@ -166,13 +166,20 @@ static char *aio_scene(int tasks, int rounds)
     return buf;
 }
 
-/* ns per event of one simulation of `text` (freed) */
-static double ns_per_event(char *text, uint64_t *events)
+/* One row of the scaling table: ns per event of simulating `text` (freed),
+ * case i of a series named "scale N WHAT"; case 0 is the reference of the
+ * others (*base), called `ref`. */
+static void scale_row(char *text, int n, const char *what, int i, double *base, const char *ref)
 {
     struct result x = simulate(text, NULL);
     free(text);
-    *events = x.events;
-    return x.seconds * 1e9 / (double)x.events;
+    double ns = x.seconds * 1e9 / (double)x.events;
+    if (i == 0)
+        *base = ns;
+    char name[64];
+    snprintf(name, sizeof name, "scale %d %s ns/event", n, what);
+    printf("# %s: %llu events\n", name, (unsigned long long)x.events);
+    bench_row(name, ns, "ns", *base, ref, "-");
 }
 
 int main(void)
@@ -211,35 +218,17 @@ int main(void)
      * and cores, at the default 5 ms interval (at 10 us, 1,000 waiters each
      * wake every interval: real CPython does that too, but it measures the
      * scene, not the engine) */
-    char name[64];
-    uint64_t ev;
     static const int threads[] = { 10, 100, 1000 };
     double base = 0;
-    for (int i = 0; i < 3; i++) {
-        double ns = ns_per_event(busy_scene("5ms", threads[i] / 2, threads[i] / 2, 4, 400000 / threads[i]), &ev);
-        if (i == 0)
-            base = ns;
-        snprintf(name, sizeof name, "scale %d threads ns/event", threads[i]);
-        printf("# %s: %llu events\n", name, (unsigned long long)ev);
-        bench_row(name, ns, "ns", base, "ns @10", "-");
-    }
+    for (int i = 0; i < 3; i++)
+        scale_row(busy_scene("5ms", threads[i] / 2, threads[i] / 2, 4, 400000 / threads[i]), threads[i], "threads",
+                  i, &base, "ns @10");
     static const int tasks[] = { 1000, 10000, 100000 };
-    for (int i = 0; i < 3; i++) {
-        double ns = ns_per_event(aio_scene(tasks[i], 500000 / tasks[i]), &ev);
-        if (i == 0)
-            base = ns;
-        snprintf(name, sizeof name, "scale %d tasks ns/event", tasks[i]);
-        printf("# %s: %llu events\n", name, (unsigned long long)ev);
-        bench_row(name, ns, "ns", base, "ns @1000", "-");
-    }
-    static const int cores[] = { 1, 8, 64 };
-    for (int i = 0; i < 3; i++) {
-        double ns = ns_per_event(busy_scene("5ms", cores[i] * 2, cores[i] * 2, cores[i], 100000 / cores[i]), &ev);
-        if (i == 0)
-            base = ns;
-        snprintf(name, sizeof name, "scale %d cores ns/event", cores[i]);
-        printf("# %s: %d threads, %llu events\n", name, cores[i] * 4, (unsigned long long)ev);
-        bench_row(name, ns, "ns", base, "ns @1", "-");
-    }
+    for (int i = 0; i < 3; i++)
+        scale_row(aio_scene(tasks[i], 500000 / tasks[i]), tasks[i], "tasks", i, &base, "ns @1000");
+    static const int cores[] = { 1, 8, 64 }; /* 4 threads per core */
+    for (int i = 0; i < 3; i++)
+        scale_row(busy_scene("5ms", cores[i] * 2, cores[i] * 2, cores[i], 100000 / cores[i]), cores[i], "cores", i,
+                  &base, "ns @1");
     return 0;
 }

@@ -289,18 +289,18 @@ static void text_tables(void **state)
     /* the LANGUAGE=pt_BR:pt that gettext was given for the Portuguese texts
      * above is not the user's choice */
     setenv("LANG", "C.UTF-8", 1);
-    assert_int_equal(text_lang_from_env(), SCENE_LANG_EN);
+    assert_int_equal(gv_lang_from_env(), SCENE_LANG_EN);
     setenv("LC_ALL", "pt_BR.UTF-8", 1);
-    assert_int_equal(text_lang_from_env(), SCENE_LANG_PT);
+    assert_int_equal(gv_lang_from_env(), SCENE_LANG_PT);
     setenv("LC_ALL", "", 1);
     setenv("LC_MESSAGES", "en_GB.UTF-8", 1);
     setenv("LANG", "pt_PT.UTF-8", 1);
-    assert_int_equal(text_lang_from_env(), SCENE_LANG_EN);   /* LC_MESSAGES wins over LANG */
+    assert_int_equal(gv_lang_from_env(), SCENE_LANG_EN);   /* LC_MESSAGES wins over LANG */
     unsetenv("LC_MESSAGES");
-    assert_int_equal(text_lang_from_env(), SCENE_LANG_PT);
+    assert_int_equal(gv_lang_from_env(), SCENE_LANG_PT);
     unsetenv("LANG");
     unsetenv("LC_ALL");
-    assert_int_equal(text_lang_from_env(), SCENE_LANG_EN);
+    assert_int_equal(gv_lang_from_env(), SCENE_LANG_EN);
 }
 
 /* ---- strips ------------------------------------------------------------------------- */

@@ -42,7 +42,8 @@ struct tq {
     struct tq_ent *heap;
     size_t nheap, capheap;
     size_t n;         /* timers in all */
-    const struct tq_ent *top; /* the earliest, or NULL */
+    const struct tq_ent *top; /* the earliest, or NULL (derivable from min, kept: 35
+                                 instructions an event on the 100k-task bench) */
     int min;          /* where it is: a run index, TQ_RUNS for the heap, -1 if empty */
     unsigned live;    /* bit i: run i is not empty */
     int last;         /* the run the last push went to */

@@ -230,7 +230,7 @@ int ui_render(const char *path, const struct scene *sc, const struct timeline *t
         ;
     struct ui_data *d = ui_data_new(tl, sc, ty);
     struct ui_view v;
-    ui_view_defaults(&v, d, o->lang >= 0 ? o->lang : text_lang_from_env(), o->ascii, 1);
+    ui_view_defaults(&v, d, o->lang >= 0 ? o->lang : gv_lang_from_env(), o->ascii, 1);
     int rc = 0;
     struct outfile *of = NULL;
     gv_ns end = timeline_end(tl);

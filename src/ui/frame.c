@@ -41,7 +41,7 @@ int ui_frame(FILE *out, const struct scene *sc, const struct timeline *tl, const
     struct ui_data *d = ui_data_new(tl, sc, ty);
     struct ui_view v;
     /* colour formats get the player's colours; text stays what it was */
-    ui_view_defaults(&v, d, o->lang >= 0 ? o->lang : text_lang_from_env(), o->ascii, o->format != RF_TEXT);
+    ui_view_defaults(&v, d, o->lang >= 0 ? o->lang : gv_lang_from_env(), o->ascii, o->format != RF_TEXT);
     int rc = 0;
     if (o->select && (v.sel = thread_named(d, o->select)) < 0) {
         snprintf(err, errsize, "--select: no thread named '%s'", o->select);

@@ -583,9 +583,12 @@ void layout_draw(struct layout *l, struct canvas *cv, struct ui_view *v, struct 
     if (d->nshown > 0 && ui_data_shown_pos(d, v->sel) < 0)
         v->sel = ui_data_shown_step(d, v->sel, 0);   /* its lane is hidden: the next one */
 
-    /* columns: margin, names, strip, status */
+    /* columns: margin, names (as wide as the widest, at most NAME_COL_MAX:
+     * the scans stop there, so 1,000 threads or tasks cost nothing per
+     * frame once one long name is found), strip, status */
+    enum { NAME_COL_MAX = 14 };
     int lw = 6;
-    for (int k = 0; k < d->nshown; k++) {
+    for (int k = 0; k < d->nshown && lw < NAME_COL_MAX; k++) {
         int n = canvas_text_width(timeline_lane(d->tl, d->shown[k])->name);
         lw = n > lw ? n : lw;
     }
@@ -605,14 +608,14 @@ void layout_draw(struct layout *l, struct canvas *cv, struct ui_view *v, struct 
         int n = canvas_text_width(loopname);
         lw = n > lw ? n : lw;
     }
-    for (int k = 0; k < d->ntasks; k++) {
+    for (int k = 0; k < d->ntasks && lw < NAME_COL_MAX; k++) {
         int n = canvas_text_width(timeline_lane(d->tl, d->task_lane[k])->name);
         lw = n > lw ? n : lw;
     }
     char corename[32];
     snprintf(corename, sizeof corename, text_get(v->lang, T_CORE_N), d->ncores - 1);
     lw = canvas_text_width(corename) > lw ? canvas_text_width(corename) : lw;
-    lw = lw > 14 ? 14 : lw;
+    lw = lw > NAME_COL_MAX ? NAME_COL_MAX : lw;
     f->lx = 1;
     f->lw = lw;
     f->sx = f->lx + lw + 1;

@@ -328,6 +328,17 @@ void panel_stats(struct frame *f, int y)
     canvas_text(f->cv, x, y, end - x, last, d->old_gil ? ST_MARK_FAIL : ST_MARK_DROP, 0);
 }
 
+/* Shared variable k now: its value, the increments made so far and the
+ * updates lost. */
+static void shared_figures(const struct frame *f, const struct tally_at *at, int k, long long *val,
+                           long long *incr, long long *lost)
+{
+    const struct tl_lane_state *s = &f->l->st[f->d->shared_lane[k]];
+    *val = s->rec == TL_NO_RECORD ? 0 : s->arg;
+    *incr = at->increments[k];
+    *lost = at->initial[k] + *incr - *val;
+}
+
 void panel_shared(struct frame *f, int y)
 {
     const struct ui_data *d = f->d;
@@ -343,9 +354,8 @@ void panel_shared(struct frame *f, int y)
     int need = 0;
     for (int k = 0; k < d->nshared; k++) {
         char buf[160], lb[48];
-        const struct tl_lane_state *s = &f->l->st[d->shared_lane[k]];
-        long long val = s->rec == TL_NO_RECORD ? 0 : s->arg, incr = at.increments[k];
-        long long lost = at.initial[k] + incr - val;
+        long long val, incr, lost;
+        shared_figures(f, &at, k, &val, &incr, &lost);
         snprintf(buf, sizeof buf, text_get(f->v->lang, T_SHARED), timeline_lane(f->tl, d->shared_lane[k])->name, val,
                  incr);
         snprintf(lb, sizeof lb, text_get(f->v->lang, T_LOST), lost);
@@ -354,9 +364,8 @@ void panel_shared(struct frame *f, int y)
     if (need > end - x)
         form = T_SHARED_SHORT;
     for (int k = 0; k < d->nshared && x < end; k++) {
-        const struct tl_lane_state *s = &f->l->st[d->shared_lane[k]];
-        long long val = s->rec == TL_NO_RECORD ? 0 : s->arg;
-        long long incr = at.increments[k], lost = at.initial[k] + incr - val;
+        long long val, incr, lost;
+        shared_figures(f, &at, k, &val, &incr, &lost);
         if (k)
             x += canvas_text(f->cv, x, y, end - x, "   ", ST_DIM, 0);
         x += panel_printf(f, x, y, end - x, ST_DEFAULT, 0, text_get(f->v->lang, form),

@@ -90,7 +90,7 @@ int ui_play(const struct scene *sc, struct engine *e, struct timeline *tl, const
     int ascii = o->ascii || !utf8_locale();
     const char *nc = getenv("NO_COLOR");
     int color = !o->no_color && !(nc && *nc);
-    int lang = o->lang >= 0 ? o->lang : text_lang_from_env();
+    int lang = o->lang >= 0 ? o->lang : gv_lang_from_env();
     gv_i18n_prepare(lang);   /* again: utf8_locale() has just reset LC_MESSAGES */
 
     struct tally *ty = tally_new(tl);

@@ -51,8 +51,3 @@ const char *text_task(int lang, int code, int wait)
     default: return task_state_name(code);
     }
 }
-
-int text_lang_from_env(void)
-{
-    return gv_lang_from_env();
-}

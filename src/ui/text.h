@@ -159,7 +159,5 @@ const char *text_get(int lang, enum text_id id);
 const char *text_state(int lang, int code);
 /* Short name of a task state (and what a pending task awaits). */
 const char *text_task(int lang, int code, int wait);
-/* Language from the environment (gv_lang_from_env in src/i18n.h). */
-int text_lang_from_env(void);
 
 #endif
