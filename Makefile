@@ -177,13 +177,14 @@ ASAN_MAKE = $(MAKE) --no-print-directory BUILD=build-asan LTO= CFLAGS="-O1 -g -f
 asan:
 	$(ASAN_MAKE) test
 
-# ThreadSanitizer over the writer/reader hand-off of the timeline, the
-# engine running on its own pthread (test_engine's last test) and the player
-# drawing frames from the published prefix while the engine runs
-# (test_ui_threads).
+# ThreadSanitizer over the writer/reader hand-off of the timeline, its chunk
+# preparer (test_timeline), the engine running on its own pthread
+# (test_engine's last test) and the player drawing frames from the published
+# prefix while the engine runs (test_ui_threads).
 tsan:
-	$(MAKE) --no-print-directory BUILD=build-tsan LTO= CFLAGS="-O1 -g -fsanitize=thread" LDFLAGS="-fsanitize=thread" build-tsan/tests/test_threads build-tsan/tests/test_engine build-tsan/tests/test_ui_threads
+	$(MAKE) --no-print-directory BUILD=build-tsan LTO= CFLAGS="-O1 -g -fsanitize=thread" LDFLAGS="-fsanitize=thread" build-tsan/tests/test_threads build-tsan/tests/test_timeline build-tsan/tests/test_engine build-tsan/tests/test_ui_threads
 	TSAN_OPTIONS=halt_on_error=1 build-tsan/tests/test_threads
+	TSAN_OPTIONS=halt_on_error=1 build-tsan/tests/test_timeline
 	TSAN_OPTIONS=halt_on_error=1 build-tsan/tests/test_engine
 	TSAN_OPTIONS=halt_on_error=1 build-tsan/tests/test_ui_threads
 

@@ -147,6 +147,16 @@ void timeline_set_cap(struct timeline *tl, uint64_t max_records);
 #define TL_DEFAULT_MAX_BYTES ((size_t)2 << 30)   /* gilviz --max-memory: 2 GiB */
 void timeline_set_max_bytes(struct timeline *tl, size_t max_bytes);
 int timeline_mem_full(const struct timeline *tl);
+/* Once a timeline outgrows its first chunk, a helper thread prepares
+ * (allocates and faults in) the next chunk while the writer fills the
+ * current one.  It changes no record, only where the page faults are paid.
+ * TL_PREPARE_OFF: no helper; TL_PREPARE_WAIT (tests): the writer waits for
+ * each chunk it asked for, so every chunk from the third on is prepared.
+ * Set it before the first record.  timeline_prepared: how many chunks the
+ * writer took from the helper. */
+enum tl_prepare { TL_PREPARE_AUTO, TL_PREPARE_OFF, TL_PREPARE_WAIT };
+void timeline_set_prepare(struct timeline *tl, enum tl_prepare mode);
+uint64_t timeline_prepared(const struct timeline *tl);
 
 /* Reader side (any thread; lanes are immutable once records exist). */
 int timeline_nlanes(const struct timeline *tl);
