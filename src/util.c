@@ -3,6 +3,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "util.h"
+#include "prefault.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -55,6 +56,7 @@ void *gv_grow(void *p, size_t *cap, size_t need, size_t size)
         c *= 2;
     }
     p = gv_realloc(p, c * size);
+    gv_prefault((char *)p + *cap * size, (c - *cap) * size); /* the new part */
     *cap = c;
     return p;
 }
@@ -66,6 +68,7 @@ void *gv_ring_grow(void *p, size_t *cap, size_t head, size_t size, size_t first_
         oom(SIZE_MAX);
     size_t c = old ? old * 2 : first_cap;
     p = gv_realloc(p, c * size);
+    gv_prefault((char *)p + old * size, (c - old) * size); /* the new half */
     if (old && head > 0)
         memcpy((char *)p + old * size, p, head * size);
     *cap = c;
@@ -312,6 +315,7 @@ void gv_samples_grow(struct gv_samples *s)
     if (s->nblk == s->capblk)
         s->blk = gv_grow(s->blk, &s->capblk, s->nblk + 1, sizeof *s->blk);
     s->at = s->blk[s->nblk++] = gv_malloc(size * sizeof **s->blk);
+    gv_prefault(s->at, size * sizeof **s->blk);
     s->end = s->at + size;
 }
 

@@ -346,7 +346,7 @@ enum { SYN_LANES = 50, SYN_THREADS = 40, SYN_MIXED = 44, SYN_RARE = 49 };
  * timeline_append when it declines), and how many it took. */
 static int use_fast;
 static uint64_t fast_puts;
-static enum tl_prepare syn_prepare; /* for the timelines synthetic() makes */
+static bool syn_no_prepare; /* for the timelines synthetic() makes */
 
 static int put(struct timeline *tl, gv_ns t, uint16_t lane, uint8_t kind, uint8_t code, uint8_t flags,
                int32_t arg)
@@ -367,7 +367,7 @@ static int put(struct timeline *tl, gv_ns t, uint16_t lane, uint8_t kind, uint8_
 static struct timeline *synthetic(uint64_t seed, uint32_t n, uint32_t *last)
 {
     struct timeline *tl = timeline_new();
-    timeline_set_prepare(tl, syn_prepare);
+    timeline_set_prepare(tl, !syn_no_prepare);
     for (int i = 0; i < SYN_LANES; i++) {
         char name[32];
         snprintf(name, sizeof name, "L%d", i);
@@ -636,20 +636,19 @@ static void test_fast_path(void **state)
 }
 
 /* Identical builds hash equal; one differing record changes the hash. */
-/* The chunk preparer changes no record.  The same records without it, and
- * with the writer waiting for every chunk it asked for: each chunk from the
- * third on is then a prepared one.  A timeline of one chunk starts no
- * helper; a cap stops the writer there as before. */
+/* Allocating chunks ahead (and faulting them in on the prefaulter's thread)
+ * changes no record: the same records with and without it, each chunk from
+ * the third on allocated ahead.  A timeline of one chunk allocates nothing
+ * ahead; a cap stops the writer there as before. */
 static void test_prepare(void **state)
 {
     (void)state;
     uint32_t n = 5 * TL_CHUNK_RECS + 99;
-    syn_prepare = TL_PREPARE_OFF;
+    syn_no_prepare = true;
     struct timeline *a = synthetic(77, n, NULL);
-    syn_prepare = TL_PREPARE_WAIT;
+    syn_no_prepare = false;
     struct timeline *b = synthetic(77, n, NULL);
     struct timeline *small = synthetic(78, TL_CHUNK_RECS, NULL);
-    syn_prepare = TL_PREPARE_AUTO;
     assert_int_equal(timeline_prepared(a), 0);
     assert_int_equal(timeline_prepared(b), 4); /* chunks 2, 3, 4 and 5 */
     assert_int_equal(timeline_prepared(small), 0);
@@ -659,20 +658,19 @@ static void test_prepare(void **state)
         assert_memory_equal(timeline_get(a, i), timeline_get(b, i), sizeof(struct tl_rec));
     assert_true(timeline_hash(a) == timeline_hash(b));
     assert_int_equal(timeline_bytes(a), timeline_bytes(b));
-    timeline_finish(b, timeline_end(a));
+    timeline_finish(b, timeline_end(a)); /* frees chunk 6, allocated ahead */
     timeline_free(a);
-    timeline_free(b); /* after finish: the helper is gone already */
+    timeline_free(b);
     timeline_free(small);
 
     struct timeline *c = timeline_new();
-    timeline_set_prepare(c, TL_PREPARE_WAIT);
     timeline_add_lane(c, LANE_THREAD, "t", 0, 0);
     timeline_set_cap(c, 3 * TL_CHUNK_RECS);
     uint64_t ok = 0;
     for (uint32_t i = 0; i < 3 * TL_CHUNK_RECS + 10; i++)
         ok += timeline_append(c, i, 0, TL_STATE, 1, 0, (int32_t)i) == 0;
     assert_int_equal(ok, 3 * TL_CHUNK_RECS);
-    assert_int_equal(timeline_prepared(c), 1);
+    assert_int_equal(timeline_prepared(c), 1); /* chunk 2 */
     timeline_publish(c);
     assert_int_equal(timeline_get(c, 3 * TL_CHUNK_RECS - 1)->arg, 3 * TL_CHUNK_RECS - 1);
     timeline_free(c); /* without finish */

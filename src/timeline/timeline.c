@@ -53,15 +53,15 @@
  *     reader has acquired pub >= 1, nlanes is final, so state_at loads pub
  *     first and nlanes second.  A reader must size its state_at() buffer from
  *     a timeline_nlanes() read after the lane set is final.
- *  4. The chunk preparer (below) shares nothing with readers: the writer
- *     takes a prepared chunk under the preparer's mutex, as its own memory,
- *     before it writes any record into it.
+ *  4. The chunk allocated ahead is the writer's until it becomes a chunk;
+ *     the prefaulter's helper only asks the kernel to map its pages, which
+ *     changes no byte of it.
  */
 #include "timeline.h"
 
+#include "../prefault.h"
+
 #include <assert.h>
-#include <pthread.h>
-#include <signal.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,24 +74,12 @@
 #define STATE_KINDS ((1u << TL_STATE) | (1u << TL_COUNTER))
 #define CHUNK_BYTES ((size_t)TL_CHUNK_RECS * sizeof(struct tl_rec))
 
-/* The chunk preparer.  A fresh chunk costs its page faults when it is first
- * written: 256 of them for 1 MB, each 1-4 us (most on a virtual machine), a
- * quarter of the time it takes to simulate a scene of 100,000 asyncio tasks.
- * Once a timeline has filled its first chunk, a helper thread allocates and
- * touches the next chunk while the writer fills the current one.  The writer
- * takes the prepared chunk if it is ready and never waits for it (it
- * allocates the chunk itself if not), so the records, their order and the
- * memory limit are the same with or without the helper; only the faults
- * move to the helper's core.  One chunk at most is prepared ahead, and none
- * past the record cap.  The helper exits at timeline_finish (or free). */
-struct tl_prep {
-    pthread_t th;
-    pthread_mutex_t mu;
-    pthread_cond_t cv;        /* both ways: work asked for, chunk ready */
-    int want;                 /* the writer asks for a chunk */
-    int quit;
-    struct tl_rec *ready;     /* a prepared chunk, not taken yet */
-};
+/* Once a timeline has outgrown its first chunk, the writer allocates each
+ * chunk one chunk ahead and has the prefaulter (prefault.h) fault its pages
+ * in while it fills the current one: a fresh chunk costs 256 page faults,
+ * which were a quarter of the time to simulate 100,000 asyncio tasks.  No
+ * record changes.  At most one chunk is allocated ahead, and none past the
+ * record cap; timeline_bytes does not count it. */
 
 struct timeline {
     /* --- written once, then read-only (see the argument above) --- */
@@ -115,12 +103,10 @@ struct timeline {
     int mem_capped;           /* cap comes from max_bytes */
     struct tl_rec *cur;       /* chunk holding record n (when n % CHUNK != 0) */
     struct tl_lane *lane_dir[MAX_LANES / LANE_BLOCK];
-    struct tl_prep *prep;     /* the chunk preparer, once started */
-    enum tl_prepare prep_mode;
-    uint64_t prepared;        /* chunks taken from it */
+    struct tl_rec *ahead;     /* the next chunk, allocated ahead, or NULL */
+    int no_ahead;             /* timeline_set_prepare(tl, false) */
+    uint64_t prepared;        /* chunks that were allocated ahead */
 };
-
-static void prep_stop(struct timeline *tl);
 
 /* Record i; i must be below an acquired published count. */
 static inline const struct tl_rec *rec(const struct timeline *tl, uint64_t i)
@@ -166,7 +152,7 @@ void timeline_free(struct timeline *tl)
 {
     if (!tl)
         return;
-    prep_stop(tl);
+    free(tl->ahead);
     for (uint64_t c = 0; c < TL_MAX_CHUNKS && tl->dir[c]; c++)
         free(tl->dir[c]);
     for (uint64_t b = 0; b <= TL_MAX_CHUNKS && tl->cpdir[b]; b++)
@@ -250,101 +236,9 @@ static void first_record(struct timeline *tl)
     }
 }
 
-static void *prep_main(void *arg)
+void timeline_set_prepare(struct timeline *tl, bool on)
 {
-    struct tl_prep *p = arg;
-    pthread_mutex_lock(&p->mu);
-    for (;;) {
-        while (!p->quit && (!p->want || p->ready))
-            pthread_cond_wait(&p->cv, &p->mu);
-        if (p->quit)
-            break;
-        p->want = 0;
-        pthread_mutex_unlock(&p->mu);
-        /* out of memory: no chunk; the writer allocates its own and
-         * reports the failure as it always does */
-        char *c = malloc(CHUNK_BYTES);
-        for (size_t i = 0; c && i < CHUNK_BYTES; i += 4096)
-            ((volatile char *)c)[i] = 0; /* fault each page in now */
-        pthread_mutex_lock(&p->mu);
-        p->ready = (struct tl_rec *)c;
-        pthread_cond_broadcast(&p->cv);
-    }
-    pthread_mutex_unlock(&p->mu);
-    return NULL;
-}
-
-/* Start the helper (it takes no signal: those are the caller's). */
-static struct tl_prep *prep_start(void)
-{
-    struct tl_prep *p = gv_calloc(1, sizeof *p);
-    pthread_mutex_init(&p->mu, NULL);
-    pthread_cond_init(&p->cv, NULL);
-    sigset_t all, old;
-    sigfillset(&all);
-    pthread_sigmask(SIG_BLOCK, &all, &old);
-    int rc = pthread_create(&p->th, NULL, prep_main, p);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
-    if (rc != 0) {
-        pthread_mutex_destroy(&p->mu);
-        pthread_cond_destroy(&p->cv);
-        free(p);
-        return NULL;
-    }
-    return p;
-}
-
-/* The prepared chunk if there is one (with TL_PREPARE_WAIT, wait for it),
- * else NULL; and ask for the next if the chunk after this one is below the
- * cap. */
-static struct tl_rec *prep_take(struct timeline *tl)
-{
-    if (tl->prep_mode == TL_PREPARE_OFF || tl->w.n < TL_CHUNK_RECS)
-        return NULL; /* small timelines never start a thread */
-    if (!tl->prep) {
-        tl->prep = prep_start();
-        if (!tl->prep) {
-            tl->prep_mode = TL_PREPARE_OFF; /* no thread to be had: as before */
-            return NULL;
-        }
-    }
-    struct tl_prep *p = tl->prep;
-    pthread_mutex_lock(&p->mu);
-    while (tl->prep_mode == TL_PREPARE_WAIT && p->want && !p->ready)
-        pthread_cond_wait(&p->cv, &p->mu);
-    struct tl_rec *c = p->ready;
-    p->ready = NULL;
-    if (tl->w.n + TL_CHUNK_RECS < tl->cap) {
-        p->want = 1;
-        pthread_cond_broadcast(&p->cv);
-    }
-    pthread_mutex_unlock(&p->mu);
-    if (c)
-        tl->prepared++;
-    return c;
-}
-
-/* Stop the helper and free a chunk it prepared that was not taken. */
-static void prep_stop(struct timeline *tl)
-{
-    struct tl_prep *p = tl->prep;
-    if (!p)
-        return;
-    pthread_mutex_lock(&p->mu);
-    p->quit = 1;
-    pthread_cond_broadcast(&p->cv);
-    pthread_mutex_unlock(&p->mu);
-    pthread_join(p->th, NULL);
-    free(p->ready);
-    pthread_mutex_destroy(&p->mu);
-    pthread_cond_destroy(&p->cv);
-    free(p);
-    tl->prep = NULL;
-}
-
-void timeline_set_prepare(struct timeline *tl, enum tl_prepare mode)
-{
-    tl->prep_mode = mode;
+    tl->no_ahead = !on;
 }
 
 uint64_t timeline_prepared(const struct timeline *tl)
@@ -357,9 +251,17 @@ static void new_chunk(struct timeline *tl)
 {
     if (tl->w.n == 0)
         first_record(tl);
-    struct tl_rec *c = prep_take(tl);
-    if (!c)
+    struct tl_rec *c = tl->ahead;
+    tl->ahead = NULL;
+    if (c)
+        tl->prepared++;
+    else
         c = gv_malloc(CHUNK_BYTES);
+    /* small timelines never allocate ahead */
+    if (!tl->no_ahead && tl->w.n >= TL_CHUNK_RECS && tl->w.n + TL_CHUNK_RECS < tl->cap) {
+        tl->ahead = gv_malloc(CHUNK_BYTES);
+        gv_prefault(tl->ahead, CHUNK_BYTES);
+    }
     tl->dir[tl->w.n >> TL_CHUNK_SHIFT] = c;
     tl->cur = c;
 }
@@ -426,7 +328,8 @@ void timeline_publish(struct timeline *tl)
 void timeline_finish(struct timeline *tl, gv_ns end_t)
 {
     assert(!atomic_load_explicit(&tl->done, memory_order_relaxed) && "finished twice");
-    prep_stop(tl);
+    free(tl->ahead);
+    tl->ahead = NULL;
     timeline_publish(tl);
     tl->end_t = end_t;
     atomic_store_explicit(&tl->done, 1, memory_order_release);

@@ -147,15 +147,13 @@ void timeline_set_cap(struct timeline *tl, uint64_t max_records);
 #define TL_DEFAULT_MAX_BYTES ((size_t)2 << 30)   /* gilviz --max-memory: 2 GiB */
 void timeline_set_max_bytes(struct timeline *tl, size_t max_bytes);
 int timeline_mem_full(const struct timeline *tl);
-/* Once a timeline outgrows its first chunk, a helper thread prepares
- * (allocates and faults in) the next chunk while the writer fills the
- * current one.  It changes no record, only where the page faults are paid.
- * TL_PREPARE_OFF: no helper; TL_PREPARE_WAIT (tests): the writer waits for
- * each chunk it asked for, so every chunk from the third on is prepared.
- * Set it before the first record.  timeline_prepared: how many chunks the
- * writer took from the helper. */
-enum tl_prepare { TL_PREPARE_AUTO, TL_PREPARE_OFF, TL_PREPARE_WAIT };
-void timeline_set_prepare(struct timeline *tl, enum tl_prepare mode);
+/* Once a timeline outgrows its first chunk, each chunk is allocated one
+ * chunk ahead and its pages faulted in on a helper thread (prefault.h) while
+ * the writer fills the current one.  It changes no record, only where the
+ * page faults are paid.  timeline_set_prepare(tl, false), before the first
+ * record, turns it off; timeline_prepared says how many chunks were
+ * allocated ahead. */
+void timeline_set_prepare(struct timeline *tl, bool on);
 uint64_t timeline_prepared(const struct timeline *tl);
 
 /* Reader side (any thread; lanes are immutable once records exist). */
