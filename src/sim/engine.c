@@ -47,6 +47,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../prefault.h"
 #include "../timeline/codes.h"
 #include "evq.h"
 #include "rng.h"
@@ -329,10 +330,13 @@ struct engine {
 
 /* ---- small helpers ------------------------------------------------------ */
 
-/* Zeroed memory that lives as long as the engine. */
+/* Zeroed memory that lives as long as the engine (a big block, such as the
+ * repeat stacks of 100,000 tasks, is faulted in on the prefaulter's thread:
+ * the run writes it). */
 static void *arena_alloc(struct engine *e, size_t n)
 {
     void *p = gv_calloc(1, n);
+    gv_prefault(p, n);
     if (e->narena == e->caparena)
         e->arena = gv_grow(e->arena, &e->caparena, e->narena + 1, sizeof *e->arena);
     e->arena[e->narena++] = p;
@@ -1220,6 +1224,9 @@ static void loop_events(struct engine *e, struct sloop *L)
     while (timer_due(L, e->now)) {
         struct tq_ent x;
         tq_pop(&L->timers, &x);
+        const struct tq_ent *next = tq_peek(&L->timers);
+        if (next && !(next->a >> 31)) /* the next timer's task, if it is a task's */
+            __builtin_prefetch(&e->tasks[next->a & INT32_MAX], 1);
         uint8_t kind = (uint8_t)(x.a >> 31);
         int32_t ref = (int32_t)(x.a & INT32_MAX);
         int32_t flow = flow_out(e, L->lane, kind == H_TASK ? e->tasks[ref].lane : L->lane, FLOW_TIMER);
@@ -2167,8 +2174,10 @@ static void on_loop_io(struct engine *e, int32_t l)
     struct tq_ent x;
     tq_pop(&L->io, &x);
     const struct tq_ent *next = tq_peek(&L->io);
-    if (next)
+    if (next) {
         evq_set_stamped(&e->q, e->loop_slot0 + (uint32_t)l, next->when, PRIO_WAKE, next->seq);
+        __builtin_prefetch(&e->tasks[next->a], 1); /* its task is looked at next time */
+    }
     struct stask *k = &e->tasks[x.a];
     if (k->state != TK_PENDING || x.b != k->wgen)
         return; /* cancelled meanwhile */
