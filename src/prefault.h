@@ -29,6 +29,15 @@
 /* Fault in the whole pages of [p, p + len) soon.  Returns at once. */
 void gv_prefault(void *p, size_t len);
 
+/* The same for the part an array just grew by, which may never be used in
+ * full: only its first GV_PREFAULT_NEXT bytes, so that a doubled array does
+ * not take memory it has not used yet. */
+#define GV_PREFAULT_NEXT ((size_t)4 << 20)
+static inline void gv_prefault_next(void *p, size_t len)
+{
+    gv_prefault(p, len < GV_PREFAULT_NEXT ? len : GV_PREFAULT_NEXT);
+}
+
 /* For tests and benchmarks: wait until every range asked for is done;
  * returns false if the kernel cannot populate memory (nothing was done). */
 bool gv_prefault_sync(void);

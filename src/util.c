@@ -56,7 +56,7 @@ void *gv_grow(void *p, size_t *cap, size_t need, size_t size)
         c *= 2;
     }
     p = gv_realloc(p, c * size);
-    gv_prefault((char *)p + *cap * size, (c - *cap) * size); /* the new part */
+    gv_prefault_next((char *)p + *cap * size, (c - *cap) * size);
     *cap = c;
     return p;
 }
@@ -68,7 +68,7 @@ void *gv_ring_grow(void *p, size_t *cap, size_t head, size_t size, size_t first_
         oom(SIZE_MAX);
     size_t c = old ? old * 2 : first_cap;
     p = gv_realloc(p, c * size);
-    gv_prefault((char *)p + old * size, (c - old) * size); /* the new half */
+    gv_prefault_next((char *)p + old * size, (c - old) * size);
     if (old && head > 0)
         memcpy((char *)p + old * size, p, head * size);
     *cap = c;

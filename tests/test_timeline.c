@@ -638,8 +638,8 @@ static void test_fast_path(void **state)
 /* Identical builds hash equal; one differing record changes the hash. */
 /* Allocating chunks ahead (and faulting them in on the prefaulter's thread)
  * changes no record: the same records with and without it, each chunk from
- * the third on allocated ahead.  A timeline of one chunk allocates nothing
- * ahead; a cap stops the writer there as before. */
+ * the second on allocated ahead.  A timeline that stays in its first chunk
+ * takes none; a cap stops the writer there as before. */
 static void test_prepare(void **state)
 {
     (void)state;
@@ -650,7 +650,7 @@ static void test_prepare(void **state)
     struct timeline *b = synthetic(77, n, NULL);
     struct timeline *small = synthetic(78, TL_CHUNK_RECS, NULL);
     assert_int_equal(timeline_prepared(a), 0);
-    assert_int_equal(timeline_prepared(b), 4); /* chunks 2, 3, 4 and 5 */
+    assert_int_equal(timeline_prepared(b), 5); /* chunks 1 to 5 */
     assert_int_equal(timeline_prepared(small), 0);
     assert_int_equal(timeline_count(a), n);
     assert_int_equal(timeline_count(b), n);
@@ -670,7 +670,7 @@ static void test_prepare(void **state)
     for (uint32_t i = 0; i < 3 * TL_CHUNK_RECS + 10; i++)
         ok += timeline_append(c, i, 0, TL_STATE, 1, 0, (int32_t)i) == 0;
     assert_int_equal(ok, 3 * TL_CHUNK_RECS);
-    assert_int_equal(timeline_prepared(c), 1); /* chunk 2 */
+    assert_int_equal(timeline_prepared(c), 2); /* chunks 1 and 2 */
     timeline_publish(c);
     assert_int_equal(timeline_get(c, 3 * TL_CHUNK_RECS - 1)->arg, 3 * TL_CHUNK_RECS - 1);
     timeline_free(c); /* without finish */
