@@ -820,6 +820,57 @@ static void layout_tasks_panel(void **state)
     scene_free(sc);
 }
 
+/* The header's switch interval follows sys.setswitchinterval while the run
+ * is still being simulated: records published after the view was made
+ * count once ui_data_follow has read them. */
+static void header_follows_switch_interval_while_running(void **state)
+{
+    (void)state;
+    static const char text[] = "python 3.12\n"
+                               "thread main:\n"
+                               "    cpu 1ms\n"
+                               "    setswitchinterval 500us\n"
+                               "    cpu 1ms\n";
+    struct scene *sc = parse_scene("sw.scene", text);
+    struct timeline *tl = timeline_new();
+    char err[256];
+    struct engine *e = engine_new(sc, tl, err, sizeof err); /* the lanes; records by hand */
+    assert_non_null(e);
+    struct tally *ty = tally_new(tl);
+    struct ui_data *d = ui_data_new(tl, sc, ty);
+    struct layout *l = layout_new(d);
+    struct canvas *cv = canvas_new(100, 30);
+    struct ui_view v;
+    ui_view_defaults(&v, d, SCENE_LANG_EN, 0, 1);
+    v.playing = 0;
+    struct ui_geom g;
+    rec(tl, 0, 0, TL_STATE, TS_PYTHON, GIL | CORE(0), -1);
+    timeline_publish(tl);
+    ui_data_follow(d);
+    v.t = 2 * GV_NS_PER_MS;
+    layout_draw(l, cv, &v, &g);
+    assert_true(canvas_has(cv, "GIL 5 ms"));   /* the default: nothing set yet */
+    rec(tl, GV_NS_PER_MS, d->gil_lane[0], TL_EVENT, EV_SWITCH_INTERVAL, 0, 500);
+    rec(tl, 2 * GV_NS_PER_MS, 0, TL_STATE, TS_PYTHON, GIL | CORE(0), -1);
+    timeline_publish(tl);
+    assert_false(timeline_done(tl));
+    ui_data_follow(d);
+    layout_draw(l, cv, &v, &g);
+    assert_true(canvas_has(cv, "GIL 500 us"));
+    v.t = GV_NS_PER_MS / 2;   /* before the call */
+    layout_draw(l, cv, &v, &g);
+    assert_true(canvas_has(cv, "GIL 5 ms"));
+    ui_data_follow(d);   /* nothing new: the change is not counted twice */
+    assert_int_equal(d->nsw, 1);
+    canvas_free(cv);
+    layout_free(l);
+    ui_data_free(d);
+    tally_free(ty);
+    engine_free(e);
+    timeline_free(tl);
+    scene_free(sc);
+}
+
 static void task_glyphs(void **state)
 {
     (void)state;
@@ -856,6 +907,7 @@ int main(void)
         cmocka_unit_test(window_turns_pages),
         cmocka_unit_test(task_glyphs),
         cmocka_unit_test(layout_tasks_panel),
+        cmocka_unit_test(header_follows_switch_interval_while_running),
         cmocka_unit_test_setup_teardown(strip_known_timeline, setup, teardown),
         cmocka_unit_test_setup_teardown(strip_future_and_budget, setup, teardown),
         cmocka_unit_test_setup_teardown(tally_totals, setup, teardown),

@@ -128,8 +128,25 @@ void ui_data_free(struct ui_data *d)
     free(d);
 }
 
+void ui_data_follow(struct ui_data *d)
+{
+    /* sys.setswitchinterval calls of the main process, for the header */
+    if (!d->sw_steps || d->ngil == 0)
+        return;
+    uint64_t nrec = timeline_count(d->tl);
+    for (uint64_t i = d->sw_scanned; i < nrec; i++) {
+        const struct tl_rec *r = timeline_get(d->tl, i);
+        if (r->kind != TL_EVENT || r->code != EV_SWITCH_INTERVAL || r->lane != d->gil_lane[0])
+            continue;
+        d->sw = gv_grow(d->sw, &d->capsw, d->nsw + 1, sizeof *d->sw);
+        d->sw[d->nsw++] = (struct ui_switch){ r->t, (gv_ns)r->arg * GV_NS_PER_US };
+    }
+    d->sw_scanned = nrec;
+}
+
 void ui_data_settle(struct ui_data *d)
 {
+    ui_data_follow(d);
     if (d->settled || !timeline_done(d->tl))
         return;
     d->settled = 1;
@@ -142,15 +159,6 @@ void ui_data_settle(struct ui_data *d)
     free(st);
     if (n > 0)   /* a scene where nothing starts keeps its lanes */
         d->nshown = n;
-    /* sys.setswitchinterval calls of the main process, for the header */
-    uint64_t nrec = timeline_count(d->tl);
-    for (uint64_t i = 0; d->sw_steps && d->ngil > 0 && i < nrec; i++) {
-        const struct tl_rec *r = timeline_get(d->tl, i);
-        if (r->kind != TL_EVENT || r->code != EV_SWITCH_INTERVAL || r->lane != d->gil_lane[0])
-            continue;
-        d->sw = gv_grow(d->sw, &d->capsw, d->nsw + 1, sizeof *d->sw);
-        d->sw[d->nsw++] = (struct ui_switch){ r->t, (gv_ns)r->arg * GV_NS_PER_US };
-    }
 }
 
 /* The main process's switch interval at time t, or -1 for the scene's. */

@@ -44,15 +44,19 @@ struct ui_data {
                                (an executor's pool threads that never run have none) */
     int settled;            /* the run is complete and `shown` is final */
     int sw_steps;           /* the scene calls sys.setswitchinterval */
-    struct ui_switch { gv_ns t, interval; } *sw; /* once settled: when the main */
-    size_t nsw, capsw;      /* process's switch interval changed, and to what */
+    struct ui_switch { gv_ns t, interval; } *sw; /* in the records read so far: when */
+    size_t nsw, capsw;      /* the main process's switch interval changed, and to what */
+    uint64_t sw_scanned;    /* records read for them */
 };
 
 struct ui_data *ui_data_new(const struct timeline *tl, const struct scene *sc, struct tally *ty);
 void ui_data_free(struct ui_data *d);
-/* Once the timeline is done: hide the lanes of threads that never start in
- * the whole run (they would only say "not started").  Does nothing before,
- * or the second time. */
+/* Read the records published since the last call for what the header
+ * shows (the switch interval in force), while the engine runs. */
+void ui_data_follow(struct ui_data *d);
+/* Follow, and once the timeline is done: hide the lanes of threads that
+ * never start in the whole run (they would only say "not started").  Hides
+ * nothing before, or the second time. */
 void ui_data_settle(struct ui_data *d);
 /* Position of thread i among the shown ones, or -1. */
 int ui_data_shown_pos(const struct ui_data *d, int i);

@@ -160,8 +160,10 @@ int ui_play(const struct scene *sc, struct engine *e, struct timeline *tl, const
 
     while (!quit) {
         /* 1. what the engine has published */
-        if (tally_advance(ty, first ? UI_FIRST_BUDGET : SLICE_BUDGET) > 0)
+        if (tally_advance(ty, first ? UI_FIRST_BUDGET : SLICE_BUDGET) > 0) {
+            ui_data_follow(d);
             dirty = 1;
+        }
         first = 0;
         if (!joined && tally_complete(ty)) {
             if (engine_join(e, th, sim_err, sizeof sim_err) != 0) {
