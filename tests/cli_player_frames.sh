@@ -118,6 +118,11 @@ if head -n 1 "$TMP/h1" | grep -qF "GIL 5 ms" && head -n 1 "$TMP/h2" | grep -qF "
 else
     not_ok "header: the switch interval before and after setswitchinterval" "$(head -n 1 "$TMP/h1")" "$(head -n 1 "$TMP/h2")"
 fi
+# A step's label in the frame's language (deadlock's audit log: `pt "..."`).
+"$GILVIZ" frame deadlock --at 10ms --size 80x24 --lang pt >"$TMP/l1" 2>&1
+expect_grep "a step's label in Portuguese" 'está bloqueada em E/S "gravar a auditoria"' "$TMP/l1"
+"$GILVIZ" frame deadlock --at 10ms --size 80x24 --lang en >"$TMP/l2" 2>&1
+expect_grep "the same label in English" 'blocked in I/O "write audit log"' "$TMP/l2"
 "$GILVIZ" frame old-gil-battle --size 80x24 --lang pt >"$TMP/h3" 2>&1
 expect_grep "header: the old GIL in Portuguese" "GIL antiga, cada 100 ticks" "$TMP/h3"
 

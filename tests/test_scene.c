@@ -202,9 +202,9 @@ static void test_rich_scene(void **state)
     assert_int_equal(s->shared[1].init, 0);
 
     assert_int_equal(s->nlabels, 3);
-    assert_string_equal(s->labels[0], "disk");
-    assert_string_equal(s->labels[1], "hash");
-    assert_string_equal(s->labels[2], "net # not a comment");
+    assert_string_equal(scene_label(s, 0, SCENE_LANG_EN), "disk");
+    assert_string_equal(scene_label(s, 1, SCENE_LANG_EN), "hash");
+    assert_string_equal(scene_label(s, 2, SCENE_LANG_EN), "net # not a comment");
 
     /* notes: sorted by time, stable for equal times */
     assert_int_equal(s->nnotes, 3);
@@ -352,7 +352,7 @@ static void test_lexical_details(void **state)
     assert_string_equal(scene_text_get(&s->title, SCENE_LANG_PT), "x # y");
     assert_string_equal(s->threads[0].name, "net_io-2");
     assert_int_equal(s->threads[0].steps[0].dur, GV_NS_PER_MS);
-    assert_string_equal(s->labels[0], "a");
+    assert_string_equal(scene_label(s, 0, SCENE_LANG_EN), "a");
     assert_int_equal(s->threads[1].steps[0].dur, 250);
     assert_int_equal(s->threads[1].deferred, 1);
     assert_string_equal(scene_text_get(&s->description, SCENE_LANG_PT), "");
@@ -773,11 +773,11 @@ static void test_rich_async(void **state)
 
     /* labels: http, zlib, work, download, tick (deduplicated, file order) */
     assert_int_equal(s->nlabels, 5);
-    assert_string_equal(s->labels[0], "http");
-    assert_string_equal(s->labels[1], "zlib");
-    assert_string_equal(s->labels[2], "work");
-    assert_string_equal(s->labels[3], "download");
-    assert_string_equal(s->labels[4], "tick");
+    assert_string_equal(scene_label(s, 0, SCENE_LANG_EN), "http");
+    assert_string_equal(scene_label(s, 1, SCENE_LANG_EN), "zlib");
+    assert_string_equal(scene_label(s, 2, SCENE_LANG_EN), "work");
+    assert_string_equal(scene_label(s, 3, SCENE_LANG_EN), "download");
+    assert_string_equal(scene_label(s, 4, SCENE_LANG_EN), "tick");
 
     assert_int_equal(s->ncoros, 6);
     const struct scene_coro *co = s->coros;
@@ -947,7 +947,7 @@ static void test_async_allowed(void **state)
     assert_int_equal(st[8].body, 1);
     assert_int_equal(st[10].op, OP_AWAIT_EXECUTOR);
     assert_int_equal(st[10].sub, OP_IO);
-    assert_string_equal(s->labels[st[10].ref], "read");
+    assert_string_equal(scene_label(s, st[10].ref, SCENE_LANG_EN), "read");
     assert_int_equal(s->coros[2].steps[0].ref, 0);      /* gather_done, declared later */
     assert_int_equal(s->threads[0].steps[1].ref, 4);    /* bc, loop b */
     assert_int_equal(s->threads[0].steps[2].ref, 1);    /* bf, loop b */
@@ -1074,6 +1074,32 @@ static void test_error_case(void **state)
     "declare another loop)"
 
 /* id, text, line, col, message, number of diagnostics */
+/* A step's label may have a Portuguese form; the UI and `log --lang pt`
+ * show it, anything else the English one.  The same English text with
+ * another translation is another label; the same pair is one. */
+static void labels_in_two_languages(void **state)
+{
+    (void)state;
+    struct scene *s = parse_ok("thread a:\n"
+                               "    cpu 1ms \"work\" pt \"trabalho\"\n"
+                               "    io 1ms \"net\"\n"
+                               "    cpu 1ms \"work\" pt \"trabalho\"\n"
+                               "    cpu 1ms \"work\" pt \"serviço\"\n"
+                               "    cpu 1ms \"work\"\n");
+    assert_int_equal(s->nlabels, 4);
+    const struct scene_step *st = s->threads[0].steps;
+    assert_int_equal(st[0].ref, st[2].ref);
+    assert_string_equal(scene_label(s, st[0].ref, SCENE_LANG_EN), "work");
+    assert_string_equal(scene_label(s, st[0].ref, SCENE_LANG_PT), "trabalho");
+    assert_string_equal(scene_label(s, st[1].ref, SCENE_LANG_PT), "net"); /* no translation: English */
+    assert_string_equal(scene_label(s, st[3].ref, SCENE_LANG_PT), "serviço");
+    assert_true(st[4].ref != st[0].ref);
+    assert_string_equal(scene_label(s, st[4].ref, SCENE_LANG_PT), "work");
+    assert_null(scene_label(s, 4, SCENE_LANG_EN));
+    assert_null(scene_label(s, -1, SCENE_LANG_EN));
+    scene_free(s);
+}
+
 #define ERROR_CASES(X)                                                                     \
     X(nul_byte, "thread a:\n    cpu 1ms\0\n", 2, 12,                                       \
       "NUL byte in the text (is this a binary file?)", 1)                                  \
@@ -1125,6 +1151,12 @@ static void test_error_case(void **state)
       "unexpected '\"b\"' after the 'io' statement", 1)                                    \
     X(sleep_label, "thread a:\n    sleep 1ms \"zz\"\n", 2, 15,                             \
       "unexpected '\"zz\"' after the 'sleep' statement", 1)                                \
+    X(label_pt_missing, "thread a:\n    cpu 1ms \"work\" pt\n", 2, 22,                     \
+      "expected the Portuguese label in double quotes after 'pt'", 1)                     \
+    X(label_pt_not_string, "thread a:\n    cpu 1ms \"work\" pt 5ms\n", 2, 23,              \
+      "expected the Portuguese label in double quotes after 'pt', not '5ms'", 1)          \
+    X(label_pt_extra, "thread a:\n    io 1ms \"a\" pt \"b\" x\n", 2, 23,                    \
+      "unexpected 'x' after the 'io' statement", 1)                                        \
     X(missing_duration, "thread a:\n    cpu\n", 2, 8,                                      \
       "expected a duration like 5ms after 'cpu'", 1)                                       \
     X(missing_value, "cores\n" T, 1, 6, "expected a value after 'cores'", 1)               \
@@ -2005,6 +2037,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rich_scene),
+        cmocka_unit_test(labels_in_two_languages),
         cmocka_unit_test(test_nested_repeat),
         cmocka_unit_test(test_forward_references),
         cmocka_unit_test(test_lexical_details),

@@ -67,7 +67,7 @@ struct fixture {
 static int32_t label_of(const struct scene *sc, const char *name)
 {
     for (int32_t i = 0; i < sc->nlabels; i++)
-        if (strcmp(sc->labels[i], name) == 0)
+        if (strcmp(scene_label(sc, i, SCENE_LANG_EN), name) == 0)
             return i;
     fail_msg("no label %s", name);
     return -1;

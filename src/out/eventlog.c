@@ -31,11 +31,6 @@ static const char *thread_name(const struct timeline *tl, int32_t i, int lang)
     return timeline_lane(tl, i)->name;
 }
 
-static const char *label(const struct scene *sc, int32_t i)
-{
-    return sc && i >= 0 && i < sc->nlabels ? sc->labels[i] : NULL;
-}
-
 /* Sentence for a thread STATE record. */
 static void thread_state(const struct timeline *tl, const struct scene *sc, const struct tl_rec *r, int lang,
                          char *buf, size_t size)
@@ -74,7 +69,7 @@ static void thread_state(const struct timeline *tl, const struct scene *sc, cons
                  who);
         break;
     case TS_IO:
-        lbl = label(sc, r->arg);
+        lbl = scene_label(sc, r->arg, lang);
         if (lbl)
             snprintf(buf, size, gv_tr(lang, "%s blocks in I/O \"%s\" (GIL released)"), who, lbl);
         else
@@ -126,8 +121,8 @@ static void task_state(const struct scene *sc, const struct tl_rec *r, const cha
     };
     if (r->code == TK_PENDING) {
         const char *detail = "";
-        if ((r->flags == TW_IO || r->flags == TW_EXECUTOR) && label(sc, r->arg))
-            detail = label(sc, r->arg);
+        if ((r->flags == TW_IO || r->flags == TW_EXECUTOR) && scene_label(sc, r->arg, lang))
+            detail = scene_label(sc, r->arg, lang);
         else if (r->flags == TW_FUTURE && sc && r->arg >= 0 && r->arg < sc->nfutures)
             detail = sc->futures[r->arg].name;
         else if (r->flags == TW_GATHER && sc && r->arg >= 0 && r->arg < sc->ncoros)
@@ -275,7 +270,7 @@ void eventlog_describe(const struct timeline *tl, const struct scene *sc, uint64
         break;
     case EV_THREAD_END: snprintf(buf, size, gv_tr(lang, "%s ends"), who); break;
     case EV_IO_DONE: {
-        const char *lbl = label(sc, r->arg);
+        const char *lbl = scene_label(sc, r->arg, lang);
         if (lbl)
             snprintf(buf, size, gv_tr(lang, "%s: I/O \"%s\" completed"), who, lbl);
         else

@@ -282,7 +282,7 @@ static const char *thread_name(const struct ctx *c, int32_t l)
 
 static const char *label_text(const struct ctx *c, int32_t i)
 {
-    return c->sc && i >= 0 && i < c->sc->nlabels ? c->sc->labels[i] : NULL;
+    return scene_label(c->sc, i, SCENE_LANG_EN);
 }
 
 static const char *coro_name(const struct ctx *c, int32_t i)

@@ -159,6 +159,8 @@ struct sc {
     size_t *ocap;                   /* step capacity of each coro */
     size_t cocap;
     struct sc_map threads, procs, names, labels;
+    char **label_keys;              /* the keys of `labels` (it borrows them) */
+    size_t nlabel_keys, clabel_keys;
 
     uint32_t seen[S_ALL];           /* line of each setting, 0 if not seen */
     struct sc_py py;
@@ -1234,17 +1236,30 @@ static struct scene_step *sc_at(struct sc *c, int32_t i)
     return &sc_prog(c, c->ctx != CX_THREAD, c->cur)[i];
 }
 
-/* Index of label str (deduplicated). */
-static int32_t sc_label(struct sc *c, const char *str)
+/* Index of the label `en` [pt `pt`] (deduplicated: the same text in every
+ * language is one label). */
+static int32_t sc_label(struct sc *c, const char *en, const char *pt)
 {
-    size_t n = strlen(str);
-    int32_t v = sc_map_get(&c->labels, str, n);
-    if (v >= 0)
+    /* the key: the English text, a unit separator, the Portuguese one */
+    size_t ne = strlen(en), np = pt ? strlen(pt) : 0;
+    char *key = gv_malloc(ne + np + 2);
+    memcpy(key, en, ne);
+    key[ne] = '\x1f';
+    memcpy(key + ne + 1, pt ? pt : "", np + 1);
+    int32_t v = sc_map_get(&c->labels, key, ne + np + 1);
+    if (v >= 0) {
+        free(key);
         return v;
+    }
     struct scene *s = c->s;
     s->labels = gv_grow(s->labels, &c->clabels, (size_t)s->nlabels + 1, sizeof *s->labels);
-    s->labels[s->nlabels] = gv_strdup(str);
-    sc_map_put(&c->labels, s->labels[s->nlabels], n, s->nlabels);
+    struct scene_text *l = &s->labels[s->nlabels];
+    memset(l, 0, sizeof *l);
+    l->text[SCENE_LANG_EN] = gv_strdup(en);
+    l->text[SCENE_LANG_PT] = pt ? gv_strdup(pt) : NULL;
+    sc_map_put(&c->labels, key, ne + np + 1, s->nlabels);
+    c->label_keys = gv_grow(c->label_keys, &c->clabel_keys, c->nlabel_keys + 1, sizeof *c->label_keys);
+    c->label_keys[c->nlabel_keys++] = key;
     return s->nlabels++;
 }
 
@@ -1284,15 +1299,30 @@ static const char *sc_where_block(unsigned where)
     }
 }
 
-/* Optional "label" at token k and nothing after it; *label = index or -1. */
+/* Optional `"label" [pt "rótulo"]` at token k and nothing after it;
+ * *label = index or -1. */
 static bool sc_opt_label(struct sc *c, const struct sc_line *ln, size_t k, int32_t *label)
 {
     const struct sc_tok *t = &c->toks[ln->tok];
     *label = -1;
     if (k < ln->ntok && t[k].kind == TK_STR) {
-        if (!sc_no_more(c, ln, k + 1))
+        const char *pt = NULL;
+        size_t end = k + 1;
+        if (end < ln->ntok && sc_is(&t[end], "pt")) {
+            char b[256];
+            if (!sc_need(c, ln, end + 1, "the Portuguese label in double quotes"))
+                return false;
+            if (t[end + 1].kind != TK_STR) {
+                sc_err(c, ln, t[end + 1].col, "expected the Portuguese label in double quotes after 'pt', not '%s'",
+                       sc_show(&t[end + 1], b, sizeof b));
+                return false;
+            }
+            pt = t[end + 1].str;
+            end += 2;
+        }
+        if (!sc_no_more(c, ln, end))
             return false;
-        *label = sc_label(c, t[k].str);
+        *label = sc_label(c, t[k].str, pt);
         return true;
     }
     return sc_no_more(c, ln, k);
@@ -2751,6 +2781,9 @@ struct scene *scene_parse(const char *file, const char *text, size_t len,
     free(c.procs.e);
     free(c.names.e);
     free(c.labels.e);
+    for (size_t i = 0; i < c.nlabel_keys; i++)
+        free(c.label_keys[i]);
+    free(c.label_keys);
 
     if (c.nerr) {
         scene_free(s);

@@ -74,7 +74,7 @@ void scene_free(struct scene *s)
         free(s->shared[i].name);
     free(s->shared);
     for (int32_t i = 0; i < s->nlabels; i++)
-        free(s->labels[i]);
+        scene_text_free(&s->labels[i]);
     free(s->labels);
     for (int32_t i = 0; i < s->nnotes; i++)
         scene_text_free(&s->notes[i].text);
@@ -173,6 +173,11 @@ const char *scene_text_get(const struct scene_text *t, int lang)
     if (lang >= 0 && lang < SCENE_NLANG && t->text[lang])
         return t->text[lang];
     return t->text[SCENE_LANG_EN] ? t->text[SCENE_LANG_EN] : "";
+}
+
+const char *scene_label(const struct scene *s, int32_t i, int lang)
+{
+    return s && i >= 0 && i < s->nlabels ? scene_text_get(&s->labels[i], lang) : NULL;
 }
 
 void scene_instance_name(const char *base, int32_t i, int32_t count, char *buf, size_t size)

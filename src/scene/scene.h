@@ -225,7 +225,7 @@ struct scene {
     struct scene_thread *threads; int32_t nthreads; /* thread groups, in file order */
     struct scene_named *locks;    int32_t nlocks;
     struct scene_named *shared;   int32_t nshared;
-    char **labels;                int32_t nlabels;  /* I/O and work labels, deduplicated */
+    struct scene_text *labels;    int32_t nlabels;  /* steps' labels (each language), deduplicated */
     struct scene_note *notes;     int32_t nnotes;   /* sorted by time (stable) */
     struct scene_loop *loops;     int32_t nloops;
     struct scene_coro *coros;     int32_t ncoros;   /* tasks and callbacks, in file order */
@@ -276,6 +276,8 @@ int32_t scene_loop_executor(const struct scene *s, int32_t loop);
 
 /* Text in language `lang`, falling back to English ("" when there is none). */
 const char *scene_text_get(const struct scene_text *t, int lang);
+/* Step label i in `lang` (else English), or NULL if there is no label i. */
+const char *scene_label(const struct scene *s, int32_t i, int lang);
 
 /* How many notes are at or before t (notes are sorted by time): the latest
  * one is notes[n - 1], the next one notes[n]. */

@@ -272,7 +272,7 @@ static void thread_status(struct frame *f, int y, int i)
         break;
     case TS_IO: {
         const struct scene *sc = f->d->sc;
-        const char *lbl = s->arg >= 0 && s->arg < sc->nlabels ? sc->labels[s->arg] : NULL;
+        const char *lbl = scene_label(sc, s->arg, f->v->lang);
         if (lbl)
             x += panel_printf(f, x, y, end - x, ST_DEFAULT, 0, " %s", lbl);
         put_dur(f, x, y, end, ST_DIM, for_ns);
@@ -308,7 +308,7 @@ static void io_labels(struct frame *f, int y, const uint32_t *val)
             e++;
         int32_t lbl = (int32_t)(v >> 8) - 1;
         if (lbl < sc->nlabels) {
-            const char *name = sc->labels[lbl];
+            const char *name = scene_label(sc, lbl, f->v->lang);
             int nw = canvas_text_width(name);
             if (e - x >= nw + 2)
                 canvas_text(f->cv, f->sx + x + 1, y, nw, name, style_state_role(TS_IO), CV_BOLD);
@@ -404,7 +404,7 @@ static void task_status(struct frame *f, int y, const struct tl_lane_state *s)
     const char *what = NULL;
     if (code == TK_PENDING) {
         if ((wait == TW_IO || wait == TW_EXECUTOR) && s->arg >= 0 && s->arg < sc->nlabels)
-            what = sc->labels[s->arg];
+            what = scene_label(sc, s->arg, f->v->lang);
         else if (wait == TW_FUTURE && s->arg >= 0 && s->arg < sc->nfutures)
             what = sc->futures[s->arg].name;
         else if (wait == TW_GATHER && s->arg >= 0 && s->arg < sc->ncoros)

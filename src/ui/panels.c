@@ -60,7 +60,7 @@ void panel_why(struct frame *f, int y)
         break;
     case TS_IO:
         snprintf(buf, sizeof buf, text_get(lang, T_W_IO), name,
-                 s->arg >= 0 && s->arg < sc->nlabels ? sc->labels[s->arg] : "?", sofar);
+                 s->arg >= 0 && s->arg < sc->nlabels ? scene_label(sc, s->arg, lang) : "?", sofar);
         break;
     case TS_SLEEP: snprintf(buf, sizeof buf, text_get(lang, T_W_SLEEP), name, sofar); break;
     case TS_LOCK_WAIT: {
