@@ -177,8 +177,9 @@ ASAN_MAKE = $(MAKE) --no-print-directory BUILD=build-asan LTO= CFLAGS="-O1 -g -f
 asan:
 	$(ASAN_MAKE) test
 
-# ThreadSanitizer over the writer/reader hand-off of the timeline, its chunk
-# preparer (test_timeline), the engine running on its own pthread
+# ThreadSanitizer over the writer/reader hand-off of the timeline and the
+# prefaulter (test_threads), chunks allocated ahead (test_timeline), the
+# engine running on its own pthread
 # (test_engine's last test) and the player drawing frames from the published
 # prefix while the engine runs (test_ui_threads).
 tsan:

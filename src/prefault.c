@@ -4,7 +4,6 @@
 #define _DEFAULT_SOURCE /* madvise */
 #include "prefault.h"
 
-#include <errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <sys/mman.h>
@@ -22,9 +21,8 @@ static struct {
     size_t len;
 } queue[GV_PREFAULT_QUEUE];
 static unsigned head, count;
-static bool busy;        /* the helper is doing a range it took */
-static bool started;
-static bool unsupported; /* the kernel said no: stop asking */
+static bool busy;      /* the helper is doing a range it took */
+static int state;      /* 0: not tried yet; 1: the helper runs; -1: no helper */
 static uint64_t asked, dropped;
 
 static void *helper(void *arg)
@@ -39,24 +37,39 @@ static void *helper(void *arg)
         head = (head + 1) % GV_PREFAULT_QUEUE;
         count--;
         busy = true;
-        bool skip = unsupported;
         pthread_mutex_unlock(&mu);
-        /* ENOMEM if (part of) the range was unmapped meanwhile: fine */
-        int rc = skip ? 0 : madvise((void *)p, len, MADV_POPULATE_WRITE);
-        int err = errno;
+        /* An error is about this range only: it was unmapped, or its place
+         * taken by another mapping (read-only, a guard page), meanwhile.
+         * Nothing is changed then either. */
+        (void)madvise((void *)p, len, MADV_POPULATE_WRITE);
         pthread_mutex_lock(&mu);
-        if (rc != 0 && err == EINVAL)
-            unsupported = true; /* an older kernel */
         busy = false;
-        if (count == 0 || unsupported)
+        if (count == 0)
             pthread_cond_broadcast(&idle);
     }
     return NULL;
 }
 
-/* Start the helper with every signal blocked: signals are the caller's. */
-static bool start(void)
+/* Can this kernel populate memory?  Asked once, on a page of our own. */
+static bool kernel_can(void)
 {
+    long ps = sysconf(_SC_PAGESIZE);
+    size_t len = ps > 0 ? (size_t)ps : 4096;
+    void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED)
+        return false;
+    bool ok = madvise(p, len, MADV_POPULATE_WRITE) == 0;
+    munmap(p, len);
+    return ok;
+}
+
+/* Start the helper if the kernel can populate memory (with every signal
+ * blocked: signals are the caller's).  Under mu. */
+static void start(void)
+{
+    state = -1;
+    if (!kernel_can())
+        return;
     sigset_t all, old;
     sigfillset(&all);
     pthread_sigmask(SIG_BLOCK, &all, &old);
@@ -64,9 +77,9 @@ static bool start(void)
     int rc = pthread_create(&th, NULL, helper, NULL);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (rc != 0)
-        return false;
+        return;
     pthread_detach(th);
-    return true;
+    state = 1;
 }
 
 void gv_prefault(void *p, size_t len)
@@ -78,16 +91,12 @@ void gv_prefault(void *p, size_t len)
     if (!p || b <= a || b - a < GV_PREFAULT_MIN)
         return;
     pthread_mutex_lock(&mu);
-    if (!started && !unsupported) {
-        started = true;
-        unsupported = !start();
-    }
-    if (unsupported) {
-        pthread_mutex_unlock(&mu);
-        return;
-    }
     asked += b - a;
-    if (count < GV_PREFAULT_QUEUE) {
+    if (state == 0)
+        start();
+    if (state < 0) {
+        dropped++;
+    } else if (count < GV_PREFAULT_QUEUE) {
         unsigned i = (head + count++) % GV_PREFAULT_QUEUE;
         queue[i].p = a;
         queue[i].len = b - a;
@@ -98,14 +107,22 @@ void gv_prefault(void *p, size_t len)
     pthread_mutex_unlock(&mu);
 }
 
-bool gv_prefault_sync(void)
+bool gv_prefault_supported(void)
 {
     pthread_mutex_lock(&mu);
-    while (started && !unsupported && (count > 0 || busy))
-        pthread_cond_wait(&idle, &mu);
-    bool ok = started && !unsupported;
+    if (state == 0)
+        start();
+    bool ok = state > 0;
     pthread_mutex_unlock(&mu);
     return ok;
+}
+
+void gv_prefault_sync(void)
+{
+    pthread_mutex_lock(&mu);
+    while (state > 0 && (count > 0 || busy))
+        pthread_cond_wait(&idle, &mu);
+    pthread_mutex_unlock(&mu);
 }
 
 uint64_t gv_prefault_asked(void)

@@ -10,11 +10,14 @@
  * what the memory holds, so the caller may already be writing the range, or
  * even free it, meanwhile: the faults it would have taken are simply gone
  * when it gets there, or it takes them itself if the helper is late.  Where
- * the kernel cannot do it, nothing happens.
+ * the kernel cannot do it (asked once, on a page of the helper's own),
+ * nothing happens.  A range unmapped or remapped meanwhile fails alone.
  *
  * One helper for the process, started at the first range asked for; it waits
  * for work and ends with the process.  Ranges are queued (up to
- * GV_PREFAULT_QUEUE; more are dropped) and done in order.
+ * GV_PREFAULT_QUEUE; more are dropped) and done in order.  Populating memory
+ * the caller then never uses, or has freed, only raises its resident size
+ * early.
  */
 #ifndef GV_PREFAULT_H
 #define GV_PREFAULT_H
@@ -30,20 +33,23 @@
 void gv_prefault(void *p, size_t len);
 
 /* The same for the part an array just grew by, which may never be used in
- * full: only its first GV_PREFAULT_NEXT bytes, so that a doubled array does
- * not take memory it has not used yet. */
+ * full: only its first GV_PREFAULT_NEXT bytes, so that a doubled array
+ * takes at most that much memory before it uses it. */
 #define GV_PREFAULT_NEXT ((size_t)4 << 20)
 static inline void gv_prefault_next(void *p, size_t len)
 {
     gv_prefault(p, len < GV_PREFAULT_NEXT ? len : GV_PREFAULT_NEXT);
 }
 
-/* For tests and benchmarks: wait until every range asked for is done;
- * returns false if the kernel cannot populate memory (nothing was done). */
-bool gv_prefault_sync(void);
+/* Whether ranges are faulted in: the kernel can populate memory and the
+ * helper runs (starts it if it is the first question). */
+bool gv_prefault_supported(void);
 
-/* For tests: bytes asked for so far, and the count of ranges dropped
- * because the queue was full. */
+/* For tests and benchmarks: wait until every range queued is done. */
+void gv_prefault_sync(void);
+
+/* For tests and benchmarks: bytes asked for so far, and the ranges not
+ * faulted in (the queue was full, or no helper). */
 uint64_t gv_prefault_asked(void);
 uint64_t gv_prefault_dropped(void);
 

@@ -214,9 +214,10 @@ int main(void)
               (double)x.events / ref / 1e6, "M/s heap", ">=10");
     bench_row("asyncio 100k tasks bytes/event", (double)x.bytes / (double)x.events, "B",
               (double)sizeof(struct tl_rec), "B record", "<=32");
-    bool populated = gv_prefault_sync();
-    printf("# prefaulter: %.0f MB faulted in on its own thread so far%s\n", (double)gv_prefault_asked() / 1e6,
-           populated ? "" : " (asked for; this kernel cannot populate memory, so the run took the faults)");
+    gv_prefault_sync();
+    printf("# prefaulter: %.0f MB handed to its thread so far, %llu ranges not faulted in%s\n",
+           (double)gv_prefault_asked() / 1e6, (unsigned long long)gv_prefault_dropped(),
+           gv_prefault_supported() ? "" : " (this kernel cannot populate memory: the runs took the faults)");
 
     /* scaling: the same total work over 10x and 100x more threads, tasks
      * and cores, at the default 5 ms interval (at 10 us, 1,000 waiters each

@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "prefault.h"
 #include "timeline/codes.h"
 #include "timeline/timeline.h"
 
@@ -635,11 +636,11 @@ static void test_fast_path(void **state)
     timeline_free(b);
 }
 
-/* Identical builds hash equal; one differing record changes the hash. */
 /* Allocating chunks ahead (and faulting them in on the prefaulter's thread)
- * changes no record: the same records with and without it, each chunk from
- * the second on allocated ahead.  A timeline that stays in its first chunk
- * takes none; a cap stops the writer there as before. */
+ * changes no record: the same records with and without it.  From a quarter
+ * of the first chunk on, the next chunk is allocated ahead, never past the
+ * cap; a timeline under a quarter chunk allocates none; a cap stops the
+ * writer there as before. */
 static void test_prepare(void **state)
 {
     (void)state;
@@ -648,20 +649,23 @@ static void test_prepare(void **state)
     struct timeline *a = synthetic(77, n, NULL);
     syn_no_prepare = false;
     struct timeline *b = synthetic(77, n, NULL);
-    struct timeline *small = synthetic(78, TL_CHUNK_RECS, NULL);
+    struct timeline *small = synthetic(78, TL_CHUNK_RECS / 4 - 1, NULL);
+    struct timeline *one = synthetic(79, TL_CHUNK_RECS, NULL);
     assert_int_equal(timeline_prepared(a), 0);
-    assert_int_equal(timeline_prepared(b), 5); /* chunks 1 to 5 */
+    assert_int_equal(timeline_prepared(b), 6); /* chunks 1 to 6; 6 goes unused */
     assert_int_equal(timeline_prepared(small), 0);
+    assert_int_equal(timeline_prepared(one), 1); /* at a quarter: chunk 1, unused */
     assert_int_equal(timeline_count(a), n);
     assert_int_equal(timeline_count(b), n);
     for (uint64_t i = 0; i < n; i++)
         assert_memory_equal(timeline_get(a, i), timeline_get(b, i), sizeof(struct tl_rec));
     assert_true(timeline_hash(a) == timeline_hash(b));
     assert_int_equal(timeline_bytes(a), timeline_bytes(b));
-    timeline_finish(b, timeline_end(a)); /* frees chunk 6, allocated ahead */
+    timeline_finish(b, timeline_end(a)); /* frees chunk 6 */
     timeline_free(a);
     timeline_free(b);
     timeline_free(small);
+    timeline_free(one); /* frees chunk 1 without finish */
 
     struct timeline *c = timeline_new();
     timeline_add_lane(c, LANE_THREAD, "t", 0, 0);
@@ -670,12 +674,25 @@ static void test_prepare(void **state)
     for (uint32_t i = 0; i < 3 * TL_CHUNK_RECS + 10; i++)
         ok += timeline_append(c, i, 0, TL_STATE, 1, 0, (int32_t)i) == 0;
     assert_int_equal(ok, 3 * TL_CHUNK_RECS);
-    assert_int_equal(timeline_prepared(c), 2); /* chunks 1 and 2 */
+    assert_int_equal(timeline_prepared(c), 2); /* chunks 1 and 2: none past the cap */
     timeline_publish(c);
     assert_int_equal(timeline_get(c, 3 * TL_CHUNK_RECS - 1)->arg, 3 * TL_CHUNK_RECS - 1);
-    timeline_free(c); /* without finish */
+    timeline_free(c);
+
+    /* a cap of one chunk: nothing ahead, and the rest of the chunk is asked
+     * to be faulted in once, not at every checkpoint */
+    struct timeline *d = timeline_new();
+    timeline_add_lane(d, LANE_THREAD, "t", 0, 0);
+    timeline_set_cap(d, TL_CHUNK_RECS);
+    uint64_t asked = gv_prefault_asked();
+    for (uint32_t i = 0; i < TL_CHUNK_RECS; i++)
+        assert_int_equal(timeline_append(d, i, 0, TL_STATE, 1, 0, (int32_t)i), 0);
+    assert_int_equal(timeline_prepared(d), 0);
+    assert_true(gv_prefault_asked() - asked <= (uint64_t)TL_CHUNK_RECS * sizeof(struct tl_rec));
+    timeline_free(d);
 }
 
+/* Identical builds hash equal; one differing record changes the hash. */
 static void test_hash(void **state)
 {
     (void)state;

@@ -330,9 +330,9 @@ struct engine {
 
 /* ---- small helpers ------------------------------------------------------ */
 
-/* Zeroed memory that lives as long as the engine (a big block, such as the
- * repeat stacks of 100,000 tasks, is faulted in on the prefaulter's thread:
- * the run writes it). */
+/* Zeroed memory that lives as long as the engine.  A big block (the repeat
+ * stacks of 100,000 tasks) that calloc maps fresh, rather than zeroing, is
+ * faulted in on the prefaulter's thread: the run writes it. */
 static void *arena_alloc(struct engine *e, size_t n)
 {
     void *p = gv_calloc(1, n);

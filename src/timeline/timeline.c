@@ -106,7 +106,8 @@ struct timeline {
     struct tl_lane *lane_dir[MAX_LANES / LANE_BLOCK];
     struct tl_rec *ahead;     /* the next chunk, allocated ahead, or NULL */
     int no_ahead;             /* timeline_set_prepare(tl, false) */
-    uint64_t prepared;        /* chunks that were allocated ahead */
+    int quarter;              /* a quarter of the first chunk was reached */
+    uint64_t prepared;        /* chunks allocated ahead (the last may go unused) */
 };
 
 /* Record i; i must be below an acquired published count. */
@@ -255,6 +256,7 @@ static void allocate_ahead(struct timeline *tl)
     if (tl->no_ahead || tl->ahead || next >= tl->cap)
         return;
     tl->ahead = gv_malloc(CHUNK_BYTES);
+    tl->prepared++;
     gv_prefault(tl->ahead, CHUNK_BYTES);
 }
 
@@ -265,9 +267,7 @@ static void new_chunk(struct timeline *tl)
         first_record(tl);
     struct tl_rec *c = tl->ahead;
     tl->ahead = NULL;
-    if (c)
-        tl->prepared++;
-    else
+    if (!c)
         c = gv_malloc(CHUNK_BYTES);
     tl->dir[tl->w.n >> TL_CHUNK_SHIFT] = c;
     tl->cur = c;
@@ -285,9 +285,10 @@ static void set_window(struct timeline *tl)
         tl->w.at = tl->w.stop = NULL;
         return;
     }
-    if (n < TL_CHUNK_RECS && n >= TL_CHUNK_RECS / 4 && !tl->no_ahead && !tl->ahead) {
+    if (n < TL_CHUNK_RECS && n >= TL_CHUNK_RECS / 4 && !tl->no_ahead && !tl->quarter) {
         /* a quarter of the first chunk is full: a small timeline is no
-         * more; fault in the rest of this chunk, and the next */
+         * more; fault in the rest of this chunk, and the next (once) */
+        tl->quarter = 1;
         gv_prefault(tl->cur + n, (TL_CHUNK_RECS - n) * sizeof *tl->cur);
         allocate_ahead(tl);
     }

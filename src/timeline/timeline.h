@@ -152,7 +152,7 @@ int timeline_mem_full(const struct timeline *tl);
  * the writer fills the current one.  It changes no record, only where the
  * page faults are paid.  timeline_set_prepare(tl, false), before the first
  * record, turns it off; timeline_prepared says how many chunks were
- * allocated ahead. */
+ * allocated ahead (the last one may never be used). */
 void timeline_set_prepare(struct timeline *tl, bool on);
 uint64_t timeline_prepared(const struct timeline *tl);
 
