@@ -1154,7 +1154,7 @@ static void labels_in_two_languages(void **state)
     X(label_pt_missing, "thread a:\n    cpu 1ms \"work\" pt\n", 2, 22,                     \
       "expected the Portuguese label in double quotes after 'pt'", 1)                     \
     X(label_pt_not_string, "thread a:\n    cpu 1ms \"work\" pt 5ms\n", 2, 23,              \
-      "expected the Portuguese label in double quotes after 'pt', not '5ms'", 1)          \
+      "expected the Portuguese label in double quotes, not '5ms'", 1)                     \
     X(label_pt_extra, "thread a:\n    io 1ms \"a\" pt \"b\" x\n", 2, 23,                    \
       "unexpected 'x' after the 'io' statement", 1)                                        \
     X(missing_duration, "thread a:\n    cpu\n", 2, 8,                                      \

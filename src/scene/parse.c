@@ -1064,18 +1064,28 @@ static bool sc_dur_pos(struct sc *c, const struct sc_line *ln, const struct sc_t
 }
 
 /* Parse "STRING [LANG STRING]..." from token k on into out. */
+/* Token k must be a string: "expected WHAT after 'X'" if the line ends
+ * before it, "expected WHAT, not 'Y'" if it is something else. */
+static bool sc_need_str(struct sc *c, const struct sc_line *ln, size_t k, const char *what)
+{
+    const struct sc_tok *t = &c->toks[ln->tok];
+    char b[256];
+    if (!sc_need(c, ln, k, what))
+        return false;
+    if (t[k].kind != TK_STR) {
+        sc_err(c, ln, t[k].col, "expected %s, not '%s'", what, sc_show(&t[k], b, sizeof b));
+        return false;
+    }
+    return true;
+}
+
 static bool sc_text(struct sc *c, const struct sc_line *ln, size_t k, struct scene_text *out)
 {
     const struct sc_tok *t = &c->toks[ln->tok];
     const char *tmp[SCENE_NLANG] = { NULL };
     char b[256];
-    if (!sc_need(c, ln, k, "a string in double quotes"))
+    if (!sc_need_str(c, ln, k, "a string in double quotes"))
         return false;
-    if (t[k].kind != TK_STR) {
-        sc_err(c, ln, t[k].col, "expected a string in double quotes, not '%s'",
-               sc_show(&t[k], b, sizeof b));
-        return false;
-    }
     tmp[SCENE_LANG_EN] = t[k++].str;
     while (k < ln->ntok) {
         static const char *const langs[] = { "en", "pt", NULL };
@@ -1090,13 +1100,8 @@ static bool sc_text(struct sc *c, const struct sc_line *ln, size_t k, struct sce
             sc_err(c, ln, t[k].col, "duplicate translation '%s'", langs[lang]);
             return false;
         }
-        if (!sc_need(c, ln, k + 1, "a string in double quotes"))
+        if (!sc_need_str(c, ln, k + 1, "a string in double quotes"))
             return false;
-        if (t[k + 1].kind != TK_STR) {
-            sc_err(c, ln, t[k + 1].col, "expected a string in double quotes, not '%s'",
-                   sc_show(&t[k + 1], b, sizeof b));
-            return false;
-        }
         tmp[lang] = t[k + 1].str;
         k += 2;
     }
@@ -1309,14 +1314,8 @@ static bool sc_opt_label(struct sc *c, const struct sc_line *ln, size_t k, int32
         const char *pt = NULL;
         size_t end = k + 1;
         if (end < ln->ntok && sc_is(&t[end], "pt")) {
-            char b[256];
-            if (!sc_need(c, ln, end + 1, "the Portuguese label in double quotes"))
+            if (!sc_need_str(c, ln, end + 1, "the Portuguese label in double quotes"))
                 return false;
-            if (t[end + 1].kind != TK_STR) {
-                sc_err(c, ln, t[end + 1].col, "expected the Portuguese label in double quotes after 'pt', not '%s'",
-                       sc_show(&t[end + 1], b, sizeof b));
-                return false;
-            }
             pt = t[end + 1].str;
             end += 2;
         }
