@@ -4,9 +4,11 @@
 #define _DEFAULT_SOURCE /* madvise */
 #include "prefault.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef MADV_POPULATE_WRITE
@@ -22,7 +24,8 @@ static struct {
 } queue[GV_PREFAULT_QUEUE];
 static unsigned head, count;
 static bool busy;      /* the helper is doing a range it took */
-static int state;      /* 0: not tried yet; 1: the helper runs; -1: no helper */
+static bool running;   /* the helper thread exists */
+static int can;        /* can the kernel populate memory?  0: not asked yet, 1 yes, -1 no */
 static uint64_t asked, dropped;
 
 static void *helper(void *arg)
@@ -30,8 +33,19 @@ static void *helper(void *arg)
     (void)arg;
     pthread_mutex_lock(&mu);
     for (;;) {
-        while (count == 0)
-            pthread_cond_wait(&work, &mu);
+        while (count == 0) {
+            /* a second without work: end (the next range starts a helper
+             * again), so that a finished simulation leaves no thread */
+            struct timespec until;
+            clock_gettime(CLOCK_REALTIME, &until);
+            until.tv_sec += GV_PREFAULT_IDLE_S;
+            if (pthread_cond_timedwait(&work, &mu, &until) == ETIMEDOUT && count == 0) {
+                running = false;
+                pthread_cond_broadcast(&idle);
+                pthread_mutex_unlock(&mu);
+                return NULL;
+            }
+        }
         uintptr_t p = queue[head].p;
         size_t len = queue[head].len;
         head = (head + 1) % GV_PREFAULT_QUEUE;
@@ -63,23 +77,28 @@ static bool kernel_can(void)
     return ok;
 }
 
-/* Start the helper if the kernel can populate memory (with every signal
- * blocked: signals are the caller's).  Under mu. */
+/* Ask the kernel once.  Under mu. */
+static bool supported(void)
+{
+    if (can == 0)
+        can = kernel_can() ? 1 : -1;
+    return can > 0;
+}
+
+/* Start the helper, with every signal blocked (signals are the caller's).
+ * Under mu. */
 static void start(void)
 {
-    state = -1;
-    if (!kernel_can())
-        return;
     sigset_t all, old;
     sigfillset(&all);
     pthread_sigmask(SIG_BLOCK, &all, &old);
     pthread_t th;
     int rc = pthread_create(&th, NULL, helper, NULL);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
-    if (rc != 0)
-        return;
-    pthread_detach(th);
-    state = 1;
+    if (rc == 0) {
+        pthread_detach(th);
+        running = true;
+    }
 }
 
 void gv_prefault(void *p, size_t len)
@@ -92,9 +111,9 @@ void gv_prefault(void *p, size_t len)
         return;
     pthread_mutex_lock(&mu);
     asked += b - a;
-    if (state == 0)
+    if (supported() && !running)
         start();
-    if (state < 0) {
+    if (!running) {
         dropped++;
     } else if (count < GV_PREFAULT_QUEUE) {
         unsigned i = (head + count++) % GV_PREFAULT_QUEUE;
@@ -110,9 +129,7 @@ void gv_prefault(void *p, size_t len)
 bool gv_prefault_supported(void)
 {
     pthread_mutex_lock(&mu);
-    if (state == 0)
-        start();
-    bool ok = state > 0;
+    bool ok = supported();
     pthread_mutex_unlock(&mu);
     return ok;
 }
@@ -120,9 +137,17 @@ bool gv_prefault_supported(void)
 void gv_prefault_sync(void)
 {
     pthread_mutex_lock(&mu);
-    while (state > 0 && (count > 0 || busy))
+    while (running && (count > 0 || busy))
         pthread_cond_wait(&idle, &mu);
     pthread_mutex_unlock(&mu);
+}
+
+bool gv_prefault_running(void)
+{
+    pthread_mutex_lock(&mu);
+    bool r = running;
+    pthread_mutex_unlock(&mu);
+    return r;
 }
 
 uint64_t gv_prefault_asked(void)

@@ -10,14 +10,15 @@
  * what the memory holds, so the caller may already be writing the range, or
  * even free it, meanwhile: the faults it would have taken are simply gone
  * when it gets there, or it takes them itself if the helper is late.  Where
- * the kernel cannot do it (asked once, on a page of the helper's own),
- * nothing happens.  A range unmapped or remapped meanwhile fails alone.
+ * the kernel cannot do it (asked once, on a page of gilviz's own), nothing
+ * happens.  A range unmapped or remapped meanwhile fails alone.
  *
- * One helper for the process, started at the first range asked for; it waits
- * for work and ends with the process.  Ranges are queued (up to
- * GV_PREFAULT_QUEUE; more are dropped) and done in order.  Populating memory
- * the caller then never uses, or has freed, only raises its resident size
- * early.
+ * One helper for the process, started at the first range asked for; it ends
+ * after GV_PREFAULT_IDLE_S seconds without work (the next range starts it
+ * again), so a finished simulation leaves no thread behind.  Ranges are
+ * queued (up to GV_PREFAULT_QUEUE; more are dropped) and done in order.
+ * Populating memory the caller then never uses, or has freed, only raises
+ * its resident size early.
  */
 #ifndef GV_PREFAULT_H
 #define GV_PREFAULT_H
@@ -28,6 +29,7 @@
 
 #define GV_PREFAULT_MIN ((size_t)64 << 10) /* smaller ranges are not worth a hand-off */
 #define GV_PREFAULT_QUEUE 64
+#define GV_PREFAULT_IDLE_S 1
 
 /* Fault in the whole pages of [p, p + len) soon.  Returns at once. */
 void gv_prefault(void *p, size_t len);
@@ -47,6 +49,9 @@ bool gv_prefault_supported(void);
 
 /* For tests and benchmarks: wait until every range queued is done. */
 void gv_prefault_sync(void);
+
+/* For tests: whether the helper thread exists now. */
+bool gv_prefault_running(void);
 
 /* For tests and benchmarks: bytes asked for so far, and the ranges not
  * faulted in (the queue was full, or no helper). */

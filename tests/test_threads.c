@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -201,7 +202,8 @@ static long touch_faults(unsigned char *p, size_t len, size_t page)
 
 /* The prefaulter changes no byte, even of memory being written while it
  * runs; once it is done, first writes take no faults (where the kernel can
- * populate memory: else it does nothing); small ranges are not asked for.
+ * populate memory: else it does nothing); small ranges are not asked for;
+ * its thread ends when idle and comes back when asked.
  * Pages are the system's and not huge ones, so that each first write is one
  * fault. */
 static void test_prefault(void **state)
@@ -236,6 +238,17 @@ static void test_prefault(void **state)
     asked = gv_prefault_asked();
     gv_prefault(control, GV_PREFAULT_MIN - page);
     assert_true(gv_prefault_asked() == asked);
+    /* idle, the helper ends; the next range starts it again */
+    struct timespec pause = { GV_PREFAULT_IDLE_S, 500 * 1000 * 1000 };
+    nanosleep(&pause, NULL);
+    assert_false(gv_prefault_running());
+    madvise(control, len, MADV_DONTNEED); /* fresh pages again */
+    gv_prefault(control, len);
+    assert_true(gv_prefault_running() == populated);
+    gv_prefault_sync();
+    long again = touch_faults(control, len, page);
+    if (populated)
+        assert_true(again <= (long)pages / 10);
     munmap(m, 3 * len);
 }
 
