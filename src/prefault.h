@@ -43,8 +43,8 @@ static inline void gv_prefault_next(void *p, size_t len)
     gv_prefault(p, len < GV_PREFAULT_NEXT ? len : GV_PREFAULT_NEXT);
 }
 
-/* Whether ranges are faulted in: the kernel can populate memory and the
- * helper runs (starts it if it is the first question). */
+/* Whether this kernel can populate memory (asked once): if not,
+ * gv_prefault does nothing. */
 bool gv_prefault_supported(void);
 
 /* For tests and benchmarks: wait until every range queued is done. */

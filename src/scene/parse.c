@@ -1063,7 +1063,6 @@ static bool sc_dur_pos(struct sc *c, const struct sc_line *ln, const struct sc_t
     return true;
 }
 
-/* Parse "STRING [LANG STRING]..." from token k on into out. */
 /* Token k must be a string: "expected WHAT after 'X'" if the line ends
  * before it, "expected WHAT, not 'Y'" if it is something else. */
 static bool sc_need_str(struct sc *c, const struct sc_line *ln, size_t k, const char *what)
@@ -1079,6 +1078,7 @@ static bool sc_need_str(struct sc *c, const struct sc_line *ln, size_t k, const 
     return true;
 }
 
+/* Parse "STRING [LANG STRING]..." from token k on into out. */
 static bool sc_text(struct sc *c, const struct sc_line *ln, size_t k, struct scene_text *out)
 {
     const struct sc_tok *t = &c->toks[ln->tok];

@@ -148,9 +148,9 @@ void timeline_set_cap(struct timeline *tl, uint64_t max_records);
 void timeline_set_max_bytes(struct timeline *tl, size_t max_bytes);
 int timeline_mem_full(const struct timeline *tl);
 /* Once a timeline fills a quarter of its first chunk, each chunk is
- * allocated one chunk ahead and its pages faulted in on a helper thread (prefault.h) while
- * the writer fills the current one.  It changes no record, only where the
- * page faults are paid.  timeline_set_prepare(tl, false), before the first
+ * allocated one chunk ahead, and its pages are faulted in on a helper thread
+ * (prefault.h) while the writer fills the current one.  It changes no
+ * record, only where the page faults are paid.  timeline_set_prepare(tl, false), before the first
  * record, turns it off; timeline_prepared says how many chunks were
  * allocated ahead (the last one may never be used). */
 void timeline_set_prepare(struct timeline *tl, bool on);
