@@ -171,7 +171,8 @@ static inline void fuzz_check_scene(const struct scene *s)
         for (int l = 0; l < SCENE_NLANG; l++)
             FUZZ_CHECK(fuzz_printable_but(scene_text_get(&s->notes[i].text, l), "\t\n"), "note %d", (int)i);
     for (int32_t i = 0; i < s->nlabels; i++)
-        FUZZ_CHECK(fuzz_printable_but(s->labels[i], "\t\n"), "label %d", (int)i);
+        for (int l = 0; l < SCENE_NLANG; l++)
+            FUZZ_CHECK(fuzz_printable_but(scene_label(s, i, l), "\t\n"), "label %d", (int)i);
     for (int32_t i = 0; i < s->nthreads; i++) {
         const struct scene_thread *t = &s->threads[i];
         FUZZ_CHECK(t->name && *t->name, "thread %d has no name", (int)i);
