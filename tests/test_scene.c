@@ -1073,7 +1073,6 @@ static void test_error_case(void **state)
 #define RUN_TWICE(l) "loop '" l "' is run more than once (a loop block is one asyncio.run: " \
     "declare another loop)"
 
-/* id, text, line, col, message, number of diagnostics */
 /* A step's label may have a Portuguese form; the UI and `log --lang pt`
  * show it, anything else the English one.  The same English text with
  * another translation is another label; the same pair is one. */
@@ -1100,6 +1099,7 @@ static void labels_in_two_languages(void **state)
     scene_free(s);
 }
 
+/* id, text, line, col, message, number of diagnostics */
 #define ERROR_CASES(X)                                                                     \
     X(nul_byte, "thread a:\n    cpu 1ms\0\n", 2, 12,                                       \
       "NUL byte in the text (is this a binary file?)", 1)                                  \

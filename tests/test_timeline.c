@@ -592,6 +592,16 @@ static void test_seek_wide(void **state)
     }
 }
 
+/* a and b both hold exactly the n records, the same ones (and hash alike). */
+static void check_same_records(const struct timeline *a, const struct timeline *b, uint64_t n)
+{
+    assert_int_equal(timeline_count(a), n);
+    assert_int_equal(timeline_count(b), n);
+    for (uint64_t i = 0; i < n; i++)
+        assert_memory_equal(timeline_get(a, i), timeline_get(b, i), sizeof(struct tl_rec));
+    assert_true(timeline_hash(a) == timeline_hash(b));
+}
+
 /* The writer's fast path stores what timeline_append stores, leaves the
  * chunks, checkpoints and caps to it, and takes most records. */
 static void test_fast_path(void **state)
@@ -607,10 +617,7 @@ static void test_fast_path(void **state)
     /* every record but the ones that start a chunk or complete a checkpoint */
     assert_true(fast_puts >= n - 2 * (n / TL_CHECKPOINT_EVERY) - 8);
     assert_true(fast_puts < n);
-    assert_int_equal(timeline_count(a), timeline_count(b));
-    for (uint64_t i = 0; i < n; i++)
-        assert_memory_equal(timeline_get(a, i), timeline_get(b, i), sizeof(struct tl_rec));
-    assert_true(timeline_hash(a) == timeline_hash(b));
+    check_same_records(a, b, n);
     struct tl_lane_state sa[SYN_LANES], sb[SYN_LANES];
     for (uint64_t i = 0; i < n; i += TL_CHECKPOINT_EVERY / 2)
         for (int d = -1; d <= 1; d++) {
@@ -655,11 +662,7 @@ static void test_prepare(void **state)
     assert_int_equal(timeline_prepared(b), 6); /* chunks 1 to 6; 6 goes unused */
     assert_int_equal(timeline_prepared(small), 0);
     assert_int_equal(timeline_prepared(one), 1); /* at a quarter: chunk 1, unused */
-    assert_int_equal(timeline_count(a), n);
-    assert_int_equal(timeline_count(b), n);
-    for (uint64_t i = 0; i < n; i++)
-        assert_memory_equal(timeline_get(a, i), timeline_get(b, i), sizeof(struct tl_rec));
-    assert_true(timeline_hash(a) == timeline_hash(b));
+    check_same_records(a, b, n);
     assert_int_equal(timeline_bytes(a), timeline_bytes(b));
     timeline_finish(b, timeline_end(a)); /* frees chunk 6 */
     timeline_free(a);

@@ -56,6 +56,7 @@ enum { L_ALPHA, L_BETA, L_SCENE, L_GIL, L_CORE0, L_CORE1 };
 
 struct fixture {
     struct scene *sc;
+    struct engine *e;         /* NULL for the hand-built timeline */
     struct timeline *tl;
     struct tally *ty;
     struct ui_data *d;
@@ -130,10 +131,33 @@ static int teardown(void **state)
     layout_free(fx->lay);
     ui_data_free(fx->d);
     tally_free(fx->ty);
+    engine_free(fx->e);
     timeline_free(fx->tl);
     scene_free(fx->sc);
     free(fx);
     return 0;
+}
+
+/* A fixture from scene text, whose engine adds the lanes.  With `run` the
+ * scene is simulated to the end and every record read before the view is
+ * made; without, the test appends records itself. */
+static struct fixture *fixture_of(const char *file, const char *text, bool run)
+{
+    struct fixture *fx = calloc(1, sizeof *fx);
+    fx->sc = parse_scene(file, text);
+    fx->tl = timeline_new();
+    char err[256];
+    fx->e = engine_new(fx->sc, fx->tl, err, sizeof err);
+    assert_non_null(fx->e);
+    if (run)
+        assert_int_equal(engine_run(fx->e, err, sizeof err), 0);
+    fx->ty = tally_new(fx->tl);
+    while (tally_advance(fx->ty, UINT64_MAX) > 0)
+        ;
+    fx->d = ui_data_new(fx->tl, fx->sc, fx->ty);
+    fx->lay = layout_new(fx->d);
+    fx->cv = canvas_new(100, 30);
+    return fx;
 }
 
 /* A paused view at t with a span of 4 us. */
@@ -759,20 +783,13 @@ static void layout_tasks_panel(void **state)
                                "        cpu 1ms \"parse\"\n"
                                "main:\n"
                                "    run app\n";
-    struct scene *sc = parse_scene("loop.scene", text);
-    struct timeline *tl = timeline_new();
-    char err[256];
-    struct engine *e = engine_new(sc, tl, err, sizeof err);
-    assert_non_null(e);
-    assert_int_equal(engine_run(e, err, sizeof err), 0);
-    struct tally *ty = tally_new(tl);
-    while (tally_advance(ty, UINT64_MAX) > 0)
-        ;
-    struct ui_data *d = ui_data_new(tl, sc, ty);
+    struct fixture *fx = fixture_of("loop.scene", text, true);
+    struct timeline *tl = fx->tl;
+    struct ui_data *d = fx->d;
+    struct layout *l = fx->lay;
+    struct canvas *cv = fx->cv;
     assert_int_equal(d->nloops, 1);
     assert_int_equal(d->ntasks, 3);
-    struct layout *l = layout_new(d);
-    struct canvas *cv = canvas_new(100, 30);
     struct ui_view v;
     ui_view_defaults(&v, d, SCENE_LANG_EN, 0, 1);
     assert_string_equal(timeline_lane(tl, v.sel)->name, "main");   /* main runs the loop */
@@ -811,13 +828,8 @@ static void layout_tasks_panel(void **state)
     layout_draw(l, cv, &v, &g);
     assert_true(v.top_tasks == 0);   /* three tasks fit: nothing to scroll */
     free(st);
-    canvas_free(cv);
-    layout_free(l);
-    ui_data_free(d);
-    tally_free(ty);
-    engine_free(e);
-    timeline_free(tl);
-    scene_free(sc);
+    void *state_fx = fx;
+    teardown(&state_fx);
 }
 
 /* The header's switch interval follows sys.setswitchinterval while the run
@@ -831,15 +843,11 @@ static void header_follows_switch_interval_while_running(void **state)
                                "    cpu 1ms\n"
                                "    setswitchinterval 500us\n"
                                "    cpu 1ms\n";
-    struct scene *sc = parse_scene("sw.scene", text);
-    struct timeline *tl = timeline_new();
-    char err[256];
-    struct engine *e = engine_new(sc, tl, err, sizeof err); /* the lanes; records by hand */
-    assert_non_null(e);
-    struct tally *ty = tally_new(tl);
-    struct ui_data *d = ui_data_new(tl, sc, ty);
-    struct layout *l = layout_new(d);
-    struct canvas *cv = canvas_new(100, 30);
+    struct fixture *fx = fixture_of("sw.scene", text, false); /* records by hand */
+    struct timeline *tl = fx->tl;
+    struct ui_data *d = fx->d;
+    struct layout *l = fx->lay;
+    struct canvas *cv = fx->cv;
     struct ui_view v;
     ui_view_defaults(&v, d, SCENE_LANG_EN, 0, 1);
     v.playing = 0;
@@ -862,13 +870,8 @@ static void header_follows_switch_interval_while_running(void **state)
     assert_true(canvas_has(cv, "GIL 5 ms"));
     ui_data_follow(d);   /* nothing new: the change is not counted twice */
     assert_int_equal(d->nsw, 1);
-    canvas_free(cv);
-    layout_free(l);
-    ui_data_free(d);
-    tally_free(ty);
-    engine_free(e);
-    timeline_free(tl);
-    scene_free(sc);
+    void *state_fx = fx;
+    teardown(&state_fx);
 }
 
 static void task_glyphs(void **state)
