@@ -664,6 +664,54 @@ static void same_scene_same_seed_same_bytes(void **state)
     run_free(&c);
 }
 
+/* A repeat block runs its body `count` times over, whether the engine
+ * writes small blocks out (at most 64 steps) or counts them: each pair of
+ * scenes below, once with repeats and once written out by hand, gives the
+ * same timeline.  Threads contending for the GIL and a lock, a block nested
+ * in a block, blocks just under and over the size written out, a pool's map
+ * inside a block, and asyncio tasks. */
+static void repeat_blocks_run_as_if_written_out(void **state)
+{
+    (void)state;
+    static const char *const pairs[][2] = {
+        { "python 3.12\ncores 2\nswitch_interval 100us\nlock m\nshared n\n"
+          "thread t x3:\n    repeat 3:\n        cpu 150us\n        with m:\n            incr n\n"
+          "        io 50us \"read\"\n",
+          "python 3.12\ncores 2\nswitch_interval 100us\nlock m\nshared n\n"
+          "thread t x3:\n    cpu 150us\n    with m:\n        incr n\n    io 50us \"read\"\n"
+          "    cpu 150us\n    with m:\n        incr n\n    io 50us \"read\"\n"
+          "    cpu 150us\n    with m:\n        incr n\n    io 50us \"read\"\n" },
+        { "python 3.12\ncores 1\nthread t x2:\n    repeat 2:\n        repeat 3:\n            cpu 10us\n"
+          "        io 20us\n",
+          "python 3.12\ncores 1\nthread t x2:\n    cpu 10us\n    cpu 10us\n    cpu 10us\n    io 20us\n"
+          "    cpu 10us\n    cpu 10us\n    cpu 10us\n    io 20us\n" },
+        { "python 3.12\ncores 1\nthread t x2:\n    repeat 65:\n        cpu 10us\n",
+          "python 3.12\ncores 1\nthread t x2:\n    repeat 64:\n        cpu 10us\n    cpu 10us\n" },
+        { "python 3.12\ncores 2\npool w x2 fork\nmain:\n    repeat 2:\n        map w 3 send 10KB:\n"
+          "            cpu 1ms\n        cpu 100us\n",
+          "python 3.12\ncores 2\npool w x2 fork\nmain:\n    map w 3 send 10KB:\n        cpu 1ms\n"
+          "    cpu 100us\n    map w 3 send 10KB:\n        cpu 1ms\n    cpu 100us\n" },
+        { "python 3.12\ncores 2\nloop app:\n    task t x20:\n        repeat 3:\n            await io 1ms\n"
+          "            cpu 100us\n            await sleep 1ms\nmain:\n    run app\n",
+          "python 3.12\ncores 2\nloop app:\n    task t x20:\n        await io 1ms\n        cpu 100us\n"
+          "        await sleep 1ms\n        await io 1ms\n        cpu 100us\n        await sleep 1ms\n"
+          "        await io 1ms\n        cpu 100us\n        await sleep 1ms\nmain:\n    run app\n" },
+    };
+    for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
+        struct run a, b;
+        run_scene(&a, pairs[i][0]);
+        run_scene(&b, pairs[i][1]);
+        assert_int_equal(a.rc, 0);
+        assert_int_equal(b.rc, 0);
+        assert_true(timeline_count(a.tl) > 10);
+        assert_int_equal(timeline_count(a.tl), timeline_count(b.tl));
+        assert_true(timeline_hash(a.tl) == timeline_hash(b.tl));
+        assert_int_equal(engine_stats(a.e)->events, engine_stats(b.e)->events);
+        run_free(&a);
+        run_free(&b);
+    }
+}
+
 static void seek_equals_replay_on_a_real_run(void **state)
 {
     (void)state;
@@ -901,6 +949,7 @@ int main(void)
         cmocka_unit_test(join_waits_for_the_whole_group),
         cmocka_unit_test(processes_have_their_own_gil),
         cmocka_unit_test(same_scene_same_seed_same_bytes),
+        cmocka_unit_test(repeat_blocks_run_as_if_written_out),
         cmocka_unit_test(seek_equals_replay_on_a_real_run),
         cmocka_unit_test(horizon_stops_a_scene_that_never_ends),
         cmocka_unit_test(event_cap_stops_the_run),

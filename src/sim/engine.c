@@ -363,6 +363,61 @@ static void exec_set(struct exec *x, const struct scene_step *prog, int32_t n, s
     x->loops = loops;
 }
 
+/* Repeat blocks are written out when that takes at most UNROLL_MAX steps
+ * each, and the program so written out at most UNROLL_PROG. */
+#define UNROLL_MAX 64
+#define UNROLL_PROG 4096
+
+/* Whether the block at prog[k] is a repeat to write out: one at the top
+ * level of its program (so no enclosing block's length changes), repeated at
+ * least once, its body written out at most UNROLL_MAX steps in all. */
+static bool unrollable(const struct scene_step *s)
+{
+    return s->op == OP_REPEAT && s->body > 0 && s->count >= 1 && s->count <= UNROLL_MAX / s->body;
+}
+
+/* `prog` with its small top-level repeat blocks written out: such a block
+ * becomes its body `count` times over (copied whole, nested blocks and all:
+ * their lengths are relative to themselves).  The steps are the same ones,
+ * in the same order, so what runs does not change; next_step only has no
+ * repeat to count for them, and the program no repeat stack to keep.
+ * Returns prog itself when nothing is written out (or it would be too
+ * long); *nout is the length. */
+static const struct scene_step *unroll(struct engine *e, const struct scene_step *prog, int32_t n, int32_t *nout)
+{
+    int64_t m = 0;
+    bool any = false;
+    for (int32_t k = 0; k < n;) {
+        const struct scene_step *s = &prog[k];
+        int32_t len = s->op == OP_REPEAT || s->op == OP_MAP ? 1 + s->body : 1;
+        if (unrollable(s)) {
+            m += s->count * s->body;
+            any = true;
+        } else {
+            m += len;
+        }
+        k += len;
+    }
+    *nout = n;
+    if (!any || m > UNROLL_PROG)
+        return prog;
+    struct scene_step *out = arena_alloc(e, (size_t)m * sizeof *out), *o = out;
+    for (int32_t k = 0; k < n;) {
+        const struct scene_step *s = &prog[k];
+        int32_t len = s->op == OP_REPEAT || s->op == OP_MAP ? 1 + s->body : 1;
+        if (unrollable(s)) {
+            for (int64_t r = 0; r < s->count; r++, o += s->body)
+                memcpy(o, s + 1, (size_t)s->body * sizeof *o);
+        } else {
+            memcpy(o, s, (size_t)len * sizeof *o);
+            o += len;
+        }
+        k += len;
+    }
+    *nout = (int32_t)m;
+    return out;
+}
+
 /* Point x at a program, with a repeat stack of its own. */
 static void exec_init(struct engine *e, struct exec *x, const struct scene_step *prog, int32_t n)
 {
@@ -1684,19 +1739,6 @@ static void advance(struct engine *e, struct sthread *t)
         }
     step:;
         const struct scene_step *s = next_step(t->x);
-        if (s && e->now != e->instant_at) {
-            e->instant_at = e->now;
-            e->instant_steps = 0;
-        }
-        if (s && ++e->instant_steps > e->instant_cap) {
-            /* a repeat of steps that take no time would never let time pass */
-            char at[32];
-            fail(e, s, "%llu steps ran at %s without simulated time passing: steps that take no time (join, put, "
-                       "acquire, call_soon, await sleep 0s...) repeated this often are taken for a loop that never "
-                       "ends; give the loop some work (cpu 1us)",
-                 (unsigned long long)e->instant_cap, gv_fmt_duration(e->now, at, sizeof at));
-            return;
-        }
         if (!s) {
             int r = role_next(e, t);
             if (r > 0)
@@ -1708,6 +1750,19 @@ static void advance(struct engine *e, struct sthread *t)
                 return;
             if (r < 0)
                 thread_end(e, t);
+            return;
+        }
+        if (e->now != e->instant_at) {
+            e->instant_at = e->now;
+            e->instant_steps = 0;
+        }
+        if (++e->instant_steps > e->instant_cap) {
+            /* a repeat of steps that take no time would never let time pass */
+            char at[32];
+            fail(e, s, "%llu steps ran at %s without simulated time passing: steps that take no time (join, put, "
+                       "acquire, call_soon, await sleep 0s...) repeated this often are taken for a loop that never "
+                       "ends; give the loop some work (cpu 1us)",
+                 (unsigned long long)e->instant_cap, gv_fmt_duration(e->now, at, sizeof at));
             return;
         }
         bool needs_gil = s->op != OP_NOGIL && s->op != OP_IO && s->op != OP_SLEEP && s->op != OPX_MAP_WAIT;
@@ -2324,11 +2379,14 @@ struct engine *engine_new(const struct scene *sc, struct timeline *tl, char *err
     e->group_first = gv_calloc((size_t)npinst * (size_t)e->ngroups, sizeof *e->group_first);
     e->group_count = gv_calloc((size_t)npinst * (size_t)e->ngroups, sizeof *e->group_count);
     int32_t id = 0;
+    uint64_t nsteps = 0; /* the steps of every program, as the scene has them */
     for (int32_t pi = 0; pi < npinst; pi++) {
         for (int32_t g = 0; g < sc->nthreads; g++) {
             const struct scene_thread *sg = &sc->threads[g];
             if (sg->process != e->pr[pi].scene_proc)
                 continue;
+            int32_t nprog;
+            const struct scene_step *prog = unroll(e, sg->steps, sg->nsteps, &nprog);
             e->group_first[(size_t)pi * e->ngroups + g] = id;
             e->group_count[(size_t)pi * e->ngroups + g] = sg->count;
             for (int32_t r = 0; r < sg->count; r++, id++) {
@@ -2340,7 +2398,8 @@ struct engine *engine_new(const struct scene *sc, struct timeline *tl, char *err
                     name = gv_strdup(buf);
                 }
                 thread_init(e, id, pi, g, name);
-                exec_init(e, &e->th[id].own, sg->steps, sg->nsteps);
+                exec_init(e, &e->th[id].own, prog, nprog);
+                nsteps += (uint64_t)sg->nsteps;
             }
         }
     }
@@ -2399,21 +2458,24 @@ struct engine *engine_new(const struct scene *sc, struct timeline *tl, char *err
     e->st.ntasks = ntasks;
     for (int32_t c = 0, k = 0; c < sc->ncoros; c++) {
         const struct scene_coro *co = &sc->coros[c];
+        int32_t nprog;
+        const struct scene_step *prog = unroll(e, co->steps, co->nsteps, &nprog);
         if (co->is_callback) {
-            exec_init(e, &e->cb_exec[c], co->steps, co->nsteps);
+            exec_init(e, &e->cb_exec[c], prog, nprog);
             continue;
         }
         e->coro_first[c] = k;
         e->coro_left[c] = co->count;
+        nsteps += (uint64_t)co->count * (uint64_t)co->nsteps;
         /* the tasks' repeat stacks side by side, in the order they run */
-        int32_t nrep = repeat_depth(co->steps, co->nsteps);
+        int32_t nrep = repeat_depth(prog, nprog);
         struct loopframe *frames = nrep ? arena_alloc(e, (size_t)co->count * (size_t)nrep * sizeof *frames) : NULL;
         for (int32_t r = 0; r < co->count; r++, k++) {
             struct stask *t = &e->tasks[k];
             t->coro = c;
             t->loop = co->loop;
             t->lane = -1;
-            exec_set(&t->x, co->steps, co->nsteps, frames ? frames + (size_t)r * (size_t)nrep : NULL);
+            exec_set(&t->x, prog, nprog, frames ? frames + (size_t)r * (size_t)nrep : NULL);
             e->st.tasks[k].name = inst_name(co->name, r, co->count);
             e->st.tasks[k].loop = co->loop;
             e->st.tasks[k].done = -1;
@@ -2473,11 +2535,6 @@ struct engine *engine_new(const struct scene *sc, struct timeline *tl, char *err
     /* every program run through several times at one instant is still a
      * scene (100,000 tasks each putting to a queue at start); far more is a
      * loop that never lets time pass */
-    uint64_t nsteps = 0;
-    for (int32_t i = 0; i < e->nth; i++)
-        nsteps += (uint64_t)e->th[i].own.nprog;
-    for (int32_t k = 0; k < ntasks; k++)
-        nsteps += (uint64_t)e->tasks[k].x.nprog;
     e->instant_cap = 8 * nsteps > ENGINE_MAX_INSTANT_STEPS ? 8 * nsteps : ENGINE_MAX_INSTANT_STEPS;
     e->loop_slot0 = (uint32_t)(2 * e->nth + e->ncores + sc->nnotes);
     evq_init(&e->q, e->loop_slot0 + (uint32_t)sc->nloops);
@@ -2692,7 +2749,8 @@ int engine_run(struct engine *e, char *err, size_t errsize)
         } else {
             rec(e, e->scene_lane, TL_EVENT, EV_NOTE, 0, (int32_t)(slot - 2 * (uint32_t)e->nth - (uint32_t)e->ncores));
         }
-        drain_kicks(e);
+        if (e->nkick > 0)
+            drain_kicks(e);
         e->firing = EVQ_ABSENT;
         evq_retire(&e->q, &it);
         e->st.events++;
