@@ -24,6 +24,7 @@
 #include "timeline/timeline.h"
 #include "util.h"
 #include "bench.h"
+#include "bench_scenes.h"
 
 struct result {
     double seconds;
@@ -104,18 +105,6 @@ static double heap_reference(uint64_t n, uint32_t depth)
     return (double)(t1 - t0) / 1e9;
 }
 
-/* A busy scene: CPU threads switching at `interval` plus I/O threads. */
-static char *busy_scene(const char *interval, int cpu_threads, int io_threads, int cores, long iterations)
-{
-    char *buf = gv_malloc(1024);
-    snprintf(buf, 1024,
-             "python 3.12\ncores %d\nswitch_interval %s\nhorizon 1000s\n"
-             "thread crunch x%d:\n    repeat %ld:\n        cpu 20us\n"
-             "thread net x%d:\n    repeat %ld:\n        io 15us\n        cpu 5us\n",
-             cores, interval, cpu_threads, iterations, io_threads, iterations);
-    return buf;
-}
-
 /* Median and p99 of timeline_state_at at `n` random times, in us; and of a
  * plain scan of TL_CHECKPOINT_EVERY consecutive records (the most a seek
  * replays after its checkpoint) at the same number of random places. */
@@ -153,18 +142,6 @@ static void seek_times(const struct timeline *tl, int n, double *med, double *p9
     free(lat);
     free(scan);
     free(st);
-}
-
-/* asyncio: `tasks` tasks on one loop, each `rounds` x (await io, cpu, await sleep) */
-static char *aio_scene(int tasks, int rounds)
-{
-    char *buf = gv_malloc(512);
-    snprintf(buf, 512,
-             "python 3.12\ncores 2\nhorizon 1000s\nloop app:\n    task t x%d:\n"
-             "        repeat %d:\n            await io 20ms\n            cpu 20us\n"
-             "            await sleep 1ms\nmain:\n    run app\n",
-             tasks, rounds);
-    return buf;
 }
 
 /* One row of the scaling table: ns per event of simulating `text` (freed),
