@@ -3,6 +3,7 @@
 #   make            build ./gilviz
 #   make test       build and run every test (alias: make check)
 #   make bench      build optimised and print the benchmark table
+#   make bench-insn instructions per event of the benchmark scenes (callgrind)
 #   make asan       tests under AddressSanitizer + UBSan (separate build dir)
 #   make tsan       the threaded tests under ThreadSanitizer
 #   make pot        refresh the translation template assets/po/gilviz.pot from
@@ -81,7 +82,7 @@ XGETTEXT  := xgettext --language=C --from-code=UTF-8 --keyword=N_ --keyword=gv_t
              --add-comments=TRANSLATORS: --add-location=file --sort-output \
              --package-name=gilviz --package-version=$(VERSION) --msgid-bugs-address=gilviz --foreign-user
 
-.PHONY: all test check bench soak valgrind asan tsan golden pictures install uninstall clean deps demo pot pot-fresh
+.PHONY: all test check bench bench-insn soak valgrind asan tsan golden pictures install uninstall clean deps demo pot pot-fresh
 all: gilviz
 
 gilviz: $(BUILD)/gilviz $(MO_HERE)
@@ -155,6 +156,12 @@ test check: $(BUILD)/gilviz $(MO) $(TEST_BIN)
 bench:
 	@$(MAKE) --no-print-directory BUILD=build-bench CFLAGS="-O2 -g -DNDEBUG" build-bench/gilviz $(BENCH_SRC:tests/%.c=build-bench/tests/%)
 	@sh tests/bench.sh $(BENCH_SRC:tests/%.c=build-bench/tests/%)
+
+# Instructions per event of the benchmark scenes, counted by callgrind in the
+# same optimised build: a figure the machine's load does not move.
+bench-insn:
+	@$(MAKE) --no-print-directory BUILD=build-bench CFLAGS="-O2 -g -DNDEBUG" build-bench/tests/insn_scene
+	@sh tests/insn.sh build-bench/tests/insn_scene
 
 # The soak test (tests/soak.sh): the player under the ASan+UBSan build of
 # `make asan`, played at the highest speed with --record for SOAK_SECONDS in
