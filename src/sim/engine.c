@@ -343,13 +343,20 @@ static void *arena_alloc(struct engine *e, size_t n)
     return p;
 }
 
-/* How deep the repeat blocks of a program can nest (at most). */
+/* How deep the repeat blocks of a program nest (the parser allows at most
+ * SCENE_MAX_DEPTH): the size of its repeat stack. */
 static int32_t repeat_depth(const struct scene_step *prog, int32_t n)
 {
-    int32_t nrep = 0;
-    for (int32_t k = 0; k < n; k++)
-        nrep += prog[k].op == OP_REPEAT;
-    return nrep < SCENE_MAX_DEPTH ? nrep : SCENE_MAX_DEPTH;
+    int32_t end[SCENE_MAX_DEPTH], depth = 0, max = 0;
+    for (int32_t k = 0; k < n; k++) {
+        while (depth > 0 && k >= end[depth - 1])
+            depth--;
+        if (prog[k].op == OP_REPEAT && depth < SCENE_MAX_DEPTH) {
+            end[depth++] = k + 1 + prog[k].body;
+            max = depth > max ? depth : max;
+        }
+    }
+    return max;
 }
 
 /* Point x at a program, with `loops` (repeat_depth entries) as its repeat
@@ -367,6 +374,13 @@ static void exec_set(struct exec *x, const struct scene_step *prog, int32_t n, s
  * each, and the program so written out at most UNROLL_PROG. */
 #define UNROLL_MAX 64
 #define UNROLL_PROG 4096
+
+/* The steps of the block that starts at s: a repeat or a map with its body,
+ * else s alone. */
+static int32_t block_len(const struct scene_step *s)
+{
+    return s->op == OP_REPEAT || s->op == OP_MAP ? 1 + s->body : 1;
+}
 
 /* Whether the block at prog[k] is a repeat to write out: one at the top
  * level of its program (so no enclosing block's length changes), repeated at
@@ -387,32 +401,24 @@ static const struct scene_step *unroll(struct engine *e, const struct scene_step
 {
     int64_t m = 0;
     bool any = false;
-    for (int32_t k = 0; k < n;) {
+    for (int32_t k = 0; k < n; k += block_len(&prog[k])) {
         const struct scene_step *s = &prog[k];
-        int32_t len = s->op == OP_REPEAT || s->op == OP_MAP ? 1 + s->body : 1;
-        if (unrollable(s)) {
-            m += s->count * s->body;
-            any = true;
-        } else {
-            m += len;
-        }
-        k += len;
+        any |= unrollable(s);
+        m += unrollable(s) ? s->count * s->body : block_len(s);
     }
     *nout = n;
     if (!any || m > UNROLL_PROG)
         return prog;
     struct scene_step *out = arena_alloc(e, (size_t)m * sizeof *out), *o = out;
-    for (int32_t k = 0; k < n;) {
+    for (int32_t k = 0; k < n; k += block_len(&prog[k])) {
         const struct scene_step *s = &prog[k];
-        int32_t len = s->op == OP_REPEAT || s->op == OP_MAP ? 1 + s->body : 1;
         if (unrollable(s)) {
             for (int64_t r = 0; r < s->count; r++, o += s->body)
                 memcpy(o, s + 1, (size_t)s->body * sizeof *o);
         } else {
-            memcpy(o, s, (size_t)len * sizeof *o);
-            o += len;
+            memcpy(o, s, (size_t)block_len(s) * sizeof *o);
+            o += block_len(s);
         }
-        k += len;
     }
     *nout = (int32_t)m;
     return out;
