@@ -113,9 +113,7 @@ void gv_prefault(void *p, size_t len)
     asked += b - a;
     if (supported() && !running)
         start();
-    if (!running) {
-        dropped++;
-    } else if (count < GV_PREFAULT_QUEUE) {
+    if (running && count < GV_PREFAULT_QUEUE) {
         unsigned i = (head + count++) % GV_PREFAULT_QUEUE;
         queue[i].p = a;
         queue[i].len = b - a;
