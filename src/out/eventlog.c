@@ -120,9 +120,9 @@ static void task_state(const struct scene *sc, const struct tl_rec *r, const cha
         { N_("task %s awaits the executor"), N_("task %s awaits the executor \"%s\"") },
     };
     if (r->code == TK_PENDING) {
-        const char *detail = "";
-        if ((r->flags == TW_IO || r->flags == TW_EXECUTOR) && scene_label(sc, r->arg, lang))
-            detail = scene_label(sc, r->arg, lang);
+        const char *detail = "", *lbl = scene_label(sc, r->arg, lang);
+        if ((r->flags == TW_IO || r->flags == TW_EXECUTOR) && lbl)
+            detail = lbl;
         else if (r->flags == TW_FUTURE && sc && r->arg >= 0 && r->arg < sc->nfutures)
             detail = sc->futures[r->arg].name;
         else if (r->flags == TW_GATHER && sc && r->arg >= 0 && r->arg < sc->ncoros)

@@ -91,8 +91,6 @@ void panel_cores(struct frame *f, int y, int rows)
     }
 }
 
-/* Is a drop request pending on GIL lane `lane` at the current time?  Looks
- * back at most a few thousand records for the request or the last change. */
 /* " 3.832 ms" at x when it fits whole before `end` (a number cut to "3."
  * misleads); returns the columns used. */
 static int put_dur(struct frame *f, int x, int y, int end, int style, gv_ns ns)
@@ -104,6 +102,8 @@ static int put_dur(struct frame *f, int x, int y, int end, int style, gv_ns ns)
     return panel_printf(f, x, y, end - x, style, 0, " %s", dur);
 }
 
+/* Is a drop request pending on GIL lane `lane` at the current time?  Looks
+ * back at most a few thousand records for the request or the last change. */
 static int drop_pending(const struct frame *f, int lane)
 {
     uint64_t u = timeline_upper(f->tl, f->v->t);
@@ -403,7 +403,7 @@ static void task_status(struct frame *f, int y, const struct tl_lane_state *s)
     int x = f->tx, end = f->tx + f->tw;
     const char *what = NULL;
     if (code == TK_PENDING) {
-        if ((wait == TW_IO || wait == TW_EXECUTOR) && s->arg >= 0 && s->arg < sc->nlabels)
+        if (wait == TW_IO || wait == TW_EXECUTOR)
             what = scene_label(sc, s->arg, f->v->lang);
         else if (wait == TW_FUTURE && s->arg >= 0 && s->arg < sc->nfutures)
             what = sc->futures[s->arg].name;

@@ -58,10 +58,11 @@ void panel_why(struct frame *f, int y)
         else
             snprintf(buf, sizeof buf, text_get(lang, T_W_SWITCH_WAIT_ANY), name, sofar);
         break;
-    case TS_IO:
-        snprintf(buf, sizeof buf, text_get(lang, T_W_IO), name,
-                 s->arg >= 0 && s->arg < sc->nlabels ? scene_label(sc, s->arg, lang) : "?", sofar);
+    case TS_IO: {
+        const char *lbl = scene_label(sc, s->arg, lang);
+        snprintf(buf, sizeof buf, text_get(lang, T_W_IO), name, lbl ? lbl : "?", sofar);
         break;
+    }
     case TS_SLEEP: snprintf(buf, sizeof buf, text_get(lang, T_W_SLEEP), name, sofar); break;
     case TS_LOCK_WAIT: {
         const char *lock = s->arg >= 0 && s->arg < sc->nlocks ? sc->locks[s->arg].name : "?";
