@@ -186,9 +186,9 @@ asan:
 
 # ThreadSanitizer over the writer/reader hand-off of the timeline and the
 # prefaulter (test_threads), chunks allocated ahead (test_timeline), the
-# engine running on its own pthread
-# (test_engine's last test) and the player drawing frames from the published
-# prefix while the engine runs (test_ui_threads).
+# engine running on its own pthread (test_engine's last test) and the player
+# drawing frames from the published prefix while the engine runs
+# (test_ui_threads).
 tsan:
 	$(MAKE) --no-print-directory BUILD=build-tsan LTO= CFLAGS="-O1 -g -fsanitize=thread" LDFLAGS="-fsanitize=thread" build-tsan/tests/test_threads build-tsan/tests/test_timeline build-tsan/tests/test_engine build-tsan/tests/test_ui_threads
 	TSAN_OPTIONS=halt_on_error=1 build-tsan/tests/test_threads

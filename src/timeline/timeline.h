@@ -150,9 +150,9 @@ int timeline_mem_full(const struct timeline *tl);
 /* Once a timeline fills a quarter of its first chunk, each chunk is
  * allocated one chunk ahead, and its pages are faulted in on a helper thread
  * (prefault.h) while the writer fills the current one.  It changes no
- * record, only where the page faults are paid.  timeline_set_prepare(tl, false), before the first
- * record, turns it off; timeline_prepared says how many chunks were
- * allocated ahead (the last one may never be used). */
+ * record, only where the page faults are paid.  timeline_set_prepare(tl,
+ * false), before the first record, turns it off; timeline_prepared says how
+ * many chunks were allocated ahead (the last one may never be used). */
 void timeline_set_prepare(struct timeline *tl, bool on);
 uint64_t timeline_prepared(const struct timeline *tl);
 
