@@ -226,6 +226,23 @@ static void blocking_call_in_a_coroutine_stalls_every_task(void **state)
     run_free(&stuck);
 }
 
+/* An awaited I/O's latency runs from the await until the task runs again,
+ * as a thread's runs until it is back in Python: a loop busy elsewhere when
+ * the I/O completes adds its delay. */
+static void awaited_io_latency_counts_until_the_task_runs(void **state)
+{
+    (void)state;
+    struct run r;
+    run_scene(&r, "loop app:\n    task reader:\n        await io 10ms \"recv()\"\n        cpu 10us\n"
+                  "    task hog:\n        await sleep 5ms\n        cpu 10ms\nmain:\n    run app\n");
+    /* the I/O is done at 10 ms, but hog holds the loop from 5 to 15 ms */
+    assert_int_equal(r.st->io_ops, 1);
+    assert_true(r.st->io_mean_ns >= 15 * MS && r.st->io_mean_ns < 15 * MS + 100 * GV_NS_PER_US);
+    assert_int_equal(r.st->io_max_ns, r.st->io_mean_ns);
+    assert_int_equal(r.st->io_p50_ns, r.st->io_mean_ns);
+    run_free(&r);
+}
+
 /* The lag's p99 is by nearest rank: the smallest lag with 99% of them at or
  * below it, so with fewer than 100 callbacks it is the largest. */
 static void lag_p99_is_the_nearest_rank(void **state)
@@ -468,6 +485,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(hundred_tasks_overlap_their_io),
+        cmocka_unit_test(awaited_io_latency_counts_until_the_task_runs),
         cmocka_unit_test(the_same_downloads_on_threads_and_sequentially),
         cmocka_unit_test(callback_scheduled_during_a_pass_runs_after_the_next_select),
         cmocka_unit_test(timers_fire_in_time_order),

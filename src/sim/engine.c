@@ -204,6 +204,7 @@ struct stask {
     bool created, cancel;
     uint32_t wgen;            /* bumped by each wait: late completions are ignored */
     gv_ns created_at, done_at, since;
+    gv_ns io_since;           /* when its await of I/O began, or -1: its I/O latency */
     gv_ns acc[3];             /* time SCHEDULED, RUNNING, PENDING: acc[state - TK_SCHEDULED] */
     int32_t lane;             /* its timeline lane, or -1 */
 };
@@ -1369,6 +1370,10 @@ static bool loop_pop(struct engine *e, struct sthread *t, struct sloop *L)
             t->cur_task = -1;
             continue;
         }
+        if (k->io_since >= 0) { /* back from an await of I/O: as a thread back in Python */
+            gv_samples_add(&e->io_lat, e->now - k->io_since);
+            k->io_since = -1;
+        }
         task_state(e, k, TK_RUNNING, 0, -1);
         t->x = &k->x;
         return true;
@@ -1938,6 +1943,7 @@ static void advance(struct engine *e, struct sthread *t)
             if (s->op == OP_AWAIT_IO) {
                 task_suspend(e, t, TW_IO, s->ref);
                 e->st.io_ops++;
+                k->io_since = e->now;
                 io_push(e, k->loop, id, s->dur);
             } else {
                 task_suspend(e, t, TW_SLEEP, -1);
@@ -2481,6 +2487,7 @@ struct engine *engine_new(const struct scene *sc, struct timeline *tl, char *err
             t->coro = c;
             t->loop = co->loop;
             t->lane = -1;
+            t->io_since = -1;
             exec_set(&t->x, prog, nprog, frames ? frames + (size_t)r * (size_t)nrep : NULL);
             e->st.tasks[k].name = inst_name(co->name, r, co->count);
             e->st.tasks[k].loop = co->loop;
