@@ -145,14 +145,17 @@ static void gil_waiters(struct frame *f, int x, int y, int maxw, int g)
         const char *name = panel_thread_name(f, i);
         panel_dur(f->v->t - f->l->st[i].since, dur, sizeof dur);
         int w = canvas_text_width(sep) + canvas_text_width(name) + 1 + canvas_text_width(dur);
-        if (n > 0 && w > end - x - (left > 0 ? 2 : 0)) {
+        int lim = end - (left > 0 ? 2 : 0); /* keep room for " +" while others follow */
+        if (n > 0 && w > lim - x) {
             canvas_text(f->cv, end - 2, y, 2, " +", ST_DIM, 0);
             return;
         }
+        /* the first is shown even if cut, but never its duration in part:
+         * "939.6" without its unit would mislead */
         n++;
-        x += canvas_text(f->cv, x, y, end - x, sep, ST_DIM, 0);
-        x += canvas_text(f->cv, x, y, end - x, name, style_thread_role(i), CV_BOLD);
-        x += put_dur(f, x, y, end, ST_DEFAULT, f->v->t - f->l->st[i].since);
+        x += canvas_text(f->cv, x, y, x < lim ? lim - x : 0, sep, ST_DIM, 0);
+        x += canvas_text(f->cv, x, y, x < lim ? lim - x : 0, name, style_thread_role(i), CV_BOLD);
+        x += put_dur(f, x, y, lim, ST_DEFAULT, f->v->t - f->l->st[i].since);
     }
     if (n == 0 && maxw == f->tw)
         canvas_text(f->cv, f->tx, y, maxw, text_get(f->v->lang, T_NOBODY_WAITS), ST_DIM, 0);
