@@ -102,6 +102,73 @@ static void evq_random_operations_match_a_naive_model(void **state)
     evq_free(&q);
 }
 
+/* The engine's protocol -- peek, evq_handle, sets and cancels by the
+ * handler, evq_retire -- agrees with a naive model: the handled timer goes
+ * unless the handler set it again, whatever else it sets or cancels (a set
+ * of another slot may take the handled one's place in the heap). */
+static void evq_handling_matches_a_naive_model(void **state)
+{
+    (void)state;
+    enum { N = 40 };
+    struct evq q;
+    struct rng r;
+    gv_ns when[N];
+    uint64_t order[N];
+    uint64_t seq = 0;
+    gv_ns now = 0;
+    evq_init(&q, N);
+    rng_seed(&r, 7);
+    for (int i = 0; i < N; i++)
+        when[i] = -1;
+    for (int round = 0; round < 20000; round++) {
+        int best = -1;
+        for (int i = 0; i < N; i++)
+            if (when[i] >= 0 && (best < 0 || when[i] < when[best] ||
+                                 (when[i] == when[best] && order[i] < order[best])))
+                best = i;
+        struct evq_item it = { 0, 0, 0 };
+        if (best < 0) {
+            assert_false(evq_peek(&q, &it));
+            uint32_t slot = rng_below(&r, N); /* refill */
+            when[slot] = now + (gv_ns)rng_below(&r, 50);
+            order[slot] = seq++;
+            evq_set(&q, slot, when[slot], 2);
+            continue;
+        }
+        assert_true(evq_peek(&q, &it));
+        assert_int_equal(it.slot, best);
+        assert_int_equal(it.t, when[best]);
+        now = it.t;
+        evq_handle(&q, &it);
+        assert_int_equal(evq_handled(&q), best);
+        bool kept = false; /* the handled slot was set again */
+        for (uint32_t k = rng_below(&r, 4); k > 0; k--) {
+            uint32_t slot = rng_below(&r, 3) == 0 ? (uint32_t)best : rng_below(&r, N);
+            if (rng_below(&r, 4) == 0) {
+                evq_cancel(&q, slot);
+                when[slot] = -1;
+                kept = slot == (uint32_t)best ? false : kept;
+            } else {
+                when[slot] = now + (gv_ns)rng_below(&r, 50);
+                order[slot] = seq++;
+                evq_set(&q, slot, when[slot], 2);
+                kept = slot == (uint32_t)best ? true : kept;
+            }
+        }
+        evq_retire(&q, &it);
+        assert_int_equal(evq_handled(&q), EVQ_ABSENT);
+        if (!kept)
+            when[best] = -1;
+        uint32_t n = 0;
+        for (int i = 0; i < N; i++) {
+            n += when[i] >= 0;
+            assert_int_equal(evq_queued(&q, (uint32_t)i), when[i] >= 0);
+        }
+        assert_int_equal(evq_len(&q), n);
+    }
+    evq_free(&q);
+}
+
 static void rng_is_reproducible_and_bounded(void **state)
 {
     (void)state;
@@ -922,6 +989,7 @@ int main(void)
         cmocka_unit_test(evq_orders_by_time_priority_sequence),
         cmocka_unit_test(evq_moves_and_cancels_slots),
         cmocka_unit_test(evq_random_operations_match_a_naive_model),
+        cmocka_unit_test(evq_handling_matches_a_naive_model),
         cmocka_unit_test(rng_is_reproducible_and_bounded),
         cmocka_unit_test(select_agrees_with_sorting),
         cmocka_unit_test(samples_agree_with_sorting),

@@ -296,7 +296,6 @@ struct engine {
     int32_t *kick;                 /* threads put on a core, to advance */
     size_t nkick, capkick;
     int32_t armed;                 /* cores with a queued slice timer */
-    uint32_t firing;               /* slot of the timer being handled */
     void **arena;                  /* blocks owned by the engine (repeat stacks, ...) */
     size_t narena, caparena;
     int32_t *dirty;                /* threads whose state changed in this event */
@@ -614,7 +613,7 @@ static int32_t rq_pop(struct engine *e)
  * its own handler costs one move instead of a removal and an insertion. */
 static void timer_cancel(struct engine *e, uint32_t slot)
 {
-    if (slot != e->firing)
+    if (slot != evq_handled(&e->q))
         evq_cancel(&e->q, slot);
 }
 
@@ -2721,7 +2720,6 @@ int engine_run(struct engine *e, char *err, size_t errsize)
             thread_start(e, &e->th[i], -1);
 
     struct evq_item it;
-    e->firing = EVQ_ABSENT;
     drain_kicks(e);
     for (;;) {
         flush_states(e);
@@ -2746,7 +2744,8 @@ int engine_run(struct engine *e, char *err, size_t errsize)
         }
         assert(it.t >= e->now);
         e->now = it.t;
-        uint32_t slot = e->firing = it.slot;
+        evq_handle(&e->q, &it);
+        uint32_t slot = it.slot;
         if (slot < (uint32_t)e->nth) {
             struct sthread *t = &e->th[slot];
             if (t->core >= 0)
@@ -2764,7 +2763,6 @@ int engine_run(struct engine *e, char *err, size_t errsize)
         }
         if (e->nkick > 0)
             drain_kicks(e);
-        e->firing = EVQ_ABSENT;
         evq_retire(&e->q, &it);
         e->st.events++;
         if ((e->st.events & 0x3fff) == 0) {

@@ -7,25 +7,20 @@
 #include <assert.h>
 #include <stdlib.h>
 
-/* a < b in the total order */
-static inline int item_less(const struct evq_item *a, const struct evq_item *b)
-{
-    return a->t < b->t || (a->t == b->t && a->key < b->key);
-}
-
 static inline void place(struct evq *q, uint32_t i, struct evq_item it)
 {
     q->heap[i] = it;
     q->pos[it.slot] = i;
 }
 
-/* Move the item at i up until its parent is smaller. */
-static void sift_up(struct evq *q, uint32_t i)
+/* Fill the hole at i with `it`, moving larger parents down into it.  The
+ * sifts take the item by value and store each entry once: writing `it` first
+ * and reading it back costs a store and three loads per call. */
+static inline void sift_up(struct evq *q, uint32_t i, struct evq_item it)
 {
-    struct evq_item it = q->heap[i];
     while (i > 0) {
         uint32_t p = (i - 1) / 2;
-        if (!item_less(&it, &q->heap[p]))
+        if (!evq_less(&it, &q->heap[p]))
             break;
         place(q, i, q->heap[p]);
         i = p;
@@ -33,23 +28,33 @@ static void sift_up(struct evq *q, uint32_t i)
     place(q, i, it);
 }
 
-/* Move the item at i down until its children are larger. */
-static inline __attribute__((always_inline)) void sift_down(struct evq *q, uint32_t i)
+/* Fill the hole at i with `it`, moving smaller children up into it. */
+static inline void sift_down(struct evq *q, uint32_t i, struct evq_item it)
 {
-    struct evq_item it = q->heap[i];
     uint32_t n = q->n;
     for (;;) {
         uint32_t c = 2 * i + 1;
         if (c >= n)
             break;
-        if (c + 1 < n && item_less(&q->heap[c + 1], &q->heap[c]))
+        if (c + 1 < n && evq_less(&q->heap[c + 1], &q->heap[c]))
             c++;
-        if (!item_less(&q->heap[c], &it))
+        if (!evq_less(&q->heap[c], &it))
             break;
         place(q, i, q->heap[c]);
         i = c;
     }
     place(q, i, it);
+}
+
+/* Fill the hole at i with `it`, which may belong above i or below it.  Only
+ * the parent tells which: the rest of the heap is in order.  At the root,
+ * where the engine re-arms the timer it is handling, no compare is needed. */
+static inline void fill(struct evq *q, uint32_t i, struct evq_item it)
+{
+    if (i > 0 && evq_less(&it, &q->heap[(i - 1) / 2]))
+        sift_up(q, i, it);
+    else
+        sift_down(q, i, it);
 }
 
 void evq_init(struct evq *q, uint32_t nslots)
@@ -61,6 +66,7 @@ void evq_init(struct evq *q, uint32_t nslots)
     q->n = 0;
     q->nslots = nslots;
     q->seq = 0;
+    q->handled = EVQ_ABSENT;
 }
 
 void evq_free(struct evq *q)
@@ -72,29 +78,21 @@ void evq_free(struct evq *q)
     q->n = q->nslots = 0;
 }
 
-void evq_set(struct evq *q, uint32_t slot, gv_ns t, unsigned prio)
+void evq_put(struct evq *q, uint32_t slot, gv_ns t, uint64_t key)
 {
-    evq_set_stamped(q, slot, t, prio, q->seq++);
-}
-
-void evq_set_stamped(struct evq *q, uint32_t slot, gv_ns t, unsigned prio, uint64_t seq)
-{
-    assert(slot < q->nslots);
-    struct evq_item it = { t, ((uint64_t)(prio & 0xff) << 56) | (seq & ((UINT64_C(1) << 56) - 1)), slot };
+    struct evq_item it = { t, key, slot };
     uint32_t i = q->pos[slot];
-    if (i == EVQ_ABSENT) {
-        i = q->n++;
-        place(q, i, it);
-        sift_up(q, i);
-        return;
+    uint32_t h = q->handled;
+    if (i != EVQ_ABSENT) {
+        fill(q, i, it);
+    } else if (h != EVQ_ABSENT && q->pos[h] == 0 && q->heap[0].key == q->handled_key) {
+        /* the handled timer, first and not set since, is due to be retired:
+         * `it` takes its place (see evq_handle) */
+        q->pos[h] = EVQ_ABSENT;
+        sift_down(q, 0, it);
+    } else {
+        sift_up(q, q->n++, it);
     }
-    /* a later key than before: compare to decide the direction */
-    int up = item_less(&it, &q->heap[i]);
-    place(q, i, it);
-    if (up)
-        sift_up(q, i);
-    else
-        sift_down(q, i);
 }
 
 void evq_cancel(struct evq *q, uint32_t slot)
@@ -104,14 +102,8 @@ void evq_cancel(struct evq *q, uint32_t slot)
         return;
     q->pos[slot] = EVQ_ABSENT;
     struct evq_item last = q->heap[--q->n];
-    if (i == q->n)
-        return;
-    int up = item_less(&last, &q->heap[i]);
-    place(q, i, last);
-    if (up)
-        sift_up(q, i);
-    else
-        sift_down(q, i);
+    if (i != q->n)
+        fill(q, i, last);
 }
 
 int evq_pop(struct evq *q, struct evq_item *out)
@@ -121,10 +113,8 @@ int evq_pop(struct evq *q, struct evq_item *out)
     *out = q->heap[0];
     q->pos[out->slot] = EVQ_ABSENT;
     struct evq_item last = q->heap[--q->n];
-    if (q->n > 0) {
-        place(q, 0, last);
-        sift_down(q, 0);
-    }
+    if (q->n > 0)
+        sift_down(q, 0, last);
     return 1;
 }
 
