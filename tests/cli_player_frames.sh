@@ -123,6 +123,13 @@ fi
 expect_grep "a step's label in Portuguese" 'está bloqueada em E/S "gravar a auditoria"' "$TMP/l1"
 "$GILVIZ" frame deadlock --at 10ms --size 80x24 --lang en >"$TMP/l2" 2>&1
 expect_grep "the same label in English" 'blocked in I/O "write audit log"' "$TMP/l2"
+# A why line too long for 80 columns keeps its duration: the shorter form
+# leaves out "(GIL released)" (Portuguese is longer than English).
+expect_grep "the why line keeps the duration of an I/O in Portuguese" 'auditoria" há 2.982 ms' "$TMP/l1"
+"$GILVIZ" frame asyncio-downloads --at 5ms --size 80x24 --lang pt >"$TMP/l3" 2>&1
+expect_grep "the why line keeps the duration of a select() in Portuguese" "select() do laço app, há 2.998 ms" "$TMP/l3"
+"$GILVIZ" frame asyncio-downloads --at 5ms --size 100x30 --lang pt >"$TMP/l4" 2>&1
+expect_grep "a wide frame says the whole sentence" "laço de eventos app (GIL liberada), há 2.998 ms" "$TMP/l4"
 "$GILVIZ" frame old-gil-battle --size 80x24 --lang pt >"$TMP/h3" 2>&1
 expect_grep "header: the old GIL in Portuguese" "GIL antiga, cada 100 ticks" "$TMP/h3"
 

@@ -61,6 +61,7 @@ void panel_why(struct frame *f, int y)
     case TS_IO: {
         const char *lbl = scene_label(sc, s->arg, lang);
         snprintf(buf, sizeof buf, text_get(lang, T_W_IO), name, lbl ? lbl : "?", sofar);
+        snprintf(shorter, sizeof shorter, text_get(lang, T_W_IO_S), name, lbl ? lbl : "?", sofar);
         break;
     }
     case TS_SLEEP: snprintf(buf, sizeof buf, text_get(lang, T_W_SLEEP), name, sofar); break;
@@ -87,14 +88,18 @@ void panel_why(struct frame *f, int y)
                  sofar);
         break;
     case TS_DONE: snprintf(buf, sizeof buf, text_get(lang, T_W_DONE), name, since); break;
-    case TS_SELECT:
-        snprintf(buf, sizeof buf, text_get(lang, T_W_SELECT), name,
-                 s->arg >= 0 && s->arg < sc->nloops ? sc->loops[s->arg].name : "?", sofar);
+    case TS_SELECT: {
+        const char *loop = s->arg >= 0 && s->arg < sc->nloops ? sc->loops[s->arg].name : "?";
+        snprintf(buf, sizeof buf, text_get(lang, T_W_SELECT), name, loop, sofar);
+        snprintf(shorter, sizeof shorter, text_get(lang, T_W_SELECT_S), name, loop, sofar);
         break;
-    case TS_QUEUE_WAIT:
-        snprintf(buf, sizeof buf, text_get(lang, T_W_QUEUE), name,
-                 s->arg >= 0 && s->arg < sc->nqueues ? sc->queues[s->arg].name : "?", sofar);
+    }
+    case TS_QUEUE_WAIT: {
+        const char *queue = s->arg >= 0 && s->arg < sc->nqueues ? sc->queues[s->arg].name : "?";
+        snprintf(buf, sizeof buf, text_get(lang, T_W_QUEUE), name, queue, sofar);
+        snprintf(shorter, sizeof shorter, text_get(lang, T_W_QUEUE_S), name, queue, sofar);
         break;
+    }
     case TS_IDLE: snprintf(buf, sizeof buf, text_get(lang, T_W_IDLE), name, sofar); break;
     case TS_MAP_WAIT:
         snprintf(buf, sizeof buf, text_get(lang, T_W_MAP), name,
@@ -104,8 +109,8 @@ void panel_why(struct frame *f, int y)
     }
     canvas_put(f->cv, 0, y, v->ascii ? ">" : "▶", ST_FOCUS, CV_BOLD);
     int x = 2;
-    /* without the "since" time when the whole sentence does not fit, and
-     * with an ellipsis if even that is too long */
+    /* without the "since" time, or the "(GIL released)", when the whole
+     * sentence does not fit, and with an ellipsis if even that is too long */
     const char *say = shorter[0] && canvas_text_width(buf) > f->w - x - 1 ? shorter : buf;
     int room = f->w - x - 1;
     if (canvas_text_width(say) > room) {

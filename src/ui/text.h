@@ -93,6 +93,7 @@
     X(T_W_SWITCH_WAIT, N_("%s dropped the GIL on request and waits for %s to take it (%s so far)"))                 \
     X(T_W_SWITCH_WAIT_ANY, N_("%s dropped the GIL on request and waits until another thread takes it (%s so far)")) \
     X(T_W_IO, N_("%s is blocked in I/O \"%s\" for %s (GIL released)"))                                              \
+    X(T_W_IO_S, N_("%s is blocked in I/O \"%s\" for %s"))                                                            \
     X(T_W_SLEEP, N_("%s sleeps (GIL released), for %s"))                                                            \
     X(T_W_LOCK, N_("%s is waiting for lock %s held by %s since %s (%s so far)"))                                    \
     X(T_W_JOIN, N_("%s is waiting in join() for %s since %s"))                                                      \
@@ -101,6 +102,8 @@
     X(T_W_OS, N_("%s is in the kernel on core %d (context switch or wake-up), for %s"))                             \
     X(T_W_DONE, N_("%s has finished, at %s"))                                                                       \
     X(T_W_SELECT, N_("%s waits in select() for its event loop %s (GIL released), for %s"))                          \
+    X(T_W_SELECT_S, N_("%s waits in select() for loop %s, for %s"))                                                 \
+    X(T_W_QUEUE_S, N_("%s is blocked on queue %s, for %s"))                                                         \
     X(T_W_QUEUE, N_("%s is blocked on queue %s (GIL released), for %s"))                                            \
     X(T_W_IDLE, N_("%s is an idle worker, waiting for work, for %s"))                                               \
     X(T_W_MAP, N_("%s waits in Pool.map for the workers of %s, for %s"))                                            \
