@@ -109,6 +109,14 @@ expect_exit "frame of a bad scene exits 65" 65 "$GILVIZ" frame tests/cli/bad-syn
 expect_exit "frame --size 60x20 exits 0" 0 "$GILVIZ" frame convoy --size 60x20
 expect_grep "a small frame asks for a larger terminal" "enlarge the terminal (need 80x24, have 60x20)" "$TMP/out"
 
+# A run that ended stuck says so where it says "end"; an event-log line
+# that does not fit ends in an ellipsis.
+"$GILVIZ" frame deadlock --at 1s --size 80x24 --lang en >"$TMP/dl" 2>&1
+expect_grep "the status line of a deadlocked run says deadlock" "■ deadlock" "$TMP/dl"
+expect_grep "a cut event-log line ends in an ellipsis" "held by transfer_ba; tr…" "$TMP/dl"
+"$GILVIZ" frame convoy --at 1s --size 80x24 --lang en >"$TMP/ce" 2>&1
+expect_grep "a run that ends well says end" "■ end" "$TMP/ce"
+
 # The header follows sys.setswitchinterval (convoy's second part sets 0.5 ms
 # at about 41 ms) and speaks the frame's language.
 "$GILVIZ" frame convoy --at 30ms --size 80x24 --lang en >"$TMP/h1" 2>&1

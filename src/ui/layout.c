@@ -159,6 +159,14 @@ void ui_data_settle(struct ui_data *d)
     free(st);
     if (n > 0)   /* a scene where nothing starts keeps its lanes */
         d->nshown = n;
+    /* the engine says a run ended stuck with an event among its last
+     * records (the states it flushes at the end may follow it) */
+    uint64_t nrec = timeline_count(d->tl);
+    for (uint64_t i = nrec, k = 0; i > 0 && k < 256; i--, k++) {
+        const struct tl_rec *r = timeline_get(d->tl, i - 1);
+        if (r->kind == TL_EVENT && r->code == EV_DEADLOCK)
+            d->deadlock = 1;
+    }
 }
 
 /* The main process's switch interval at time t, or -1 for the scene's. */
@@ -382,9 +390,10 @@ void panel_header(struct frame *f, int y)
         state = v->ascii ? "[] " : "■ ";
     x = 1;
     x += canvas_text(f->cv, x, y, -1, state, ST_PLAYHEAD, CV_BOLD);
-    x += canvas_text(f->cv, x, y, -1,
-                     text_get(v->lang, at_end && !v->playing ? T_END : v->playing ? T_PLAYING : T_PAUSED),
-                     ST_PLAYHEAD, CV_BOLD);
+    enum text_id said = v->playing ? T_PLAYING : T_PAUSED;
+    if (at_end && !v->playing)
+        said = f->d->deadlock ? T_END_DEADLOCK : T_END;
+    x += canvas_text(f->cv, x, y, -1, text_get(v->lang, said), said == T_END_DEADLOCK ? ST_WARN : ST_PLAYHEAD, CV_BOLD);
     snprintf(buf, sizeof buf, "   %s = 1 s", panel_dur(v->speed, sp, sizeof sp));
     x += canvas_text(f->cv, x, y, -1, buf, ST_DEFAULT, 0);
 

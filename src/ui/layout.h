@@ -43,6 +43,7 @@ struct ui_data {
                                run is complete, then those that start at some point
                                (an executor's pool threads that never run have none) */
     int settled;            /* the run is complete and `shown` is final */
+    int deadlock;           /* ... and it ended stuck: threads wait on each other forever */
     int sw_steps;           /* the scene calls sys.setswitchinterval */
     struct ui_switch { gv_ns t, interval; } *sw; /* in the records read so far: when */
     size_t nsw, capsw;      /* the main process's switch interval changed, and to what */

@@ -14,6 +14,19 @@
 #include "style.h"
 #include "text.h"
 
+/* Text in `room` cells, ending in an ellipsis when it does not fit (a line
+ * cut without one reads as whole).  Returns the cells used. */
+static int put_clipped(struct frame *f, int x, int y, int room, const char *s, int style, int attr)
+{
+    if (room <= 0)
+        return 0;
+    if (canvas_text_width(s) <= room)
+        return canvas_text(f->cv, x, y, room, s, style, attr);
+    int w = canvas_text(f->cv, x, y, room - 1, s, style, attr);
+    canvas_put(f->cv, x + w, y, f->v->ascii ? "~" : "…", style, attr);
+    return w + 1;
+}
+
 /* ---- why the selected thread is (not) running ------------------------------------ */
 
 void panel_why(struct frame *f, int y)
@@ -112,13 +125,7 @@ void panel_why(struct frame *f, int y)
     /* without the "since" time, or the "(GIL released)", when the whole
      * sentence does not fit, and with an ellipsis if even that is too long */
     const char *say = shorter[0] && canvas_text_width(buf) > f->w - x - 1 ? shorter : buf;
-    int room = f->w - x - 1;
-    if (canvas_text_width(say) > room) {
-        canvas_text(f->cv, x, y, room - 1, say, ST_WHY, 0);
-        canvas_put(f->cv, x + room - 1, y, v->ascii ? "~" : "…", ST_WHY, 0);
-    } else {
-        canvas_text(f->cv, x, y, room, say, ST_WHY, 0);
-    }
+    put_clipped(f, x, y, f->w - x - 1, say, ST_WHY, 0);
     /* the thread's name, at the start of every sentence, in its colour */
     canvas_paint(f->cv, x, y, canvas_text_width(name), style_thread_role(i), CV_BOLD);
 }
@@ -287,7 +294,7 @@ void panel_log(struct frame *f, int y, int rows)
         xx += panel_printf(f, xx, yy, -1, ST_DIM, 0, "%*.*f %s  ", tw, prec, (double)r->t / div, unit);
         if (log_notifies(r)) /* a glyph too, so it reads in monochrome */
             xx += canvas_text(f->cv, xx, yy, f->w - xx - 1, v->ascii ? "> " : "➜ ", ST_FOCUS, CV_BOLD);
-        canvas_text(f->cv, xx, yy, f->w - xx - 1, text, mine ? ST_WHY : log_notifies(r) ? ST_FOCUS : ST_DEFAULT,
+        put_clipped(f, xx, yy, f->w - xx - 1, text, mine ? ST_WHY : log_notifies(r) ? ST_FOCUS : ST_DEFAULT,
                     now ? CV_BOLD : 0);
     }
     if (v->log_back > 0)

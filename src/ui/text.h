@@ -15,6 +15,7 @@
     X(T_PLAYING, N_("playing"))                                                                                     \
     X(T_PAUSED, N_("paused"))                                                                                       \
     X(T_END, N_("end"))                                                                                             \
+    X(T_END_DEADLOCK, N_("deadlock"))                                                                               \
     X(T_SIMULATING, N_("simulating %c %s so far"))                                                                  \
     X(T_CORES, N_("cores"))                                                                                         \
     X(T_CORE1, N_("1 core"))                                                                                        \
