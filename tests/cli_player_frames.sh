@@ -117,6 +117,16 @@ expect_grep "a cut event-log line ends in an ellipsis" "held by transfer_ba; trâ
 "$GILVIZ" frame convoy --at 1s --size 80x24 --lang en >"$TMP/ce" 2>&1
 expect_grep "a run that ends well says end" "â–  end" "$TMP/ce"
 
+# The legend names the glyphs the tasks' lanes use (their awaits of I/O),
+# and not an idle executor worker where the scene has no executor.
+"$GILVIZ" frame asyncio-downloads --at 20ms --size 100x30 --lang en >"$TMP/lg" 2>&1
+expect_grep "the legend of an asyncio scene has its tasks' I/O" "~ I/O" "$TMP/lg"
+if grep -qF "idle worker" "$TMP/lg"; then
+    not_ok "no idle worker in the legend of a scene without an executor" "$(tail -n 4 "$TMP/lg")"
+else
+    ok "no idle worker in the legend of a scene without an executor"
+fi
+
 # The header follows sys.setswitchinterval (convoy's second part sets 0.5 ms
 # at about 41 ms) and speaks the frame's language.
 "$GILVIZ" frame convoy --at 30ms --size 80x24 --lang en >"$TMP/h1" 2>&1

@@ -104,8 +104,18 @@ struct ui_data *ui_data_new(const struct timeline *tl, const struct scene *sc, s
             }
         }
     }
-    if (sc->nloops > 0)
-        m |= 1u << TS_IDLE;   /* the executors' threads wait for work */
+    /* tasks draw their awaits of I/O and sleeps with the threads' glyphs
+     * for I/O and sleep; run_in_executor's threads wait for work as idle */
+    for (int32_t c = 0; c < sc->ncoros; c++) {
+        for (int32_t k = 0; k < sc->coros[c].nsteps; k++) {
+            switch (sc->coros[c].steps[k].op) {
+            case OP_AWAIT_IO: m |= 1u << TS_IO; break;
+            case OP_AWAIT_SLEEP: m |= 1u << TS_SLEEP; break;
+            case OP_AWAIT_EXECUTOR: m |= 1u << TS_IDLE; break;
+            default: break;
+            }
+        }
+    }
     d->legend_states = m;
     ui_data_settle(d);   /* a finished run (frame, render) hides its unstarted lanes at once */
     return d;
