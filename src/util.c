@@ -3,6 +3,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "util.h"
+#include "i18n.h"
 #include "prefault.h"
 
 #include <errno.h>
@@ -106,12 +107,12 @@ int gv_parse_duration(const char *s, size_t len, gv_ns *out, const char **why)
     int digits = 0;
 
     if (len > 0 && s[0] == '-') {
-        *why = "a duration cannot be negative";
+        *why = N_("a duration cannot be negative");
         return -1;
     }
     while (i < len && s[i] >= '0' && s[i] <= '9') {
         if (whole > INT64_MAX / 10 - 10) {
-            *why = "duration is too large (at most 1 day)";
+            *why = N_("duration is too large (at most 1 day)");
             return -1;
         }
         whole = whole * 10 + (s[i++] - '0');
@@ -129,7 +130,7 @@ int gv_parse_duration(const char *s, size_t len, gv_ns *out, const char **why)
         }
     }
     if (digits == 0) {
-        *why = "expected a duration like 5ms";
+        *why = N_("expected a duration like 5ms");
         return -1;
     }
     const char *u = s + i;
@@ -148,19 +149,19 @@ int gv_parse_duration(const char *s, size_t len, gv_ns *out, const char **why)
     else if (ulen == 3 && memcmp(u, "min", 3) == 0)
         mult = 60 * GV_NS_PER_S;
     else {
-        *why = ulen == 0 ? "a duration needs a unit (ns, us, ms, s)"
-                         : "unknown time unit (use ns, us, ms, s or min)";
+        *why = ulen == 0 ? N_("a duration needs a unit (ns, us, ms, s)")
+                         : N_("unknown time unit (use ns, us, ms, s or min)");
         return -1;
     }
     if (whole > GV_NS_MAX / mult) {
-        *why = "duration is too large (at most 1 day)";
+        *why = N_("duration is too large (at most 1 day)");
         return -1;
     }
     /* frac/fscale of one unit, rounded to the nearest nanosecond */
     int64_t fr = (int64_t)(((__int128)frac * mult + fscale / 2) / fscale);
     int64_t v = whole * mult + fr;
     if (v > GV_NS_MAX) {
-        *why = "duration is too large (at most 1 day)";
+        *why = N_("duration is too large (at most 1 day)");
         return -1;
     }
     *out = v;

@@ -44,7 +44,8 @@ void gv_fatal(int code, const char *fmt, ...)
     __attribute__((format(printf, 2, 3), noreturn));
 
 /* Parse a duration such as "5ms", "1.5s", "250us", "40ns".
- * Returns 0 and stores nanoseconds, or -1 with a static reason in *why. */
+ * Returns 0 and stores nanoseconds, or -1 with a static reason in *why
+ * (English, marked for the catalogue: gv_tr translates it). */
 int gv_parse_duration(const char *s, size_t len, gv_ns *out, const char **why);
 
 /* Parse an amount of memory for an option: a whole number of bytes with an

@@ -712,6 +712,14 @@ static void control_speed_zoom_prompts(void **state)
     key(&c, &v, UK_CHAR, 't');   /* a key clears the message */
     assert_string_equal(v.message, "");
     key(&c, &v, UK_ESC, 0);
+    v.lang = GV_LANG_PT;         /* the reason in the view's language too */
+    key(&c, &v, UK_CHAR, 't');
+    type(&c, &v, "soon");
+    key(&c, &v, UK_ENTER, 0);
+    assert_string_equal(v.message, "não é um tempo: soon (esperava uma duração como 5ms)");
+    v.lang = GV_LANG_EN;
+    key(&c, &v, UK_CHAR, 't');
+    key(&c, &v, UK_ESC, 0);
     assert_int_equal(v.prompt, PROMPT_NONE);
     key(&c, &v, UK_CHAR, 't');
     type(&c, &v, "0");

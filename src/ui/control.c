@@ -184,7 +184,7 @@ static int prompt_key(const struct control_ctx *c, struct ui_view *v, const stru
     gv_ns x = 0;
     const char *why = NULL;
     if (strcmp(v->input, "0") != 0 && gv_parse_duration(v->input, n, &x, &why) != 0) {
-        snprintf(v->message, sizeof v->message, text_get(v->lang, T_BAD_TIME), v->input, why);
+        snprintf(v->message, sizeof v->message, text_get(v->lang, T_BAD_TIME), v->input, gv_tr(v->lang, why));
         return CTL_REDRAW;
     }
     if (which == PROMPT_TIME)
