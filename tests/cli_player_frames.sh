@@ -127,6 +127,10 @@ else
     ok "no idle worker in the legend of a scene without an executor"
 fi
 
+# The name column is as wide as a lock's name in the frame's language.
+"$GILVIZ" frame race-counter --at 30ms --size 80x24 --lang pt >"$TMP/lk" 2>&1
+expect_grep "a lock's lane name whole in Portuguese" " trava guard " "$TMP/lk"
+
 # The header follows sys.setswitchinterval (convoy's second part sets 0.5 ms
 # at about 41 ms) and speaks the frame's language.
 "$GILVIZ" frame convoy --at 30ms --size 80x24 --lang en >"$TMP/h1" 2>&1

@@ -619,8 +619,10 @@ void layout_draw(struct layout *l, struct canvas *cv, struct ui_view *v, struct 
         int n = canvas_text_width(timeline_lane(d->tl, d->shown[k])->name);
         lw = n > lw ? n : lw;
     }
-    for (int k = 0; k < d->nlocks; k++) {
-        int n = canvas_text_width(timeline_lane(d->tl, d->lock_lane[k])->name) + 5;
+    for (int k = 0; k < d->nlocks; k++) {   /* "lock a", "trava a": as the lane says it */
+        char lockname[96];
+        snprintf(lockname, sizeof lockname, text_get(v->lang, T_LOCK), timeline_lane(d->tl, d->lock_lane[k])->name);
+        int n = canvas_text_width(lockname);
         lw = n > lw ? n : lw;
     }
     if (d->ngil > 1)
