@@ -131,6 +131,15 @@ fi
 "$GILVIZ" frame race-counter --at 30ms --size 80x24 --lang pt >"$TMP/lk" 2>&1
 expect_grep "a lock's lane name whole in Portuguese" " trava guard " "$TMP/lk"
 
+# A ruler label never runs into the status column ("┬105 us janela").
+bad=""
+for at in 0 50us 100us 105us 200us; do
+    "$GILVIZ" frame old-gil-battle --at "$at" --size 80x24 --lang pt >"$TMP/rl" 2>&1
+    grep -m 1 "^ tempo" "$TMP/rl" | grep -q "s janela" && bad="$bad $at"
+done
+if [ -z "$bad" ]; then ok "ruler labels end before the status column"; else
+    not_ok "ruler labels end before the status column" "at$bad: $(grep -m 1 '^ tempo' "$TMP/rl")"; fi
+
 # The header follows sys.setswitchinterval (convoy's second part sets 0.5 ms
 # at about 41 ms) and speaks the frame's language.
 "$GILVIZ" frame convoy --at 30ms --size 80x24 --lang en >"$TMP/h1" 2>&1

@@ -465,8 +465,10 @@ void panel_ruler(struct frame *f, int y)
         canvas_put(f->cv, f->sx + x, y, v->ascii ? "+" : "┬", ST_DIM, 0);
         const char *label = tk ? panel_dur(tk, buf, sizeof buf) : "0";
         int lw = canvas_text_width(label);
-        /* whole labels only, and none under the playhead (it would read "┬2▼ ms") */
-        if (x + 1 + lw <= f->sw && (now_x < x + 1 || now_x > x + lw))
+        /* whole labels only, with a rule after them (one that ends the strip
+         * reads into the status column: "┬105 us view 20 us"), and none under
+         * the playhead (it would read "┬2▼ ms") */
+        if (x + 1 + lw < f->sw && (now_x < x + 1 || now_x > x + lw))
             canvas_text(f->cv, f->sx + x + 1, y, -1, label, ST_DIM, 0);
     }
     if (now_x >= 0)
