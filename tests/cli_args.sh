@@ -126,3 +126,16 @@ expect_grep "unknown built-in is named" "built-in scene named 'no-such-builtin'"
 expect_grep "unknown built-in points to the scene list" "gilviz list" "$TMP/err"
 
 expect_exit "unknown built-in via play shorthand exits 66" 66 "$GILVIZ" no-such-builtin
+
+# --help and the man page name every key --set knows (the list in the error
+# for an unknown key is the parser's own).
+"$GILVIZ" report --set bogus=1 convoy >/dev/null 2>"$TMP/keys"
+keys=$(sed -n 's/.*(known: \(.*\))$/\1/p' "$TMP/keys" | tr -d ',')
+"$GILVIZ" --help >"$TMP/help" 2>&1
+missing=""
+for k in $keys; do
+    tr -d ',\n' <"$TMP/help" | tr -s ' ' | grep -qw -- "$k" || missing="$missing $k"
+    grep -qw -- "$k" assets/gilviz.1 || missing="$missing $k(man)"
+done
+if [ -n "$keys" ] && [ -z "$missing" ]; then ok "--help and the man page list every --set key"; else
+    not_ok "--help and the man page list every --set key" "missing:$missing" "keys: $keys"; fi
