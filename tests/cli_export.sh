@@ -47,3 +47,7 @@ if ls "$TMP" | grep -q '\.tmp\.'; then not_ok "no temporary files remain" "$(ls 
 if [ -c /dev/full ]; then
     expect_exit "export to /dev/full exits 74" 74 "$GILVIZ" export convoy -o /dev/full
 fi
+
+# A task's await of asyncio.sleep is named with its length.
+"$GILVIZ" export blocking-the-loop -o "$TMP/sleep.json" >/dev/null 2>&1
+expect_grep "export names an await of sleep with its length" '"name":"await asyncio.sleep 5 ms"' "$TMP/sleep.json"

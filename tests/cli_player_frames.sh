@@ -140,6 +140,15 @@ done
 if [ -z "$bad" ]; then ok "ruler labels end before the status column"; else
     not_ok "ruler labels end before the status column" "at$bad: $(grep -m 1 '^ tempo' "$TMP/rl")"; fi
 
+# A task whose sleep is over while a blocking call holds the loop is
+# "overdue" (by how long), not still asleep; the log says how long it sleeps.
+"$GILVIZ" frame blocking-the-loop --at 3ms --size 100x30 --lang en >"$TMP/od1" 2>&1
+expect_grep "a task within its sleep awaits it" "awaits sleep 2.998 ms" "$TMP/od1"
+"$GILVIZ" frame blocking-the-loop --at 25ms --size 100x30 --lang en >"$TMP/od2" 2>&1
+expect_grep "a task past its sleep, the loop blocked, is overdue" "overdue 14.89 ms" "$TMP/od2"
+"$GILVIZ" log blocking-the-loop --lang en >"$TMP/od3" 2>&1
+expect_grep "the log gives a sleep's length" "task tick1 awaits asyncio.sleep(5 ms)" "$TMP/od3"
+
 # The header follows sys.setswitchinterval (convoy's second part sets 0.5 ms
 # at about 41 ms) and speaks the frame's language.
 "$GILVIZ" frame convoy --at 30ms --size 80x24 --lang en >"$TMP/h1" 2>&1

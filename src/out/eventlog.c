@@ -127,8 +127,12 @@ static void task_state(const struct scene *sc, const struct tl_rec *r, const cha
             detail = sc->futures[r->arg].name;
         else if (r->flags == TW_GATHER && sc && r->arg >= 0 && r->arg < sc->ncoros)
             detail = sc->coros[r->arg].name;
+        char len[32];
         if (r->flags >= sizeof awaits / sizeof awaits[0])
             snprintf(buf, size, gv_tr(lang, "task %s awaits something"), who);
+        else if (r->flags == TW_SLEEP && r->arg >= 0 && r->arg < INT32_MAX)
+            snprintf(buf, size, gv_tr(lang, "task %s awaits asyncio.sleep(%s)"), who,
+                     gv_fmt_duration((gv_ns)r->arg * GV_NS_PER_US, len, sizeof len));
         else
             snprintf(buf, size, gv_tr(lang, awaits[r->flags][*detail != 0]), who, detail);
         return;

@@ -518,12 +518,15 @@ static void emit_span(struct ctx *c, int lane, uint64_t rec, gv_ns start, gv_ns 
         cat = "task";
         if (r->code == TK_PENDING) {
             const char *detail = NULL;
+            char len[32];
             if (r->flags == TW_IO || r->flags == TW_EXECUTOR)
                 detail = label_text(c, r->arg);
             else if (r->flags == TW_FUTURE && c->sc && r->arg >= 0 && r->arg < c->sc->nfutures)
                 detail = c->sc->futures[r->arg].name;
             else if (r->flags == TW_GATHER)
                 detail = coro_name(c, r->arg);
+            else if (r->flags == TW_SLEEP && r->arg >= 0 && r->arg < INT32_MAX)
+                detail = gv_fmt_duration((gv_ns)r->arg * GV_NS_PER_US, len, sizeof len);
             snprintf(name, sizeof name, "await %s%s%s", r->flags < 5 ? await_what[r->flags] : "?",
                      detail ? " " : "", detail ? detail : "");
         } else {

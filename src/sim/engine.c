@@ -1945,7 +1945,15 @@ static void advance(struct engine *e, struct sthread *t)
                 k->io_since = e->now;
                 io_push(e, k->loop, id, s->dur);
             } else {
-                task_suspend(e, t, TW_SLEEP, -1);
+                /* the record (tasks with a lane have one) says how long, in
+                 * whole microseconds rounded up, so that a reader can tell a
+                 * timer that is due but not run yet */
+                int32_t us = -1;
+                if (k->lane >= 0) {
+                    gv_ns r = (s->dur + GV_NS_PER_US - 1) / GV_NS_PER_US;
+                    us = r < INT32_MAX ? (int32_t)r : INT32_MAX;
+                }
+                task_suspend(e, t, TW_SLEEP, us);
                 timer_push(e, &e->loops[k->loop], s->dur, H_TASK, id, k->wgen);
             }
             goto suspended;

@@ -43,7 +43,7 @@ enum task_state {
 /* What a pending task awaits (flags of TK_PENDING). */
 enum task_wait {
     TW_IO = 0,       /* arg = label (-1 none) */
-    TW_SLEEP,        /* arg = -1 */
+    TW_SLEEP,        /* arg = its length in us, rounded up (INT32_MAX: that or more) */
     TW_FUTURE,       /* arg = future */
     TW_GATHER,       /* arg = task group (scene coro index) */
     TW_EXECUTOR,     /* arg = label (-1 none) */

@@ -413,6 +413,14 @@ static void task_status(struct frame *f, int y, const struct tl_lane_state *s)
         else if (wait == TW_GATHER && s->arg >= 0 && s->arg < sc->ncoros)
             what = sc->coros[s->arg].name;
     }
+    /* a sleep that is over while the loop has not run its timer yet (a
+     * blocking call holds the loop): "overdue" and by how long */
+    if (code == TK_PENDING && wait == TW_SLEEP && s->arg >= 0 && s->arg < INT32_MAX &&
+        f->v->t > s->since + (gv_ns)s->arg * GV_NS_PER_US) {
+        x += canvas_text(f->cv, x, y, f->tw, text_get(f->v->lang, T_K_OVERDUE), ST_WARN, CV_BOLD);
+        put_dur(f, x, y, end, ST_DIM, f->v->t - s->since - (gv_ns)s->arg * GV_NS_PER_US);
+        return;
+    }
     /* "awaits HTTP GET" says more than "awaits I/O" in a narrow column */
     const char *state = what && wait == TW_IO ? text_get(f->v->lang, T_K_AWAITS) : text_task(f->v->lang, code, wait);
     x += canvas_text(f->cv, x, y, f->tw, state, style_task_role(code, wait), CV_BOLD);

@@ -70,6 +70,7 @@
     X(T_K_AWAIT_IO, N_("awaits I/O"))                                                                               \
     X(T_K_AWAITS, N_("awaits"))                                                                                     \
     X(T_K_AWAIT_SLEEP, N_("awaits sleep"))                                                                          \
+    X(T_K_OVERDUE, N_("overdue"))   /* its sleep is over, the loop has not run it */                                 \
     X(T_K_AWAIT_FUTURE, N_("awaits future"))                                                                        \
     X(T_K_AWAIT_GATHER, N_("awaits gather"))                                                                        \
     X(T_K_AWAIT_EXECUTOR, N_("awaits executor"))                                                                    \
