@@ -77,7 +77,7 @@ static const char usage_text[] =
     "  --speed T              play, render: simulated time per second of playback (e.g. 1ms;\n"
     "                         render's default: a 1-2-5 step that plays the range in 12-30 s,\n"
     "                         zoomed out to show at least 10 s of playback)\n"
-    "  --select THREAD        play, frame, render: the thread to explain\n"
+    "  --select NAME          play, frame, render: the thread or task to explain\n"
     "  --paused               play: start paused\n"
     "  --no-color             play: no colours (also when NO_COLOR is set)\n"
     "  --no-mouse             play: leave the mouse to the terminal\n"

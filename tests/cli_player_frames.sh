@@ -101,7 +101,7 @@ expect_exit "--size +100x30 exits 64" 64 "$GILVIZ" frame convoy --size +100x30
 expect_exit "--size '100x 30' exits 64" 64 "$GILVIZ" frame convoy --size "100x 30"
 expect_exit "--lang fr exits 64" 64 "$GILVIZ" frame convoy --lang fr
 expect_exit "--select nobody exits 64" 64 "$GILVIZ" frame convoy --select nobody
-expect_grep "--select nobody names the thread" "no thread named 'nobody'" "$TMP/err"
+expect_grep "--select nobody names the thread" "no thread or task named 'nobody'" "$TMP/err"
 expect_exit "--speed is not a frame option" 64 "$GILVIZ" frame convoy --speed 1ms
 expect_exit "frame without a scene exits 64" 64 "$GILVIZ" frame --at 5ms
 expect_exit "frame of a missing scene exits 66" 66 "$GILVIZ" frame no-such-scene --at 5ms
@@ -148,6 +148,23 @@ expect_grep "a task within its sleep awaits it" "awaits sleep 2.998 ms" "$TMP/od
 expect_grep "a task past its sleep, the loop blocked, is overdue" "overdue 14.89 ms" "$TMP/od2"
 "$GILVIZ" log blocking-the-loop --lang en >"$TMP/od3" 2>&1
 expect_grep "the log gives a sleep's length" "task tick1 awaits asyncio.sleep(5 ms)" "$TMP/od3"
+
+# --select names a task too: the tasks panel gets the focus and the why
+# line explains the task, down to what keeps the loop from running it.
+"$GILVIZ" frame asyncio-downloads --at 30ms --size 80x24 --select fetch3 --lang en >"$TMP/st1" 2>&1
+expect_grep "--select a task: the why line explains it" '▶ task fetch3 awaits I/O "HTTP GET" (29.7 ms so far)' "$TMP/st1"
+expect_grep "--select a task: its row is marked" "▶fetch3" "$TMP/st1"
+"$GILVIZ" frame blocking-the-loop --at 25ms --size 80x24 --select tick2 --lang en >"$TMP/st2" 2>&1
+expect_grep "an overdue task: the loop runs the blocking task first" \
+    "▶ task tick2 is overdue by 14.79 ms; the loop runs blocker first" "$TMP/st2"
+"$GILVIZ" frame blocking-the-loop --at 25ms --size 100x30 --select blocker --lang en >"$TMP/st5" 2>&1
+expect_grep "a running task: what its thread does (a blocking sleep)" \
+    "▶ task blocker runs on the loop's thread main: sleep (14.99 ms so far)" "$TMP/st5"
+"$GILVIZ" frame tests/cli/loop-beside-cpu.scene --at 3ms --size 80x24 --select tick2 --lang en >"$TMP/st3" 2>&1
+expect_grep "an overdue task: the loop's thread waits for the GIL" \
+    "▶ task tick2 is overdue by 1.998 ms; main waits for the GIL, cruncher has it" "$TMP/st3"
+"$GILVIZ" frame tests/cli/loop-beside-cpu.scene --at 3ms --size 160x40 --select tick2 --lang pt >"$TMP/st4" 2>&1
+expect_grep "the same in Portuguese, wider" "a thread do laço, main, espera a GIL, que está com cruncher" "$TMP/st4"
 
 # The header follows sys.setswitchinterval (convoy's second part sets 0.5 ms
 # at about 41 ms) and speaks the frame's language.

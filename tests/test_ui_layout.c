@@ -828,13 +828,38 @@ static void layout_tasks_panel(void **state)
     layout_draw(l, cv, &v, &g);
     assert_true(canvas_has(cv, "laço app"));
     assert_true(canvas_has(cv, "roda fetch"));
-    /* Tab reaches the tasks panel; Down scrolls it */
+    /* Tab reaches the tasks panel; Down selects the next task, whose wait
+     * the why line explains; the last stays selected at the end */
     struct control_ctx c = { .d = d, .geom = &g, .t_max = timeline_end(tl), .complete = 1 };
+    v.lang = SCENE_LANG_EN;
+    v.t = 3 * GV_NS_PER_MS;
     key(&c, &v, UK_TAB, 0);
     assert_int_equal(v.focus, PANEL_TASKS);
+    assert_int_equal(v.sel_task, 0);
     key(&c, &v, UK_DOWN, 0);
+    assert_int_equal(v.sel_task, 1);
     layout_draw(l, cv, &v, &g);
     assert_true(v.top_tasks == 0);   /* three tasks fit: nothing to scroll */
+    assert_true(canvas_has(cv, "▶ task fetch2 awaits I/O \"GET\""));
+    key(&c, &v, UK_DOWN, 0);
+    key(&c, &v, UK_DOWN, 0);
+    assert_int_equal(v.sel_task, 2);
+    key(&c, &v, UK_UP, 0);
+    assert_int_equal(v.sel_task, 1);
+    /* a click on a task's row selects it */
+    layout_draw(l, cv, &v, &g);
+    y = row_named(cv, "fetch3");
+    assert_true(y > 0);
+    struct ui_input in = { .key = UK_CLICK, .x = 1, .y = y };
+    control_handle(&c, &v, &in);
+    assert_int_equal(v.sel_task, 2);
+    assert_int_equal(v.focus, PANEL_TASKS);
+    /* --select with a task's name: the focus goes to the tasks */
+    v.focus = PANEL_THREADS;
+    assert_int_equal(ui_view_select(d, &v, "fetch1"), 0);
+    assert_int_equal(v.focus, PANEL_TASKS);
+    assert_int_equal(v.sel_task, 0);
+    assert_int_equal(ui_view_select(d, &v, "nobody"), -1);
     free(st);
     void *state_fx = fx;
     teardown(&state_fx);

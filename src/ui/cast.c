@@ -214,14 +214,6 @@ static gv_ns step125_up(gv_ns x)
     }
 }
 
-static int thread_named(const struct ui_data *d, const char *name)
-{
-    for (int i = 0; i < d->nthreads; i++)
-        if (strcmp(timeline_lane(d->tl, i)->name, name) == 0)
-            return i;
-    return -1;
-}
-
 int ui_render(const char *path, const struct scene *sc, const struct timeline *tl, const struct ui_opts *o,
               char *err, size_t errsize)
 {
@@ -238,8 +230,8 @@ int ui_render(const char *path, const struct scene *sc, const struct timeline *t
     gv_ns to = o->to < 0 || o->to > end ? end : o->to;
     if (to < from)
         to = from;
-    if (o->select && (v.sel = thread_named(d, o->select)) < 0) {
-        snprintf(err, errsize, "--select: no thread named '%s'", o->select);
+    if (o->select && ui_view_select(d, &v, o->select) != 0) {
+        snprintf(err, errsize, "--select: no thread or task named '%s'", o->select);
         rc = EX_USAGE;
         goto out;
     }

@@ -135,10 +135,12 @@ static int move(const struct control_ctx *c, struct ui_view *v, int delta)
         if (v->top_gil < 0)
             v->top_gil = 0;
         break;
-    case PANEL_TASKS:
-        v->top_tasks += delta;
-        if (v->top_tasks < 0)
-            v->top_tasks = 0;
+    case PANEL_TASKS:   /* the selected task, which the layout keeps on screen */
+        v->sel_task += delta;
+        if (v->sel_task >= d->ntasks)
+            v->sel_task = d->ntasks - 1;
+        if (v->sel_task < 0)
+            v->sel_task = 0;
         break;
     case PANEL_LOG:
         v->log_back -= delta;   /* up = older lines */
@@ -206,7 +208,11 @@ static int click(const struct control_ctx *c, struct ui_view *v, int x, int y)
     case ROW_THREAD: v->sel = g->row[y].index, v->focus = PANEL_THREADS, flags |= CTL_REDRAW; break;
     case ROW_CORE: v->focus = PANEL_CORES, flags |= CTL_REDRAW; break;
     case ROW_GIL: case ROW_LOCK: v->focus = PANEL_GIL, flags |= CTL_REDRAW; break;
-    case ROW_TASK: v->focus = PANEL_TASKS, flags |= CTL_REDRAW; break;
+    case ROW_TASK:   /* a loop's row is -1: the focus only */
+        if (g->row[y].index >= 0)
+            v->sel_task = g->row[y].index;
+        v->focus = PANEL_TASKS, flags |= CTL_REDRAW;
+        break;
     case ROW_LOG: v->focus = PANEL_LOG; return CTL_REDRAW;
     case ROW_RULER: break;
     default: return 0;

@@ -23,15 +23,6 @@ void ui_opts_init(struct ui_opts *o)
     o->to = -1;
 }
 
-/* Thread index of a name, -1 if none. */
-static int thread_named(const struct ui_data *d, const char *name)
-{
-    for (int i = 0; i < d->nthreads; i++)
-        if (strcmp(timeline_lane(d->tl, i)->name, name) == 0)
-            return i;
-    return -1;
-}
-
 int ui_frame(FILE *out, const struct scene *sc, const struct timeline *tl, const struct ui_opts *o, char *err,
              size_t errsize)
 {
@@ -43,8 +34,8 @@ int ui_frame(FILE *out, const struct scene *sc, const struct timeline *tl, const
     /* colour formats get the player's colours; text stays what it was */
     ui_view_defaults(&v, d, o->lang >= 0 ? o->lang : gv_lang_from_env(), o->ascii, o->format != RF_TEXT);
     int rc = 0;
-    if (o->select && (v.sel = thread_named(d, o->select)) < 0) {
-        snprintf(err, errsize, "--select: no thread named '%s'", o->select);
+    if (o->select && ui_view_select(d, &v, o->select) != 0) {
+        snprintf(err, errsize, "--select: no thread or task named '%s'", o->select);
         rc = EX_USAGE;
     } else {
         if (o->zoom > 0)

@@ -325,7 +325,8 @@ void panel_threads(struct frame *f, int y, int rows)
     const struct ui_data *d = f->d;
     int top = f->v->top_threads;
     for (int k = 0; k < rows; k++, y++) {
-        int i = d->shown[top + k], sel = i == f->v->sel;
+        /* the selected thread, unless a task is the one explained */
+        int i = d->shown[top + k], sel = i == f->v->sel && f->v->focus != PANEL_TASKS;
         panel_mark_row(f, y, ROW_THREAD, i);
         if (sel)
             canvas_put(f->cv, 0, y, f->v->ascii ? ">" : "▶", ST_FOCUS, CV_BOLD);
@@ -348,8 +349,7 @@ void panel_threads(struct frame *f, int y, int rows)
     }
 }
 
-/* Name of the task with index k (a loop lane's arg), "?" if unknown. */
-static const char *task_name(const struct frame *f, int32_t k)
+const char *panel_task_name(const struct frame *f, int32_t k)
 {
     if (k < 0 || k >= f->d->task_index_max || f->d->task_by_index[k] < 0)
         return "?";
@@ -389,7 +389,7 @@ static void loop_strip(struct frame *f, int y, const uint32_t *val)
             e++;
         if (e - x >= 4) {
             int who = (int)STRIP_WHO(v) - 1;
-            const char *name = task_name(f, who);
+            const char *name = panel_task_name(f, who);
             int room = e - x - 2, nw = canvas_text_width(name);
             canvas_text(f->cv, f->sx + x + 1, y, room < nw ? room : nw, name, style_thread_role(who),
                         CV_REVERSE | CV_BOLD);
@@ -452,7 +452,7 @@ void panel_tasks(struct frame *f, int y, int rows)
         switch (code) {
         case LOOP_TASK:
             used = panel_printf(f, f->tx, y, f->tw, style_thread_role(s->arg), CV_BOLD, text_get(lang, T_L_TASK),
-                                task_name(f, s->arg));
+                                panel_task_name(f, s->arg));
             break;
         case LOOP_CALLBACK:
             used = panel_printf(f, f->tx, y, f->tw, style_state_role(TS_CCALL), CV_BOLD, text_get(lang, T_L_CALLBACK),
@@ -479,8 +479,13 @@ void panel_tasks(struct frame *f, int y, int rows)
     for (int k = 0; k < n; k++, y++) {
         int i = top + k, lane = d->task_lane[i], idx = timeline_lane(f->tl, lane)->index;
         panel_mark_row(f, y, ROW_TASK, i);
-        margin(f, y, PANEL_TASKS, k == 0, k == n - 1, top > 0, top + n < d->ntasks);
-        canvas_text(f->cv, f->lx, y, f->lw, timeline_lane(f->tl, lane)->name, style_thread_role(idx), 0);
+        int sel = f->v->focus == PANEL_TASKS && i == f->v->sel_task; /* the task explained */
+        if (sel)
+            canvas_put(f->cv, 0, y, f->v->ascii ? ">" : "▶", ST_FOCUS, CV_BOLD);
+        else
+            margin(f, y, PANEL_TASKS, k == 0, k == n - 1, top > 0, top + n < d->ntasks);
+        canvas_text(f->cv, f->lx, y, f->lw, timeline_lane(f->tl, lane)->name, style_thread_role(idx),
+                    sel ? CV_BOLD | CV_REVERSE : 0);
         const uint32_t *val = strip_values(f->l->strip, f->first_task + nl + k);
         for (int x = 0; x < f->sw; x++) {
             uint32_t v = val[x];

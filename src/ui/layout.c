@@ -57,6 +57,25 @@ struct ui_data *ui_data_new(const struct timeline *tl, const struct scene *sc, s
         }
     }
     d->task_by_index = gv_calloc((size_t)d->task_index_max + 1, sizeof(int));
+    /* tasks are numbered group by group (the scene's task groups, callbacks
+     * aside), so a task's index says its group and so its loop */
+    d->task_loop = gv_calloc((size_t)d->ntasks + 1, sizeof(int));
+    for (int k = 0; k < d->ntasks; k++) {
+        int idx = timeline_lane(tl, d->task_lane[k])->index, first = 0;
+        d->task_loop[k] = -1;
+        for (int32_t c = 0; c < sc->ncoros && d->task_loop[k] < 0; c++) {
+            if (sc->coros[c].is_callback)
+                continue;
+            if (idx < first + sc->coros[c].count)
+                for (int m = 0; m < d->nloops; m++)
+                    if (timeline_lane(tl, d->loop_lane[m])->index == sc->coros[c].loop)
+                        d->task_loop[k] = m;
+            first += sc->coros[c].count;
+        }
+    }
+    d->loop_thread = gv_calloc((size_t)d->nloops + 1, sizeof(int));
+    for (int m = 0; m < d->nloops; m++)
+        d->loop_thread[m] = -1;
     for (int k = 0; k < d->task_index_max; k++)
         d->task_by_index[k] = -1;
     for (int k = 0; k < d->ntasks; k++)
@@ -133,6 +152,8 @@ void ui_data_free(struct ui_data *d)
     free(d->loop_lane);
     free(d->task_lane);
     free(d->task_by_index);
+    free(d->task_loop);
+    free(d->loop_thread);
     free(d->shown);
     free(d->sw);
     free(d);
@@ -140,6 +161,24 @@ void ui_data_free(struct ui_data *d)
 
 void ui_data_follow(struct ui_data *d)
 {
+    /* the thread of each loop: the first that waits in its select() */
+    int unknown = 0;
+    for (int m = 0; m < d->nloops; m++)
+        unknown += d->loop_thread[m] < 0;
+    if (unknown > 0) {
+        uint64_t nrec = timeline_count(d->tl);
+        for (uint64_t i = d->loop_scanned; i < nrec && unknown > 0; i++) {
+            const struct tl_rec *r = timeline_get(d->tl, i);
+            if (r->kind != TL_STATE || r->lane >= d->nthreads || r->code != TS_SELECT)
+                continue;
+            for (int m = 0; m < d->nloops; m++)
+                if (d->loop_thread[m] < 0 && timeline_lane(d->tl, d->loop_lane[m])->index == r->arg) {
+                    d->loop_thread[m] = r->lane;
+                    unknown--;
+                }
+        }
+        d->loop_scanned = nrec;
+    }
     /* sys.setswitchinterval calls of the main process, for the header */
     if (!d->sw_steps || d->ngil == 0)
         return;
@@ -177,6 +216,22 @@ void ui_data_settle(struct ui_data *d)
         if (r->kind == TL_EVENT && r->code == EV_DEADLOCK)
             d->deadlock = 1;
     }
+}
+
+int ui_view_select(const struct ui_data *d, struct ui_view *v, const char *name)
+{
+    for (int i = 0; i < d->nthreads; i++)
+        if (strcmp(timeline_lane(d->tl, i)->name, name) == 0) {
+            v->sel = i;
+            return 0;
+        }
+    for (int k = 0; k < d->ntasks; k++)
+        if (strcmp(timeline_lane(d->tl, d->task_lane[k])->name, name) == 0) {
+            v->sel_task = k;
+            v->focus = PANEL_TASKS;
+            return 0;
+        }
+    return -1;
 }
 
 /* The main process's switch interval at time t, or -1 for the scene's. */
@@ -577,8 +632,10 @@ static void follow_action(const struct ui_data *d, struct ui_view *v, const stru
         v->top_threads = clamp_top(k, nth, d->nshown, k);
     }
     k = first_active_hidden(d->task_lane, d->ntasks, v->top_tasks, task_rows, st, task_active);
-    if (k >= 0)
-        v->top_tasks = clamp_top(k, task_rows, d->ntasks, -1);
+    if (k >= 0) {
+        v->sel_task = k;
+        v->top_tasks = clamp_top(k, task_rows, d->ntasks, k);
+    }
 }
 
 /* Append a lane to the strip request. */
@@ -682,7 +739,7 @@ void layout_draw(struct layout *l, struct canvas *cv, struct ui_view *v, struct 
     v->top_gil = clamp_top(v->top_gil, ng / unit, d->ngil, -1);
     v->top_threads = clamp_top(v->top_threads, nth, d->nshown, ui_data_shown_pos(d, v->sel));
     int task_rows = ntk > d->nloops ? ntk - d->nloops : 0;
-    v->top_tasks = clamp_top(v->top_tasks, task_rows, d->ntasks, -1);
+    v->top_tasks = clamp_top(v->top_tasks, task_rows, d->ntasks, v->focus == PANEL_TASKS ? v->sel_task : -1);
     if (geom) {
         geom->lanes_rows[PANEL_CORES] = nc;
         geom->lanes_rows[PANEL_GIL] = ng;

@@ -35,6 +35,9 @@ struct ui_data {
     int nloops, ntasks;     /* asyncio */
     int *loop_lane, *task_lane; /* timeline lane of each loop / task (in lane order) */
     int *task_by_index;     /* task index (a loop lane's arg) -> timeline lane, or -1 */
+    int *task_loop;         /* per task (in lane order): its loop's position in loop_lane */
+    int *loop_thread;       /* per loop: the thread that runs it, -1 until a record says */
+    uint64_t loop_scanned;  /* records read for them */
     int task_index_max;     /* size of task_by_index */
     int free_threaded;      /* no GIL at all */
     int old_gil;
@@ -59,6 +62,10 @@ void ui_data_follow(struct ui_data *d);
  * never start in the whole run (they would only say "not started").  Hides
  * nothing before, or the second time. */
 void ui_data_settle(struct ui_data *d);
+/* Select the thread or task called `name` (--select): a task also gets
+ * the focus, so that its wait is the one explained.  Returns -1 if there is
+ * neither. */
+int ui_view_select(const struct ui_data *d, struct ui_view *v, const char *name);
 /* Position of thread i among the shown ones, or -1. */
 int ui_data_shown_pos(const struct ui_data *d, int i);
 /* The shown thread `delta` rows from thread i (clamped to the ends). */

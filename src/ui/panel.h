@@ -46,6 +46,8 @@ int panel_printf(struct frame *f, int x, int y, int maxw, int style, int attr, c
 const char *panel_dur(gv_ns ns, char *buf, size_t size);
 /* Thread name (lane name), "?" if out of range. */
 const char *panel_thread_name(const struct frame *f, int32_t i);
+/* Name of the task with index k (a loop lane's arg), "?" if unknown. */
+const char *panel_task_name(const struct frame *f, int32_t k);
 /* Draw `fmt` (one "%s") with thread i's name, in its colour, for the %s;
  * returns cells used. */
 int panel_name_fmt(struct frame *f, int x, int y, int maxw, const char *fmt, int32_t i);

@@ -29,10 +29,140 @@ static int put_clipped(struct frame *f, int x, int y, int room, const char *s, i
 
 /* ---- why the selected thread is (not) running ------------------------------------ */
 
+/* What the loop of task row k does instead of running it: when its thread
+ * waits for the GIL, "the loop's thread main waits for the GIL held by
+ * cruncher"; else "the loop runs fetch3 first" or "... callback done
+ * first".  "" when it is none of these.  `brief`: the same in fewer words. */
+static void loop_busy(const struct frame *f, int k, char *buf, char *brief, size_t size)
+{
+    const struct ui_data *d = f->d;
+    int lang = f->v->lang, m = d->task_loop[k];
+    buf[0] = brief[0] = '\0';
+    if (m < 0)
+        return;
+    int th = d->loop_thread[m];
+    if (th >= 0) {
+        const struct tl_lane_state *ts = &f->l->st[th];
+        int g = d->thread_gil[th];
+        const struct tl_lane_state *gs = g >= 0 ? &f->l->st[d->gil_lane[g]] : NULL;
+        int gil_wait = ts->rec != TL_NO_RECORD &&
+                       (ts->code == TS_GIL_WAIT || (ts->code == TS_READY && ts->arg == READY_GIL));
+        if (gil_wait && gs && gs->rec != TL_NO_RECORD && gs->code == GIL_HELD && gs->arg != th) {
+            snprintf(buf, size, text_get(lang, T_WK_LOOP_GIL), panel_thread_name(f, th),
+                     panel_thread_name(f, gs->arg));
+            snprintf(brief, size, text_get(lang, T_WK_LOOP_GIL_S), panel_thread_name(f, th),
+                     panel_thread_name(f, gs->arg));
+            return;
+        }
+    }
+    const struct tl_lane_state *ls = &f->l->st[d->loop_lane[m]];
+    if (ls->rec == TL_NO_RECORD)
+        return;
+    int tl_lane = d->task_lane[k];
+    if (ls->code == LOOP_TASK && ls->arg >= 0 && ls->arg < d->task_index_max && d->task_by_index[ls->arg] != tl_lane)
+        snprintf(buf, size, text_get(lang, T_WK_LOOP_TASK), panel_task_name(f, ls->arg));
+    else if (ls->code == LOOP_CALLBACK)
+        snprintf(buf, size, text_get(lang, T_WK_LOOP_CB),
+                 ls->arg >= 0 && ls->arg < d->sc->ncoros ? d->sc->coros[ls->arg].name : "?");
+    snprintf(brief, size, "%s", buf);
+}
+
+/* The why line for the selected task (the tasks panel has the focus). */
+static void why_task(struct frame *f, int y)
+{
+    const struct ui_data *d = f->d;
+    const struct ui_view *v = f->v;
+    int k = v->sel_task < d->ntasks ? v->sel_task : d->ntasks - 1, lang = v->lang;
+    int lane = d->task_lane[k];
+    const struct tl_lane_state *s = &f->l->st[lane];
+    const struct scene *sc = d->sc;
+    const char *name = timeline_lane(f->tl, lane)->name;
+    int code = s->rec == TL_NO_RECORD ? TK_NEW : s->code, wait = s->flags;
+    char buf[600], shorter[600] = "", since[40], sofar[40], busy[300], brief[300];
+    layout_fmt_time(s->since, since, sizeof since);
+    panel_dur(v->t - s->since, sofar, sizeof sofar);
+    switch (code) {
+    case TK_SCHEDULED:
+        snprintf(buf, sizeof buf, text_get(lang, T_WK_READY), name, sofar);
+        snprintf(shorter, sizeof shorter, text_get(lang, T_WK_READY_S), name);
+        loop_busy(f, k, busy, brief, sizeof busy);
+        break;
+    case TK_RUNNING: {
+        /* and what its thread does: Python, or a blocking call that stalls the loop */
+        int th = d->task_loop[k] >= 0 ? d->loop_thread[d->task_loop[k]] : -1;
+        const struct tl_lane_state *ts = th >= 0 ? &f->l->st[th] : NULL;
+        if (ts && ts->rec != TL_NO_RECORD)
+            snprintf(buf, sizeof buf, text_get(lang, T_WK_RUNNING_ON), name, panel_thread_name(f, th),
+                     text_state(lang, ts->code), sofar);
+        else
+            snprintf(buf, sizeof buf, text_get(lang, T_WK_RUNNING), name, sofar);
+        break;
+    }
+    case TK_PENDING: {
+        const char *lbl = scene_label(sc, s->arg, lang);
+        if (wait == TW_SLEEP && s->arg >= 0 && s->arg < INT32_MAX) {
+            gv_ns len = (gv_ns)s->arg * GV_NS_PER_US, left = s->since + len - v->t;
+            char l1[40], l2[40];
+            panel_dur(len, l1, sizeof l1);
+            if (left >= 0) {
+                snprintf(buf, sizeof buf, text_get(lang, T_WK_SLEEP), name, l1, panel_dur(left, l2, sizeof l2));
+            } else {
+                panel_dur(-left, l2, sizeof l2);
+                snprintf(buf, sizeof buf, text_get(lang, T_WK_OVERDUE), name, l2);
+                snprintf(shorter, sizeof shorter, text_get(lang, T_WK_OVERDUE_S), name, l2);
+                loop_busy(f, k, busy, brief, sizeof busy);
+            }
+        } else if (wait == TW_IO) {
+            snprintf(buf, sizeof buf, text_get(lang, T_WK_IO), name, lbl ? lbl : "?", sofar);
+        } else if (wait == TW_EXECUTOR) {
+            snprintf(buf, sizeof buf, text_get(lang, T_WK_EXECUTOR), name, lbl ? lbl : "?", sofar);
+        } else if (wait == TW_FUTURE) {
+            snprintf(buf, sizeof buf, text_get(lang, T_WK_FUTURE), name,
+                     s->arg >= 0 && s->arg < sc->nfutures ? sc->futures[s->arg].name : "?", sofar);
+        } else if (wait == TW_GATHER) {
+            snprintf(buf, sizeof buf, text_get(lang, T_WK_GATHER), name,
+                     s->arg >= 0 && s->arg < sc->ncoros ? sc->coros[s->arg].name : "?", sofar);
+        } else { /* a sleep without its length (a timeline of an older gilviz) */
+            snprintf(buf, sizeof buf, "%s", text_task(lang, code, wait));
+        }
+        break;
+    }
+    case TK_DONE: snprintf(buf, sizeof buf, text_get(lang, T_WK_DONE), name, since); break;
+    case TK_CANCELLED: snprintf(buf, sizeof buf, text_get(lang, T_WK_CANCELLED), name, since); break;
+    default: snprintf(buf, sizeof buf, text_get(lang, T_WK_NEW), name); break;
+    }
+    if (code == TK_SCHEDULED || (code == TK_PENDING && shorter[0])) {
+        /* the cause, after the state: "...; the loop runs fetch3 first" */
+        if (busy[0]) {
+            size_t n = strlen(buf), m = strlen(shorter);
+            snprintf(buf + n, sizeof buf - n, "; %s", busy);
+            snprintf(shorter + m, sizeof shorter - m, "; %s", brief);
+        }
+    }
+    canvas_put(f->cv, 0, y, v->ascii ? ">" : "▶", ST_FOCUS, CV_BOLD);
+    int x = 2;
+    const char *say = shorter[0] && canvas_text_width(buf) > f->w - x - 1 ? shorter : buf;
+    put_clipped(f, x, y, f->w - x - 1, say, ST_WHY, 0);
+    /* the task's name in its colour ("task fetch3 ...", "a tarefa fetch3 ...") */
+    const char *at = strstr(say, name);
+    if (at) {
+        char pre[600];
+        snprintf(pre, sizeof pre, "%.*s", (int)(at - say), say);
+        int px = x + canvas_text_width(pre);
+        if (px < f->w - 1)
+            canvas_paint(f->cv, px, y, canvas_text_width(name), style_thread_role(timeline_lane(f->tl, lane)->index),
+                         CV_BOLD);
+    }
+}
+
 void panel_why(struct frame *f, int y)
 {
     const struct ui_data *d = f->d;
     const struct ui_view *v = f->v;
+    if (v->focus == PANEL_TASKS && d->ntasks > 0) {
+        why_task(f, y);
+        return;
+    }
     if (d->nthreads == 0)
         return;
     int i = v->sel, lang = v->lang;

@@ -76,15 +76,6 @@ static void block_signals(sigset_t *old)
     pthread_sigmask(SIG_BLOCK, &s, old);
 }
 
-/* Thread index of a name, -1 if none. */
-static int thread_named(const struct ui_data *d, const char *name)
-{
-    for (int i = 0; i < d->nthreads; i++)
-        if (strcmp(timeline_lane(d->tl, i)->name, name) == 0)
-            return i;
-    return -1;
-}
-
 int ui_play(const struct scene *sc, struct engine *e, struct timeline *tl, const struct ui_opts *o)
 {
     int ascii = o->ascii || !utf8_locale();
@@ -97,8 +88,8 @@ int ui_play(const struct scene *sc, struct engine *e, struct timeline *tl, const
     struct ui_data *d = ui_data_new(tl, sc, ty);
     struct ui_view v;
     ui_view_defaults(&v, d, lang, ascii, color);
-    if (o->select && (v.sel = thread_named(d, o->select)) < 0) {
-        fprintf(stderr, "gilviz: --select: no thread named '%s'\n", o->select);
+    if (o->select && ui_view_select(d, &v, o->select) != 0) {
+        fprintf(stderr, "gilviz: --select: no thread or task named '%s'\n", o->select);
         ui_data_free(d);
         tally_free(ty);
         return EX_USAGE;

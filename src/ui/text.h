@@ -110,6 +110,24 @@
     X(T_W_IDLE, N_("%s is an idle worker, waiting for work, for %s"))                                               \
     X(T_W_MAP, N_("%s waits in Pool.map for the workers of %s, for %s"))                                            \
     X(T_W_NEW, N_("%s has not started yet"))                                                                        \
+    X(T_WK_NEW, N_("task %s has not been created yet"))                                                             \
+    X(T_WK_RUNNING, N_("task %s runs on the loop's thread (%s so far)"))                                            \
+    X(T_WK_RUNNING_ON, N_("task %s runs on the loop's thread %s: %s (%s so far)"))                                  \
+    X(T_WK_READY, N_("task %s is ready: it runs when the loop gets to it (%s so far)"))                             \
+    X(T_WK_READY_S, N_("task %s is ready"))                                                                         \
+    X(T_WK_IO, N_("task %s awaits I/O \"%s\" (%s so far)"))                                                         \
+    X(T_WK_SLEEP, N_("task %s awaits asyncio.sleep(%s): %s left"))                                                  \
+    X(T_WK_OVERDUE, N_("task %s: its sleep ended %s ago, and the loop has not run it yet"))                         \
+    X(T_WK_OVERDUE_S, N_("task %s is overdue by %s"))                                                               \
+    X(T_WK_FUTURE, N_("task %s awaits future %s (%s so far)"))                                                      \
+    X(T_WK_GATHER, N_("task %s awaits gather of %s (%s so far)"))                                                   \
+    X(T_WK_EXECUTOR, N_("task %s awaits run_in_executor \"%s\" (%s so far)"))                                       \
+    X(T_WK_DONE, N_("task %s is done, at %s"))                                                                      \
+    X(T_WK_CANCELLED, N_("task %s was cancelled, at %s"))                                                           \
+    X(T_WK_LOOP_TASK, N_("the loop runs %s first"))                                                                 \
+    X(T_WK_LOOP_CB, N_("the loop runs callback %s first"))                                                          \
+    X(T_WK_LOOP_GIL, N_("the loop's thread %s waits for the GIL held by %s"))                                       \
+    X(T_WK_LOOP_GIL_S, N_("%s waits for the GIL, %s has it"))                                                       \
     /* stats */                                                                                                     \
     X(T_BUSY, N_("busy"))                                                                                           \
     X(T_SWITCHES, N_("GIL switches %llu (%llu forced)"))                                                            \
@@ -144,7 +162,7 @@
     X(T_H_GOTO, N_("type a time and go there"))                                                                     \
     X(T_H_ZOOM, N_("zoom in / out (time span shown)"))                                                              \
     X(T_H_TAB, N_("next panel: threads, tasks, cores, GIL, events"))                                                \
-    X(T_H_SELECT, N_("select a thread (or scroll the panel)"))                                                      \
+    X(T_H_SELECT, N_("select a thread or task (or scroll the panel)"))                                              \
     X(T_H_MOUSE, N_("click a lane: go to that time; wheel: zoom"))                                                  \
     X(T_H_HELP, N_("this help (any key closes it) / quit"))                                                         \
     X(T_H_MARKER, N_("add a marker to the recording (--record)"))                                                    \

@@ -42,7 +42,7 @@ int ui_frame(FILE *out, const struct scene *sc, const struct timeline *tl, const
 /* Write an asciicast v2 recording (cast.h) of playing a finished simulation
  * from o->from to o->to at o->speed (0: a default that takes 12-30 s),
  * zoomed out to show at least 10 s of playback unless o->zoom is set,
- * atomically to `path`.  Returns 0, 64 (no thread named o->select), or
+ * atomically to `path`.  Returns 0, 64 (no thread or task named o->select), or
  * 73/74 with a message in err. */
 int ui_render(const char *path, const struct scene *sc, const struct timeline *tl, const struct ui_opts *o,
               char *err, size_t errsize);

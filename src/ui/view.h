@@ -23,6 +23,8 @@ struct ui_view {
     gv_ns speed;        /* playback: simulated ns per wall-clock second */
     int playing;
     int sel;            /* selected thread */
+    int sel_task;       /* selected task (its row in the tasks panel): the one
+                           explained while that panel has the focus */
     int focus;          /* enum ui_panel */
     int lang;           /* SCENE_LANG_EN / SCENE_LANG_PT */
     int ascii;          /* ASCII glyphs instead of UTF-8 */
