@@ -344,13 +344,36 @@ gv_ns gv_samples_rank(const struct gv_samples *s, size_t k)
         below += s->hist[b++];
     /* its values, [lo, hi], then the (k - below)-th of them */
     gv_ns lo = bucket_floor(b), hi = b + 1 < GV_SAMPLES_BUCKETS ? bucket_floor(b + 1) - 1 : INT64_MAX;
+    if (lo == hi)
+        return lo; /* a bucket of one value */
+    /* Branch-free: every value is stored at w[m] and kept (m counts it) if
+     * in [lo, hi]; no more than `want` are, so w[want] is the last store.
+     * The scan stops at the first chunk boundary after the last of them. */
+    enum { RANK_CHUNK = 512 };
+    uint64_t span = (uint64_t)(hi - lo);
     size_t m = 0, want = s->hist[b];
-    gv_ns *w = gv_malloc(want * sizeof *w);
+    gv_ns *w = gv_malloc((want + 1) * sizeof *w);
     for (size_t j = 0; j < s->nblk && m < want; j++) {
         const gv_ns *v = s->blk[j], *end = j + 1 < s->nblk ? v + block_size(j) : s->at;
-        for (; v < end && m < want; v++)
-            if (*v >= lo && *v <= hi)
-                w[m++] = *v;
+        while (v < end && m < want) {
+            const gv_ns *stop = end - v > RANK_CHUNK ? v + RANK_CHUNK : end;
+            for (; v + 4 <= stop; v += 4) {
+                gv_ns x0 = v[0], x1 = v[1], x2 = v[2], x3 = v[3];
+                w[m] = x0;
+                m += (uint64_t)(x0 - lo) <= span;
+                w[m] = x1;
+                m += (uint64_t)(x1 - lo) <= span;
+                w[m] = x2;
+                m += (uint64_t)(x2 - lo) <= span;
+                w[m] = x3;
+                m += (uint64_t)(x3 - lo) <= span;
+            }
+            for (; v < stop; v++) {
+                gv_ns x = *v;
+                w[m] = x;
+                m += (uint64_t)(x - lo) <= span;
+            }
+        }
     }
     gv_ns r = gv_select(w, m, k - below);
     free(w);

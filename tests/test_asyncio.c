@@ -407,6 +407,15 @@ static void asyncio_runs_are_deterministic(void **state)
 
 /* Simulate `text` with the engine's shortcut after an await on or off;
  * returns the timeline's hash (and its record count in *n). */
+/* FNV-1a over n bytes, continuing from h. */
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *b = p;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ b[i]) * UINT64_C(1099511628211);
+    return h;
+}
+
 static uint64_t hash_with_shortcut(const char *text, const char *seed, bool on, uint64_t *n)
 {
     const char *sets[] = { seed, NULL };
@@ -417,6 +426,24 @@ static uint64_t hash_with_shortcut(const char *text, const char *seed, bool on, 
     assert_int_equal(r.rc, 0);
     uint64_t h = timeline_hash(r.tl);
     *n = timeline_count(r.tl);
+    /* and the figures drawn from samples and counts, not from records */
+    const struct sim_stats *st = engine_stats(r.e);
+    gv_ns io[4] = { st->io_mean_ns, st->io_p50_ns, st->io_p99_ns, st->io_max_ns };
+    h = fnv(h, io, sizeof io);
+    h = fnv(h, &st->io_ops, sizeof st->io_ops);
+    for (int32_t l = 0; l < st->nloops; l++) {
+        const struct loop_stats *ls = &st->loops[l];
+        gv_ns lag[3] = { ls->lag_mean_ns, ls->lag_p99_ns, ls->lag_max_ns };
+        h = fnv(h, lag, sizeof lag);
+        h = fnv(h, &ls->handles, sizeof ls->handles);
+        h = fnv(h, &ls->iterations, sizeof ls->iterations);
+    }
+    for (int32_t k = 0; k < st->ntasks; k++) {
+        const struct task_stats *ts = &st->tasks[k];
+        gv_ns acc[3] = { ts->scheduled_ns, ts->running_ns, ts->pending_ns };
+        h = fnv(h, acc, sizeof acc);
+        h = fnv(h, &ts->done, sizeof ts->done);
+    }
     run_free(&r);
     return h;
 }
@@ -443,25 +470,35 @@ static void await_shortcut_changes_no_timeline(void **state)
         "main:\n    start worker\n    start hog\n    run app\nthread worker:\n    repeat 30:\n"
         "        sleep 2ms\n        call_soon_threadsafe note\n    call_soon_threadsafe deliver\n"
         "thread hog x2:\n    repeat 300:\n        cpu 1ms\n";
+    /* more tasks than get a lane: the ready queue's inline path takes them */
+    static const char many[] =
+        "python 3.12\ncores 2\nloop app:\n    future f\n    task w x1100:\n        await io 1ms\n"
+        "        cpu 10us\n        await sleep 500us\n        await io 2ms\n        cpu 5us\n"
+        "    task victim x40:\n        await sleep 3ms\n        cpu 10us\n    task killer:\n"
+        "        await sleep 2ms\n        cancel victim\n        await f\n    task setter:\n"
+        "        await sleep 4ms\n        set_result f\nmain:\n    start hog\n    run app\n"
+        "thread hog:\n    repeat 20:\n        cpu 300us\n        sleep 200us\n";
     static const char *const seeds[] = { "seed=1", "seed=2", "seed=3" };
     char *paths[64];
     int np = builtin_scene_paths(paths, 64);
     assert_true(np >= 15);
-    for (int k = -2; k < np; k++) {
+    for (int k = -3; k < np; k++) {
         char *text = NULL;
         if (k >= 0) {
             size_t len;
             text = gv_read_file(paths[k], &len);
             assert_non_null(text);
         }
-        const char *scene = k == -2 ? blocking_then_await : k == -1 ? mixed : text;
+        const char *scene = k == -3 ? many : k == -2 ? blocking_then_await : k == -1 ? mixed : text;
         for (int i = 0; i < 3; i++) {
             uint64_t n1, n2;
             uint64_t h1 = hash_with_shortcut(scene, seeds[i], true, &n1);
             uint64_t h2 = hash_with_shortcut(scene, seeds[i], false, &n2);
             if (h1 != h2 || n1 != n2)
                 fail_msg("%s, %s: %llu records with the shortcut, %llu without (hashes differ: %d)",
-                         k >= 0 ? paths[k] : k == -2 ? "blocking call then await" : "mixed scene", seeds[i],
+                         k >= 0 ? paths[k] : k == -3 ? "many tasks" : k == -2 ? "blocking call then await"
+                                                                          : "mixed scene",
+                         seeds[i],
                          (unsigned long long)n1, (unsigned long long)n2, h1 != h2);
         }
         free(text);

@@ -281,7 +281,8 @@ struct engine {
     struct rng rng;
     gv_ns now;
     uint64_t max_events;
-    bool no_shortcut;              /* tests: no shortcut after an await (engine_set_await_shortcut) */
+    bool no_shortcut;              /* tests: no shortcut after an await, no fast path in loop_pop
+                                      (engine_set_await_shortcut) */
 
     struct sthread *th;  int32_t nth;
     struct sproc *pr;    int32_t npr;
@@ -1325,8 +1326,9 @@ static void loop_leave(struct engine *e, struct sthread *t, struct sloop *L)
 }
 
 /* Run the next of the handles that were ready when this pass began: t->x is
- * its program.  Returns false when none is left. */
-static bool loop_pop(struct engine *e, struct sthread *t, struct sloop *L)
+ * its program.  Returns false when none is left.  (The general case of
+ * loop_pop below.) */
+static __attribute__((noinline)) bool loop_pop_any(struct engine *e, struct sthread *t, struct sloop *L)
 {
     while (L->ntodo > 0) {
         struct shandle h = L->ready[L->rhead];
@@ -1378,6 +1380,45 @@ static bool loop_pop(struct engine *e, struct sthread *t, struct sloop *L)
         return true;
     }
     return false;
+}
+
+/* loop_pop.  Inline: the common handle, a task's step that is due, runs
+ * with no lane of its own and no flow, and needs no call (its records and
+ * samples go where there is room); the same stores in the same order as
+ * loop_pop_any, without the calls that make that one save registers. */
+static inline bool loop_pop(struct engine *e, struct sthread *t, struct sloop *L)
+{
+    if (L->ntodo == 0)
+        return false;
+    const struct shandle *hp = &L->ready[L->rhead];
+    if (hp->kind != H_TASK || hp->flow >= 0 || e->no_shortcut)
+        return loop_pop_any(e, t, L);
+    int32_t ref = hp->ref;
+    struct stask *k = &e->tasks[ref];
+    struct tl_writer *w = e->tw;
+    if (k->state == TK_DONE || k->state == TK_CANCELLED || hp->wgen != k->wgen || k->cancel || k->lane >= 0 ||
+        L->lags.at == L->lags.end || (k->io_since >= 0 && e->io_lat.at == e->io_lat.end) || w->at == w->stop ||
+        L->lane >= w->wlanes)
+        return loop_pop_any(e, t, L);
+    gv_ns ready_at = hp->ready_at;
+    if (L->rn > PREFETCH_AHEAD) /* the queue is long: fetch a coming task's state early */
+        prefetch_task(e, &L->ready[(L->rhead + PREFETCH_AHEAD) & (L->rcap - 1)]);
+    L->rhead = (L->rhead + 1) & (L->rcap - 1);
+    L->rn--;
+    L->ntodo--;
+    ready_count(e, L);
+    L->handles++;
+    gv_samples_add(&L->lags, e->now - ready_at);
+    L->handle_start = e->now;
+    t->cur_task = ref;
+    (void)timeline_try_put(w, e->now, L->lane, TL_STATE, LOOP_TASK, 0, ref); /* room: seen above */
+    if (k->io_since >= 0) { /* back from an await of I/O: as a thread back in Python */
+        gv_samples_add(&e->io_lat, e->now - k->io_since);
+        k->io_since = -1;
+    }
+    task_state(e, k, TK_RUNNING, 0, -1);
+    t->x = &k->x;
+    return true;
 }
 
 /* Choose what the loop's thread does next.  Returns true if t->x has a
@@ -1697,7 +1738,11 @@ static void lock_wait(struct engine *e, struct slock *l, struct sthread *t, bool
 static void advance(struct engine *e, struct sthread *t)
 {
     struct sproc *p = proc_of(e, t);
+    /* gil_attempt ran since the checks below: they may have work again (see
+     * the shortcut at `suspended`) */
+    bool took_gil;
     for (;;) {
+        took_gil = false;
         if (e->failed || e->tl_full)
             return;
         if (t->os_left > 0) {
@@ -1707,11 +1752,13 @@ static void advance(struct engine *e, struct sthread *t)
         if (t->pend == PEND_RETAKE) {
             /* old GIL: the re-take right after a release at a check */
             t->pend = PEND_NONE;
+            took_gil = true;
             if (!gil_attempt(e, t))
                 return;
         }
         if (t->pend == PEND_GIL) {
             t->pend = PEND_NONE;
+            took_gil = true;
             if (!gil_attempt(e, t))
                 return;
         }
@@ -1776,8 +1823,11 @@ static void advance(struct engine *e, struct sthread *t)
             return;
         }
         bool needs_gil = s->op != OP_NOGIL && s->op != OP_IO && s->op != OP_SLEEP && s->op != OPX_MAP_WAIT;
-        if (needs_gil && (!t->has_gil || t->io_start >= 0) && !gil_attempt(e, t))
-            return;
+        if (needs_gil && (!t->has_gil || t->io_start >= 0)) {
+            if (!gil_attempt(e, t))
+                return;
+            took_gil = true;
+        }
         if (s->op == OPX_MAP_DISPATCH) {
             struct spool *P = &e->pools[s->ref];
             t->x->pc++;
@@ -2094,32 +2144,48 @@ static void advance(struct engine *e, struct sthread *t)
          * can add some --, nothing is pending, no drop request), do that
          * here and go on with the next handle's program at once; else go
          * round the loop as any step boundary does. */
-        if (!e->no_shortcut && !e->failed && !e->tl_full && t->os_left == 0 && t->pend == PEND_NONE && !t->in_step &&
-            !(t->has_gil && gil_model(e, GIL_NEW) && p->drop_request)) {
+        /* Reached from the top of the loop (or the shortcut itself), where
+         * those checks found nothing to do: only gil_attempt (took_gil), and
+         * a record that filled the timeline, can have changed that since. */
+        if (!e->no_shortcut && !e->tl_full &&
+            (!took_gil || (!e->failed && t->os_left == 0 && t->pend == PEND_NONE && !t->in_step &&
+                           !(t->has_gil && gil_model(e, GIL_NEW) && p->drop_request)))) {
             struct sloop *L = &e->loops[t->role_ref];
             handle_end(e, t, L);
-            if (loop_pop(e, t, L) && !e->failed && !e->tl_full)
+            if (loop_pop(e, t, L) && !e->failed && !e->tl_full) {
+                took_gil = false;
                 goto step;
+            }
         }
     }
 }
 
+/* The write of an INCR or WRITE step that is finished. */
+static __attribute__((noinline)) void step_write(struct engine *e, struct sthread *t, const struct scene_step *s)
+{
+    /* someone wrote since we read: our write loses their updates */
+    if (e->vars[s->ref] != t->reg) {
+        e->st.shared[s->ref].stale_writes++;
+        rec(e, e->var_lanes[s->ref], TL_EVENT, EV_LOST_UPDATE, 0, t->id);
+    }
+    e->vars[s->ref] = t->reg + 1;
+    e->st.shared[s->ref].expected++;
+    rec(e, e->var_lanes[s->ref], TL_COUNTER, 0, 0, (int32_t)e->vars[s->ref]);
+}
+
 /* The work of t's current step is finished. */
-static void step_done(struct engine *e, struct sthread *t)
+static inline __attribute__((always_inline)) void step_done_inline(struct engine *e, struct sthread *t)
 {
     const struct scene_step *s = &t->x->prog[t->x->pc];
-    if (s->op == OP_INCR || s->op == OP_WRITE) {
-        /* someone wrote since we read: our write loses their updates */
-        if (e->vars[s->ref] != t->reg) {
-            e->st.shared[s->ref].stale_writes++;
-            rec(e, e->var_lanes[s->ref], TL_EVENT, EV_LOST_UPDATE, 0, t->id);
-        }
-        e->vars[s->ref] = t->reg + 1;
-        e->st.shared[s->ref].expected++;
-        rec(e, e->var_lanes[s->ref], TL_COUNTER, 0, 0, (int32_t)e->vars[s->ref]);
-    }
+    if (s->op == OP_INCR || s->op == OP_WRITE)
+        step_write(e, t, s);
     t->in_step = false;
     t->x->pc++;
+}
+
+static void step_done(struct engine *e, struct sthread *t)
+{
+    step_done_inline(e, t);
 }
 
 /* t finished its program. */
@@ -2172,7 +2238,7 @@ static void on_seg_end(struct engine *e, struct sthread *t)
         return;
     }
     if (t->work_left == 0) {
-        step_done(e, t);
+        step_done_inline(e, t);
         advance(e, t);
         return;
     }

@@ -113,8 +113,10 @@ struct engine *engine_new(const struct scene *sc, struct timeline *tl,
 void engine_free(struct engine *e);
 void engine_set_max_events(struct engine *e, uint64_t max_events);
 /* For tests: with `on` false, a loop's thread goes round its step loop after
- * every await, as before the shortcut to the next ready handle existed; the
- * timeline must come out the same either way. */
+ * every await, as before the shortcut to the next ready handle existed, and
+ * takes every handle from the ready queue the general way (no inline path
+ * for a plain task's step); the timeline and the figures must come out the
+ * same either way. */
 void engine_set_await_shortcut(struct engine *e, bool on);
 
 /* Run to the end (all threads done, deadlock, horizon, event cap or the

@@ -113,7 +113,7 @@ struct tl_writer {
     struct tl_rec *stop;      /* ...on the fast path, which ends here */
     uint32_t *last;           /* latest STATE/COUNTER record of each lane */
     uint64_t n;               /* records appended */
-    gv_ns last_t;             /* time of the latest record */
+    gv_ns last_t;             /* time of the latest record (for the asserts) */
     int wlanes;               /* lanes (the writer's copy of their count) */
 };
 struct tl_writer *timeline_writer(struct timeline *tl);
@@ -131,7 +131,9 @@ static inline bool timeline_try_put(struct tl_writer *w, gv_ns t, uint16_t lane,
                                 .flags = flags, .arg = arg };
     if (kind != TL_EVENT)
         w->last[lane] = (uint32_t)w->n;
-    w->last_t = t;
+#ifndef NDEBUG
+    w->last_t = t; /* only the asserts read it */
+#endif
     w->n++;
     return true;
 }
