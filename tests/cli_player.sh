@@ -149,6 +149,8 @@ key Down
 check "Down selects the next thread" "▶ net "
 key Up
 check "Up selects the previous thread" "▶ cruncher "
+key m
+check "m without --record says how to get markers" "not recording: markers need --record FILE.cast"
 key '?'
 check "? shows the help" "gilviz keys"
 check "the help lists quitting" "quit"

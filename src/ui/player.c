@@ -249,13 +249,19 @@ int ui_play(const struct scene *sc, struct engine *e, struct timeline *tl, const
             }
             int had_message = v.message[0] != 0;
             int flags;
-            if (rec && in.key == UK_CHAR && in.ch == 'm' && v.prompt == PROMPT_NONE && !v.help) {
-                /* a marker in the recording, for the presenter to find again */
+            if (in.key == UK_CHAR && in.ch == 'm' && v.prompt == PROMPT_NONE && !v.help) {
+                /* a marker in the recording, for the presenter to find again;
+                 * without one, say how to get one rather than nothing */
                 char at[32], label[64];
-                layout_fmt_time(v.t, at, sizeof at);
-                snprintf(label, sizeof label, gv_tr(v.lang, "mark %d at %s"), ++marks, at);
-                cast_rec_marker(rec, label);
-                snprintf(v.message, sizeof v.message, gv_tr(v.lang, "%s recorded"), label);
+                if (rec) {
+                    layout_fmt_time(v.t, at, sizeof at);
+                    snprintf(label, sizeof label, gv_tr(v.lang, "mark %d at %s"), ++marks, at);
+                    cast_rec_marker(rec, label);
+                    snprintf(v.message, sizeof v.message, gv_tr(v.lang, "%s recorded"), label);
+                } else {
+                    snprintf(v.message, sizeof v.message, "%s",
+                             gv_tr(v.lang, "not recording: markers need --record FILE.cast"));
+                }
                 flags = CTL_REDRAW;
             } else {
                 flags = control_handle(&ctx, &v, &in);
