@@ -166,6 +166,10 @@ expect_grep "an overdue task: the loop's thread waits for the GIL" \
 "$GILVIZ" frame tests/cli/loop-beside-cpu.scene --at 3ms --size 160x40 --select tick2 --lang pt >"$TMP/st4" 2>&1
 expect_grep "the same in Portuguese, wider" "a thread do laço, main, espera a GIL, que está com cruncher" "$TMP/st4"
 
+# A caption is not broken between a number and its unit ("não 1,2" / "s.").
+"$GILVIZ" frame asyncio-downloads --at 71ms --size 80x24 --lang pt >"$TMP/un" 2>&1
+expect_grep "a caption keeps a number with its unit" "▌ 1,2 s." "$TMP/un"
+
 # The header follows sys.setswitchinterval (convoy's second part sets 0.5 ms
 # at about 41 ms) and speaks the frame's language.
 "$GILVIZ" frame convoy --at 30ms --size 80x24 --lang en >"$TMP/h1" 2>&1

@@ -264,6 +264,22 @@ void panel_why(struct frame *f, int y)
 
 /* Longest prefix of s that fits `width` cells, broken at a space if it can
  * be; *next is where the next line starts.  Returns the prefix's bytes. */
+/* Is the space at s[i] between a number and its unit ("80 ms", "1,2 s.")?
+ * A line is not broken there: a lone "s." reads as a word. */
+static bool unit_follows(const char *s, size_t i)
+{
+    static const char *const units[] = { "ns", "us", "\xc2\xb5s", "ms", "s", "min" };
+    if (i == 0 || s[i - 1] < '0' || s[i - 1] > '9')
+        return false;
+    const char *w = s + i + 1;
+    for (size_t k = 0; k < sizeof units / sizeof units[0]; k++) {
+        size_t n = strlen(units[k]);
+        if (strncmp(w, units[k], n) == 0 && !((w[n] >= 'a' && w[n] <= 'z') || (w[n] >= 'A' && w[n] <= 'Z')))
+            return true;
+    }
+    return false;
+}
+
 static size_t wrap(const char *s, int width, const char **next)
 {
     size_t fit = canvas_text_fit(s, width);
@@ -276,7 +292,7 @@ static size_t wrap(const char *s, int width, const char **next)
         return fit;
     }
     size_t cut = fit;
-    while (cut > 0 && s[cut] != ' ')
+    while (cut > 0 && (s[cut] != ' ' || unit_follows(s, cut)))
         cut--;
     if (cut == 0)
         cut = fit;   /* one long word: break it */
