@@ -190,9 +190,9 @@ void eventlog_describe(const struct timeline *tl, const struct scene *sc, uint64
         case LANE_THREAD: thread_state(tl, sc, r, lang, buf, size); return;
         case LANE_GIL:
             if (r->code == GIL_HELD)
-                snprintf(buf, size, gv_tr(lang, "GIL of %s: taken by %s"), who, thread_name(tl, r->arg, lang));
+                snprintf(buf, size, gv_tr(lang, "GIL of process %s: taken by %s"), who, thread_name(tl, r->arg, lang));
             else if (r->code == GIL_FREE)
-                snprintf(buf, size, gv_tr(lang, "GIL of %s: free"), who);
+                snprintf(buf, size, gv_tr(lang, "GIL of process %s: free"), who);
             else
                 snprintf(buf, size, gv_tr(lang, "%s has no GIL (free-threaded)"), who);
             return;
