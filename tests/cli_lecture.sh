@@ -53,4 +53,4 @@ claim "producer-consumer: the producer blocks on the full queue, the consumers o
     "$TH"' th("producer").queue_wait_ns > 20000000 and th("consumer1").queue_wait_ns > 0'
 claim "web-server: light requests are quickest with the heavy work in a process (under 0.75x threads)" web-server \
     "$TH"' def life($re): [.threads[] | select(.name | test($re)) | .end_ns - .start_ns] | add / length;
-     life("^light3[1-8]$") < 0.75 * life("^light[1-8]$")'
+     life("^light3-[1-8]$") < 0.75 * life("^light[1-8]$")'

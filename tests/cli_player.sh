@@ -239,10 +239,10 @@ key q
 finished notes 0
 
 # --- playing, the crowded thread panel follows the action ---------------------------------
-# web-server's part 3 runs light31..light38, below the parts 1-2 lanes at 100x30
+# web-server's part 3 runs light3-1..light3-8, below the parts 1-2 lanes at 100x30
 start follow --at 74ms web-server
 sleep 2
-if screen | grep -qE '^.light3[1-8] '; then ok "follow: the third part's thread lanes come into view while playing"; else
+if screen | grep -qE '^.light3-[1-8] '; then ok "follow: the third part's thread lanes come into view while playing"; else
     not_ok "follow: the third part's thread lanes come into view while playing" "$(screen)"; fi
 key Space
 key q

@@ -426,7 +426,7 @@ static void web_server_claims(void **state)
     for (int i = 1; i <= 8; i++) {
         snprintf(name, sizeof name, "light%d", i);
         threads += (double)(th(&r, name)->end - th(&r, name)->start) / 8;
-        snprintf(name, sizeof name, "light3%d", i);
+        snprintf(name, sizeof name, "light3-%d", i);
         procs += (double)(th(&r, name)->end - th(&r, name)->start) / 8;
         snprintf(name, sizeof name, "alight%d", i);
         const struct task_stats *k = &r.st->tasks[task_index(&r, name)];
@@ -617,7 +617,7 @@ static void captions_follow_their_events(void **state)
         char name[32];
         snprintf(name, sizeof name, "light%d", i);
         ended += th(&r, name)->end <= took;
-        snprintf(name, sizeof name, "light3%d", i);
+        snprintf(name, sizeof name, "light3-%d", i);
         ended3 += th(&r, name)->end <= lasted;
     }
     SHOWS("a light request took", "most light requests ended", ended >= 5);

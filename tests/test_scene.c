@@ -2031,6 +2031,14 @@ static void test_task_names(void **state)
     scene_task_name(sc, 4, buf, sizeof buf);
     assert_string_equal(buf, "#4");
     scene_free(sc);
+    /* a name that ends in a digit gets a dash: tick2-1, not tick21 (which
+     * reads as the 21st tick, and could be the 21st of a group tick) */
+    scene_instance_name("tick2", 0, 3, buf, sizeof buf);
+    assert_string_equal(buf, "tick2-1");
+    scene_instance_name("tick", 20, 30, buf, sizeof buf);
+    assert_string_equal(buf, "tick21");
+    scene_instance_name("tick2", 0, 1, buf, sizeof buf);
+    assert_string_equal(buf, "tick2");
 }
 
 int main(void)

@@ -182,10 +182,13 @@ const char *scene_label(const struct scene *s, int32_t i, int lang)
 
 void scene_instance_name(const char *base, int32_t i, int32_t count, char *buf, size_t size)
 {
-    if (count > 1)
-        snprintf(buf, size, "%s%d", base, (int)i + 1);
-    else
+    size_t n = strlen(base);
+    if (count <= 1)
         snprintf(buf, size, "%s", base);
+    else if (n > 0 && base[n - 1] >= '0' && base[n - 1] <= '9')
+        snprintf(buf, size, "%s-%d", base, (int)i + 1); /* tick2-1, not tick21 */
+    else
+        snprintf(buf, size, "%s%d", base, (int)i + 1);
 }
 
 void scene_task_name(const struct scene *sc, int32_t k, char *buf, size_t size)

@@ -284,7 +284,8 @@ const char *scene_label(const struct scene *s, int32_t i, int lang);
 int scene_note_upto(const struct scene *sc, gv_ns t);
 
 /* The name of instance i (0-based) of something replicated xN: "name" alone,
- * or name1..nameN when count > 1 (threads, processes, tasks, workers). */
+ * or name1..nameN when count > 1 (threads, processes, tasks, workers);
+ * name-1..name-N when the name ends in a digit. */
 void scene_instance_name(const char *base, int32_t i, int32_t count, char *buf, size_t size);
 /* The name of task k, numbered through the task groups in file order as the
  * engine numbers them; "#k" if there is no such task. */
