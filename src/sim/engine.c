@@ -242,13 +242,14 @@ struct sloop {
     gv_ns wake_at;            /* when a woken select() returns */
     int32_t alive;            /* tasks created and not finished */
     gv_ns handle_start;
+    gv_ns slow_callback;      /* the scene's, here: handle_end reads it once a handle */
     uint16_t lane, rlane;
     int32_t exec_first, exec_size, exec_started;
     struct swork *work;       /* ring of pending executor work */
     size_t whead, wn, wcap;
     struct swork *cur_work;   /* per executor thread: the item it runs */
-    uint64_t iterations, slow, handles;
-    struct gv_samples lags;   /* of the handles run */
+    uint64_t iterations, slow;
+    struct gv_samples lags;   /* of the handles run (its n: how many ran) */
 };
 
 struct squeue {
@@ -306,6 +307,7 @@ struct engine {
 
     struct gv_samples io_lat;
     struct sloop *loops;
+    int32_t nloops;                    /* sc->nloops (flush_states reads it every event) */
     struct stask *tasks;  int32_t ntasks;
     int32_t *coro_first, *coro_left;   /* per scene coro: first task, tasks not finished */
     int32_t **gather_waiters;          /* per coro: tasks awaiting gather on it */
@@ -560,7 +562,7 @@ static inline void set_state(struct engine *e, struct sthread *t, uint8_t code, 
  * ready-queue lengths that changed. */
 static inline __attribute__((always_inline)) void flush_states(struct engine *e)
 {
-    for (int32_t l = 0; l < e->sc->nloops; l++) {
+    for (int32_t l = 0; l < e->nloops; l++) {
         struct sloop *L = &e->loops[l];
         if (L->rdirty && (int32_t)L->rn != L->rlast) {
             L->rlast = (int32_t)L->rn;
@@ -947,6 +949,23 @@ static void start_segment(struct engine *e, struct sthread *t)
     evq_set(&e->q, slot_main(e, t), e->now + len, PRIO_NORMAL);
 }
 
+/* start_segment's common case, inline where a step's work starts: no
+ * kernel work is owed and the segment runs to the end of the step (no check
+ * point the GIL wants).  The same stores in the same order; false, having
+ * done nothing, in any other case. */
+static inline __attribute__((always_inline)) bool start_work_inline(struct engine *e, struct sthread *t,
+                                                                     struct sproc *p)
+{
+    if (e->no_shortcut || t->os_left > 0 ||
+        (t->work_checks && !gil_model(e, GIL_NONE) && gil_wants_check(e, p)))
+        return false;
+    t->seg_start = e->now;
+    t->seg = SEG_WORK;
+    set_state(e, t, t->work_state, -1);
+    evq_set(&e->q, slot_main(e, t), e->now + t->work_left, PRIO_NORMAL);
+    return true;
+}
+
 /* Find the next step to run, unrolling repeat blocks; NULL at the end. */
 static const struct scene_step *next_step(struct exec *t)
 {
@@ -1268,22 +1287,107 @@ static void loop_threadsafe(struct engine *e, struct sthread *from, struct sloop
     loop_wake(e, L);
 }
 
-/* Move what select() reported, and the due timers, to the ready queue. */
+/* loop_events' view of the end of the ready ring, where it appends the
+ * handles of plain tasks (ready_plain): in locals, since through L the
+ * compiler would load the ring's fields again after every store to a task
+ * or a handle.  Closed (written back) around each general loop_ready. */
+struct ready_tail {
+    struct shandle *v;
+    size_t at, mask, room, added;
+};
+
+static inline void ready_tail_open(struct ready_tail *r, const struct sloop *L)
+{
+    r->v = L->ready;
+    r->at = L->rhead + L->rn;
+    r->mask = L->rcap - 1;
+    r->room = L->rcap - L->rn;
+    r->added = 0;
+}
+
+static inline void ready_tail_close(struct engine *e, struct ready_tail *r, struct sloop *L)
+{
+    L->rn += r->added;
+    if (r->added > 0)
+        ready_count(e, L);
+}
+
+/* A handle loop_ready can take without its checks: a task's that is not
+ * done and has no lane (task_state writes no record), no flow, and room in
+ * the ring. */
+static inline bool ready_plain_ok(const struct ready_tail *r, const struct stask *k, int32_t flow)
+{
+    return r->room > r->added && k->state != TK_DONE && k->lane < 0 && flow < 0;
+}
+
+/* loop_ready of such a handle (ready_plain_ok): the same stores. */
+static inline void ready_plain(struct ready_tail *r, struct stask *k, int32_t ref, uint32_t wgen, gv_ns ready_at,
+                               gv_ns now)
+{
+    handle_set(&r->v[(r->at + r->added++) & r->mask], H_TASK, ref, wgen, ready_at, -1);
+    unsigned i = (unsigned)k->state - TK_SCHEDULED; /* task_state(TK_SCHEDULED), no lane */
+    if (i < 3)
+        k->acc[i] += now - k->since;
+    k->since = now;
+    k->state = TK_SCHEDULED;
+}
+
+/* Move what select() reported, and the due timers, to the ready queue.
+ * Most are plain tasks' handles (ready_plain_ok): those are appended
+ * without loop_ready's checks, and due timers that are all in one run of
+ * the timer queue are read in place (tq_sole_run). */
 static void loop_events(struct engine *e, struct sloop *L)
 {
-    for (size_t i = 0; i < L->nio; i++) {
-        const struct shandle *h = &L->iodone[i];
-        if (i + PREFETCH_AHEAD < L->nio)
+    const bool fast = !e->no_shortcut;
+    struct stask *tasks = e->tasks;
+    const gv_ns now = e->now;
+    struct ready_tail rt;
+    ready_tail_open(&rt, L);
+    const struct shandle *io = L->iodone;
+    size_t nio = L->nio;
+    for (size_t i = 0; i < nio; i++) {
+        const struct shandle *h = &io[i];
+        if (i + PREFETCH_AHEAD < nio)
             prefetch_task(e, h + PREFETCH_AHEAD);
+        if (fast && h->kind == H_TASK && ready_plain_ok(&rt, &tasks[h->ref], h->flow)) {
+            ready_plain(&rt, &tasks[h->ref], h->ref, h->wgen, h->ready_at, now);
+            continue;
+        }
+        ready_tail_close(e, &rt, L);
         loop_ready(e, L, h->kind, h->ref, h->wgen, h->ready_at, h->flow);
+        ready_tail_open(&rt, L);
     }
     L->nio = 0;
-    for (size_t i = 0; i < L->nts; i++) {
-        const struct shandle *h = &L->ts[i];
-        loop_ready(e, L, h->kind, h->ref, h->wgen, h->ready_at, h->flow);
+    if (L->nts > 0) {
+        ready_tail_close(e, &rt, L);
+        for (size_t i = 0; i < L->nts; i++) {
+            const struct shandle *h = &L->ts[i];
+            loop_ready(e, L, h->kind, h->ref, h->wgen, h->ready_at, h->flow);
+        }
+        L->nts = 0;
+        ready_tail_open(&rt, L);
     }
-    L->nts = 0;
-    while (timer_due(L, e->now)) {
+    while (timer_due(L, now)) {
+        struct tq_run *r = fast ? tq_sole_run(&L->timers) : NULL;
+        if (r) { /* take the plain tasks' timers that are due, in place */
+            size_t rmask = r->cap - 1, head = r->head, nr = r->n, j = 0;
+            for (; j < nr; j++) {
+                const struct tq_ent *x = &r->v[(head + j) & rmask];
+                if (x->when > now || x->a >> 31 || !ready_plain_ok(&rt, &tasks[x->a], -1))
+                    break;
+                if (j + 1 < nr) { /* the next timer's task, if it is a task's */
+                    uint32_t na = r->v[(head + j + 1) & rmask].a;
+                    if (!(na >> 31))
+                        __builtin_prefetch(&tasks[na], 1);
+                }
+                ready_plain(&rt, &tasks[x->a], (int32_t)x->a, x->b, x->when, now);
+            }
+            if (j > 0) {
+                tq_drop(&L->timers, r, j);
+                continue;
+            }
+        }
+        ready_tail_close(e, &rt, L);
         struct tq_ent x;
         tq_pop(&L->timers, &x);
         const struct tq_ent *next = tq_peek(&L->timers);
@@ -1293,7 +1397,9 @@ static void loop_events(struct engine *e, struct sloop *L)
         int32_t ref = (int32_t)(x.a & INT32_MAX);
         int32_t flow = flow_out(e, L->lane, kind == H_TASK ? e->tasks[ref].lane : L->lane, FLOW_TIMER);
         loop_ready(e, L, kind, ref, x.b, x.when, flow); /* lag counts from when it was due */
+        ready_tail_open(&rt, L);
     }
+    ready_tail_close(e, &rt, L);
     L->ntodo = L->rn;
     L->after_select = false;
 }
@@ -1303,8 +1409,7 @@ static inline void handle_end(struct engine *e, struct sthread *t, struct sloop 
 {
     gv_ns ran = e->now - L->handle_start;
     int32_t slow_us = (int32_t)(ran / GV_NS_PER_US);
-    const struct scene_loop *sl = &e->sc->loops[t->role_ref];
-    if (ran >= sl->slow_callback) {
+    if (ran >= L->slow_callback) {
         L->slow++;
         rec(e, L->lane, TL_EVENT, EV_SLOW_CALLBACK, 0, slow_us);
     }
@@ -1347,7 +1452,6 @@ static __attribute__((noinline)) bool loop_pop_any(struct engine *e, struct sthr
             if (k->state == TK_DONE || k->state == TK_CANCELLED || h.wgen != k->wgen)
                 continue; /* a stale wake-up (cancelled or resumed already) */
         }
-        L->handles++;
         gv_samples_add(&L->lags, e->now - h.ready_at);
         L->handle_start = e->now;
         if (h.kind == H_CALLBACK) {
@@ -1407,7 +1511,6 @@ static inline bool loop_pop(struct engine *e, struct sthread *t, struct sloop *L
     L->rn--;
     L->ntodo--;
     ready_count(e, L);
-    L->handles++;
     gv_samples_add(&L->lags, e->now - ready_at);
     L->handle_start = e->now;
     t->cur_task = ref;
@@ -1881,7 +1984,8 @@ static void advance(struct engine *e, struct sthread *t)
                 step_done(e, t);
                 continue;
             }
-            start_segment(e, t);
+            if (!start_work_inline(e, t, p))
+                start_segment(e, t);
             return;
         }
         case OP_IO:
@@ -2311,18 +2415,19 @@ static void on_wake(struct engine *e, struct sthread *t)
 static void on_loop_io(struct engine *e, int32_t l)
 {
     struct sloop *L = &e->loops[l];
-    struct tq_ent x;
-    tq_pop(&L->io, &x);
+    const struct tq_ent *x = tq_peek(&L->io);
+    uint32_t id = x->a, wgen = x->b;
+    tq_pop_top(&L->io);
     const struct tq_ent *next = tq_peek(&L->io);
     if (next) {
         evq_set_stamped(&e->q, e->loop_slot0 + (uint32_t)l, next->when, PRIO_WAKE, next->seq);
         __builtin_prefetch(&e->tasks[next->a], 1); /* its task is looked at next time */
     }
-    struct stask *k = &e->tasks[x.a];
-    if (k->state != TK_PENDING || x.b != k->wgen)
+    struct stask *k = &e->tasks[id];
+    if (k->state != TK_PENDING || wgen != k->wgen)
         return; /* cancelled meanwhile */
     int32_t flow = flow_out(e, k->lane, k->lane, FLOW_IO);
-    handle_set(handles_add(&L->iodone, &L->nio, &L->capio), H_TASK, (int32_t)x.a, x.b, e->now, flow);
+    handle_set(handles_add(&L->iodone, &L->nio, &L->capio), H_TASK, (int32_t)id, wgen, e->now, flow);
     loop_wake(e, L);
 }
 
@@ -2490,12 +2595,14 @@ struct engine *engine_new(const struct scene *sc, struct timeline *tl, char *err
     }
     assert(id == nscene);
     e->loops = gv_calloc((size_t)(sc->nloops ? sc->nloops : 1), sizeof *e->loops);
+    e->nloops = sc->nloops;
     e->work_items = gv_calloc((size_t)(nexec ? nexec : 1), sizeof *e->work_items);
     for (int32_t l = 0; l < sc->nloops; l++) {
         struct sloop *L = &e->loops[l];
         int32_t proc = loop_runner_proc(sc, l);
         tq_init(&L->timers);
         tq_init(&L->io);
+        L->slow_callback = sc->loops[l].slow_callback;
         L->thread = -1;
         L->pinst = 0;
         for (int32_t k = 0; k < npinst; k++)
@@ -2683,7 +2790,7 @@ static void finish_stats(struct engine *e)
         struct sloop *L = &e->loops[l];
         struct loop_stats *ls = &s->loops[l];
         ls->iterations = L->iterations;
-        ls->handles = L->handles;
+        ls->handles = L->lags.n;
         ls->slow_callbacks = L->slow;
         if (L->lags.n > 0)
             sample_figures(&L->lags, &ls->lag_mean_ns, &ls->lag_max_ns, &ls->lag_p99_ns);

@@ -107,4 +107,45 @@ static inline int tq_pop(struct tq *q, struct tq_ent *out)
 }
 static inline size_t tq_len(const struct tq *q) { return q->n; }
 
+/* The run that holds every timer of q, or NULL (q is empty, or timers are
+ * elsewhere too).  Its timers are then q's in order, the earliest first: a
+ * caller may read the first ones in place, r->v[(r->head + i) & (r->cap -
+ * 1)], and remove them with tq_drop (tq_pop's common case, for many). */
+static inline struct tq_run *tq_sole_run(struct tq *q)
+{
+    int m = q->min;
+    if (m < 0 || m == TQ_RUNS || q->live != 1u << m || q->nheap != 0)
+        return NULL;
+    return &q->run[m];
+}
+
+/* Remove the first n timers of q's sole run r (tq_sole_run): the state n
+ * calls of tq_pop would leave. */
+static inline void tq_drop(struct tq *q, struct tq_run *r, size_t n)
+{
+    r->head = (r->head + n) & (r->cap - 1);
+    q->n -= n;
+    r->n -= n;
+    if (r->n == 0) {
+        q->live = 0;
+        q->min = -1;
+        q->top = NULL;
+    } else {
+        q->top = &r->v[r->head];
+    }
+}
+
+/* Remove the earliest timer, read in place beforehand (tq_peek): tq_pop
+ * without the copy. */
+static inline void tq_pop_top(struct tq *q)
+{
+    struct tq_run *r = tq_sole_run(q);
+    if (r) {
+        tq_drop(q, r, 1);
+    } else {
+        struct tq_ent x;
+        tq_pop_any(q, &x);
+    }
+}
+
 #endif
