@@ -1,7 +1,9 @@
 /*
  * test_tq: the loop's timer queue pops in exactly (when, seq) order, whether
- * a timer went to a run of equal delays or to the heap.  Each case replays a
- * random schedule against a plain sorted reference.
+ * a timer went to a run of equal delays or to the heap, and whether it is
+ * popped, read in place and removed (tq_pop_top), or dropped with others of
+ * the sole run (tq_drop).  Each case replays a random schedule against a
+ * plain sorted reference.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -37,6 +39,16 @@ static struct tq_ent ref_pop(struct ref *r)
     return it;
 }
 
+/* The seq of the (when, seq)-smallest entry, left in place. */
+static uint64_t ref_min_seq(const struct ref *r)
+{
+    size_t best = 0;
+    for (size_t i = 1; i < r->n; i++)
+        if (r->v[i].when < r->v[best].when || (r->v[i].when == r->v[best].when && r->v[i].seq < r->v[best].seq))
+            best = i;
+    return r->v[best].seq;
+}
+
 /* `ndelays` distinct delays (more than TQ_RUNS forces the heap); `now`
  * moves forward as timers pop; with `backwards`, now sometimes steps back
  * so runs meet out-of-order timers. */
@@ -59,17 +71,37 @@ static void replay(uint64_t seed, int ndelays, int steps, int backwards)
             tq_push(&q, at + delay, delay, seq, a, a ^ 0x5a5a5a5au);
             ref_push(&r, (struct tq_ent){ at + delay, seq, a, a ^ 0x5a5a5a5au });
             seq++;
+        } else if (rng_below(&g, 3) == 0 && tq_sole_run(&q)) {
+            /* the first few timers of the sole run, read in place, then
+             * dropped at once: what as many pops give */
+            struct tq_run *run = tq_sole_run(&q);
+            size_t k = 1 + rng_below(&g, run->n < 5 ? (uint32_t)run->n : 5);
+            for (size_t j = 0; j < k; j++) {
+                const struct tq_ent *x = &run->v[(run->head + j) & (run->cap - 1)];
+                struct tq_ent want = ref_pop(&r);
+                assert_int_equal(x->seq, want.seq);
+                assert_int_equal(x->a, want.a);
+                now = x->when;
+            }
+            tq_drop(&q, run, k);
         } else {
             struct tq_ent got, want = ref_pop(&r);
             assert_non_null(tq_peek(&q));
             assert_int_equal(tq_peek(&q)->seq, want.seq);
-            assert_int_equal(tq_pop(&q, &got), 1);
+            if (rng_below(&g, 2) == 0) { /* read in place, then removed */
+                got = *tq_peek(&q);
+                tq_pop_top(&q);
+            } else {
+                assert_int_equal(tq_pop(&q, &got), 1);
+            }
             assert_int_equal(got.when, want.when);
             assert_int_equal(got.seq, want.seq);
             assert_int_equal(got.a, want.a);
             assert_int_equal(got.b, want.b);
             now = got.when;
         }
+        if (q.n > 0)
+            assert_int_equal(tq_peek(&q)->seq, ref_min_seq(&r));
         assert_int_equal(tq_len(&q), r.n);
     }
     while (r.n > 0) {

@@ -114,9 +114,9 @@ void engine_free(struct engine *e);
 void engine_set_max_events(struct engine *e, uint64_t max_events);
 /* For tests: with `on` false, a loop's thread goes round its step loop after
  * every await, as before the shortcut to the next ready handle existed, and
- * takes every handle from the ready queue the general way (no inline path
- * for a plain task's step); the timeline and the figures must come out the
- * same either way. */
+ * the engine takes none of its inline paths (a plain task's handle into and
+ * out of the ready queue, a CPU step's segment): the general code does it
+ * all.  The timeline and the figures must come out the same either way. */
 void engine_set_await_shortcut(struct engine *e, bool on);
 
 /* Run to the end (all threads done, deadlock, horizon, event cap or the
