@@ -78,7 +78,7 @@ static void why_task(struct frame *f, int y)
     const struct scene *sc = d->sc;
     const char *name = timeline_lane(f->tl, lane)->name;
     int code = s->rec == TL_NO_RECORD ? TK_NEW : s->code, wait = s->flags;
-    char buf[600], shorter[600] = "", since[40], sofar[40], busy[300], brief[300];
+    char buf[600], shorter[600] = "", since[40], sofar[40], busy[300] = "", brief[300] = "";
     layout_fmt_time(s->since, since, sizeof since);
     panel_dur(v->t - s->since, sofar, sizeof sofar);
     switch (code) {
@@ -131,13 +131,10 @@ static void why_task(struct frame *f, int y)
     case TK_CANCELLED: snprintf(buf, sizeof buf, text_get(lang, T_WK_CANCELLED), name, since); break;
     default: snprintf(buf, sizeof buf, text_get(lang, T_WK_NEW), name); break;
     }
-    if (code == TK_SCHEDULED || (code == TK_PENDING && shorter[0])) {
-        /* the cause, after the state: "...; the loop runs fetch3 first" */
-        if (busy[0]) {
-            size_t n = strlen(buf), m = strlen(shorter);
-            snprintf(buf + n, sizeof buf - n, "; %s", busy);
-            snprintf(shorter + m, sizeof shorter - m, "; %s", brief);
-        }
+    if (busy[0]) { /* the cause, after the state: "...; the loop runs fetch3 first" */
+        size_t n = strlen(buf), m = strlen(shorter);
+        snprintf(buf + n, sizeof buf - n, "; %s", busy);
+        snprintf(shorter + m, sizeof shorter - m, "; %s", brief);
     }
     canvas_put(f->cv, 0, y, v->ascii ? ">" : "▶", ST_FOCUS, CV_BOLD);
     int x = 2;
@@ -262,8 +259,6 @@ void panel_why(struct frame *f, int y)
 
 /* ---- caption ----------------------------------------------------------------------- */
 
-/* Longest prefix of s that fits `width` cells, broken at a space if it can
- * be; *next is where the next line starts.  Returns the prefix's bytes. */
 /* Is the space at s[i] between a number and its unit ("80 ms", "1,2 s.")?
  * A line is not broken there: a lone "s." reads as a word. */
 static bool unit_follows(const char *s, size_t i)
@@ -280,6 +275,9 @@ static bool unit_follows(const char *s, size_t i)
     return false;
 }
 
+/* Longest prefix of s that fits `width` cells, broken at a space if it can
+ * be (not between a number and its unit); *next is where the next line
+ * starts.  Returns the prefix's bytes. */
 static size_t wrap(const char *s, int width, const char **next)
 {
     size_t fit = canvas_text_fit(s, width);
