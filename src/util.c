@@ -322,7 +322,8 @@ void gv_samples_grow(struct gv_samples *s)
 
 gv_ns gv_samples_mean(const struct gv_samples *s)
 {
-    return s->n ? (gv_ns)(s->sum / (__int128)s->n) : 0;
+    unsigned __int128 sum = (unsigned __int128)s->sum_hi << 64 | s->sum_lo;
+    return s->n ? (gv_ns)(sum / s->n) : 0;
 }
 
 /* The smallest value of bucket b. */

@@ -87,7 +87,8 @@ struct gv_samples {
     gv_ns *at, *end;          /* where the next value goes, in the last block */
     size_t n;
     gv_ns max;
-    __int128 sum;
+    uint64_t sum_lo, sum_hi;  /* the sum, 128 bits: two halves, as an __int128 gcc
+                                 copies through the stack in a big caller */
     uint64_t *hist;           /* GV_SAMPLES_BUCKETS counts, allocated at the first value */
 };
 
@@ -104,7 +105,9 @@ static inline unsigned gv_samples_bucket(gv_ns v)
 
 void gv_samples_grow(struct gv_samples *s);
 
-static inline void gv_samples_add(struct gv_samples *s, gv_ns v)
+/* Add v.  gv_samples_add_inline is always inline, for a caller so big that
+ * gcc would call it there (the engine adds two samples a handle). */
+static inline __attribute__((always_inline)) void gv_samples_add_inline(struct gv_samples *s, gv_ns v)
 {
     if (s->at == s->end)
         gv_samples_grow(s);
@@ -112,9 +115,14 @@ static inline void gv_samples_add(struct gv_samples *s, gv_ns v)
         v = 0;
     *s->at++ = v;
     s->n++;
-    s->sum += v;
+    s->sum_hi += __builtin_add_overflow(s->sum_lo, (uint64_t)v, &s->sum_lo);
     s->max = v > s->max ? v : s->max;
     s->hist[gv_samples_bucket(v)]++;
+}
+
+static inline void gv_samples_add(struct gv_samples *s, gv_ns v)
+{
+    gv_samples_add_inline(s, v);
 }
 
 /* The mean (rounded down), 0 with no values. */

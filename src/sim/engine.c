@@ -1083,7 +1083,9 @@ static inline void task_account(struct engine *e, struct stask *k)
     k->since = e->now;
 }
 
-static inline void task_state(struct engine *e, struct stask *k, uint8_t state, uint8_t why, int32_t arg)
+/* Always inline: with loop_pop_inline in advance, gcc would call it. */
+static inline __attribute__((always_inline)) void task_state(struct engine *e, struct stask *k, uint8_t state,
+                                                             uint8_t why, int32_t arg)
 {
     task_account(e, k);
     k->state = state;
@@ -1404,8 +1406,8 @@ static void loop_events(struct engine *e, struct sloop *L)
     L->after_select = false;
 }
 
-/* The step of the running handle ended (returned or awaited). */
-static inline void handle_end(struct engine *e, struct sthread *t, struct sloop *L)
+/* The step of the running handle ended: was it a slow callback? */
+static inline void handle_slow(struct engine *e, struct sloop *L)
 {
     gv_ns ran = e->now - L->handle_start;
     int32_t slow_us = (int32_t)(ran / GV_NS_PER_US);
@@ -1413,11 +1415,26 @@ static inline void handle_end(struct engine *e, struct sthread *t, struct sloop 
         L->slow++;
         rec(e, L->lane, TL_EVENT, EV_SLOW_CALLBACK, 0, slow_us);
     }
+}
+
+/* The step of the running handle ended (returned or awaited). */
+static inline void handle_end(struct engine *e, struct sthread *t, struct sloop *L)
+{
+    handle_slow(e, L);
     if (t->cur_task >= 0) {
         struct stask *k = &e->tasks[t->cur_task];
         if (t->x == &k->x) /* it ran off the end of its coroutine */
             task_finish(e, k, false);
     }
+    t->cur_task = t->cur_cb = -1;
+    t->x = &e->null_exec;
+}
+
+/* handle_end of a task's step that ended in an await (task_suspend): the
+ * task did not run off the end of its coroutine. */
+static inline void handle_end_awaited(struct engine *e, struct sthread *t, struct sloop *L)
+{
+    handle_slow(e, L);
     t->cur_task = t->cur_cb = -1;
     t->x = &e->null_exec;
 }
@@ -1489,13 +1506,18 @@ static __attribute__((noinline)) bool loop_pop_any(struct engine *e, struct sthr
 /* loop_pop.  Inline: the common handle, a task's step that is due, runs
  * with no lane of its own and no flow, and needs no call (its records and
  * samples go where there is room); the same stores in the same order as
- * loop_pop_any, without the calls that make that one save registers. */
-static inline bool loop_pop(struct engine *e, struct sthread *t, struct sloop *L)
+ * loop_pop_any, without the calls that make that one save registers.  It
+ * does not prefetch a coming task as loop_pop_any does: gcc dropped that
+ * prefetch here when this was an inline function of its own, and with it
+ * the path costs 10 instructions a handle more.  Its callers have seen that
+ * the fast paths are on (!e->no_shortcut). */
+static inline __attribute__((always_inline)) bool loop_pop_inline(struct engine *e, struct sthread *t,
+                                                                   struct sloop *L)
 {
     if (L->ntodo == 0)
         return false;
     const struct shandle *hp = &L->ready[L->rhead];
-    if (hp->kind != H_TASK || hp->flow >= 0 || e->no_shortcut)
+    if (hp->kind != H_TASK || hp->flow >= 0)
         return loop_pop_any(e, t, L);
     int32_t ref = hp->ref;
     struct stask *k = &e->tasks[ref];
@@ -1505,23 +1527,31 @@ static inline bool loop_pop(struct engine *e, struct sthread *t, struct sloop *L
         L->lane >= w->wlanes)
         return loop_pop_any(e, t, L);
     gv_ns ready_at = hp->ready_at;
-    if (L->rn > PREFETCH_AHEAD) /* the queue is long: fetch a coming task's state early */
-        prefetch_task(e, &L->ready[(L->rhead + PREFETCH_AHEAD) & (L->rcap - 1)]);
     L->rhead = (L->rhead + 1) & (L->rcap - 1);
     L->rn--;
     L->ntodo--;
     ready_count(e, L);
-    gv_samples_add(&L->lags, e->now - ready_at);
+    gv_samples_add_inline(&L->lags, e->now - ready_at);
     L->handle_start = e->now;
     t->cur_task = ref;
     (void)timeline_try_put(w, e->now, L->lane, TL_STATE, LOOP_TASK, 0, ref); /* room: seen above */
     if (k->io_since >= 0) { /* back from an await of I/O: as a thread back in Python */
-        gv_samples_add(&e->io_lat, e->now - k->io_since);
+        gv_samples_add_inline(&e->io_lat, e->now - k->io_since);
         k->io_since = -1;
     }
     task_state(e, k, TK_RUNNING, 0, -1);
     t->x = &k->x;
     return true;
+}
+
+/* loop_pop_inline out of line, for loop_next.  advance's shortcut, where
+ * most handles are popped, has it inline: there it works in advance's
+ * registers, with no call that saves and restores them. */
+static bool loop_pop(struct engine *e, struct sthread *t, struct sloop *L)
+{
+    if (e->no_shortcut)
+        return loop_pop_any(e, t, L);
+    return loop_pop_inline(e, t, L);
 }
 
 /* Choose what the loop's thread does next.  Returns true if t->x has a
@@ -2255,8 +2285,8 @@ static void advance(struct engine *e, struct sthread *t)
             (!took_gil || (!e->failed && t->os_left == 0 && t->pend == PEND_NONE && !t->in_step &&
                            !(t->has_gil && gil_model(e, GIL_NEW) && p->drop_request)))) {
             struct sloop *L = &e->loops[t->role_ref];
-            handle_end(e, t, L);
-            if (loop_pop(e, t, L) && !e->failed && !e->tl_full) {
+            handle_end_awaited(e, t, L);
+            if (loop_pop_inline(e, t, L) && !e->failed && !e->tl_full) {
                 took_gil = false;
                 goto step;
             }
