@@ -507,6 +507,38 @@ static void await_shortcut_changes_no_timeline(void **state)
         free(paths[k]);
 }
 
+/* A burst of I/O completions (thousands at one instant while the loop sits
+ * in select) is handled event by event, so an event cap that falls inside
+ * it stops the run at the same event, with the same timeline, with or
+ * without the engine's burst path. */
+static void event_cap_inside_an_io_burst(void **state)
+{
+    (void)state;
+    static const char text[] = "python 3.12\ncores 2\nloop app:\n    task t x3000:\n        await io 10ms\n"
+                               "        cpu 5us\nmain:\n    run app\n";
+    static const uint64_t caps[] = { 10, 1500, 2999 };
+    for (size_t c = 0; c < sizeof caps / sizeof caps[0]; c++) {
+        uint64_t h[2], n[2], ev[2];
+        for (int on = 0; on < 2; on++) {
+            struct run r;
+            prepare_scene(&r, text, NULL);
+            engine_set_await_shortcut(r.e, on);
+            engine_set_max_events(r.e, caps[c]);
+            r.rc = engine_run(r.e, r.err, sizeof r.err);
+            assert_int_equal(r.rc, 0);
+            assert_true(engine_stats(r.e)->event_cap_hit);
+            h[on] = timeline_hash(r.tl);
+            n[on] = timeline_count(r.tl);
+            ev[on] = engine_stats(r.e)->events;
+            run_free(&r);
+        }
+        assert_int_equal(ev[0], caps[c]);
+        assert_int_equal(ev[1], caps[c]);
+        assert_int_equal(n[0], n[1]);
+        assert_true(h[0] == h[1]);
+    }
+}
+
 static void never_set_future_is_reported_as_stuck(void **state)
 {
     (void)state;
@@ -541,6 +573,7 @@ int main(void)
         cmocka_unit_test(spawn_costs_more_than_fork_and_pickling_costs_time),
         cmocka_unit_test(asyncio_runs_are_deterministic),
         cmocka_unit_test(await_shortcut_changes_no_timeline),
+        cmocka_unit_test(event_cap_inside_an_io_burst),
         cmocka_unit_test(never_set_future_is_reported_as_stuck),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

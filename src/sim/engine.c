@@ -2930,6 +2930,7 @@ int engine_run(struct engine *e, char *err, size_t errsize)
         if (e->th[i].group >= 0 && !sc->threads[e->th[i].group].deferred)
             thread_start(e, &e->th[i], -1);
 
+    const gv_ns horizon = sc->set.horizon;
     struct evq_item it;
     drain_kicks(e);
     for (;;) {
@@ -2943,8 +2944,8 @@ int engine_run(struct engine *e, char *err, size_t errsize)
                 describe_stuck(e);
             break;
         }
-        if (it.t > sc->set.horizon) {
-            e->now = sc->set.horizon;
+        if (it.t > horizon) {
+            e->now = horizon;
             e->st.horizon_hit = 1;
             rec(e, e->scene_lane, TL_EVENT, EV_HORIZON, 0, 0);
             break;
@@ -2968,7 +2969,33 @@ int engine_run(struct engine *e, char *err, size_t errsize)
         } else if (slot < 2 * (uint32_t)e->nth + (uint32_t)e->ncores) {
             on_slice(e, (int)(slot - 2 * (uint32_t)e->nth));
         } else if (slot >= e->loop_slot0) {
-            on_loop_io(e, (int32_t)(slot - e->loop_slot0));
+            /* A burst of I/O completions while the loop sits in select: as
+             * long as the next timer is this loop's I/O slot again (re-armed
+             * by on_loop_io, so its key changed), the rest of this loop has
+             * nothing to do.  on_loop_io sets no thread state or ready count
+             * (flush_states would write nothing), puts no thread on a core
+             * and ends none; so the next completion is handled here, after
+             * the checks that can still stop the run.  Each one is still an
+             * event.  `last` is the first event number the burst leaves to
+             * the loop: the event cap, or the next publish. */
+            uint64_t last = (e->st.events | 0x3fff) + 1;
+            if (e->max_events < last)
+                last = e->max_events;
+            if (e->no_shortcut)
+                last = 0;
+            for (;;) {
+                on_loop_io(e, (int32_t)(slot - e->loop_slot0));
+                assert(e->nkick == 0 && e->ndirty == 0);
+                const struct evq_item *nx = &e->q.heap[0];
+                if (e->st.events + 1 >= last || nx->slot != slot || nx->key == it.key || e->failed || e->tl_full ||
+                    nx->t > horizon)
+                    break;
+                e->st.events++;
+                it = *nx;
+                assert(it.t >= e->now);
+                e->now = it.t;
+                evq_handle(&e->q, &it);
+            }
         } else {
             rec(e, e->scene_lane, TL_EVENT, EV_NOTE, 0, (int32_t)(slot - 2 * (uint32_t)e->nth - (uint32_t)e->ncores));
         }
