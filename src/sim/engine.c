@@ -282,8 +282,8 @@ struct engine {
     struct rng rng;
     gv_ns now;
     uint64_t max_events;
-    bool no_shortcut;              /* tests: no shortcut after an await, no fast path in loop_pop
-                                      (engine_set_await_shortcut) */
+    bool no_shortcut;              /* tests: no shortcut after an await and none of the inline
+                                      paths (engine_set_await_shortcut) */
 
     struct sthread *th;  int32_t nth;
     struct sproc *pr;    int32_t npr;
