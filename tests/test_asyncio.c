@@ -507,6 +507,40 @@ static void await_shortcut_changes_no_timeline(void **state)
         free(paths[k]);
 }
 
+/* A run that fails in the loop (a second set_result on a future, sent from
+ * another thread) stops where it fails, with or without the shortcut: the
+ * pass that ends with the failing handle starts no next one. */
+static void failed_run_stops_the_same_either_way(void **state)
+{
+    (void)state;
+    static const char text[] =
+        "python 3.12\nloop ev:\n    future f\n    task a x30:\n        repeat 10:\n"
+        "            await sleep 0s\n            cpu 30us\n            await io 100us\n"
+        "            await sleep 200us\nthread setter x2:\n    sleep 3ms\n    set_result f\n"
+        "main:\n    start setter\n    run ev\n";
+    static const char *const seeds[] = { "seed=1", "seed=2", "seed=3", "seed=4" };
+    for (size_t i = 0; i < sizeof seeds / sizeof seeds[0]; i++) {
+        uint64_t h[2], n[2], it[2];
+        for (int on = 0; on < 2; on++) {
+            const char *sets[] = { seeds[i], NULL };
+            struct run r;
+            prepare_scene(&r, text, sets);
+            engine_set_await_shortcut(r.e, on);
+            r.rc = engine_run(r.e, r.err, sizeof r.err);
+            assert_int_equal(r.rc, -1);
+            assert_non_null(strstr(r.err, "already done"));
+            h[on] = timeline_hash(r.tl);
+            n[on] = timeline_count(r.tl);
+            it[on] = engine_stats(r.e)->loops[0].iterations;
+            run_free(&r);
+        }
+        if (h[0] != h[1] || n[0] != n[1] || it[0] != it[1])
+            fail_msg("%s: %llu records and %llu passes without the shortcut, %llu and %llu with it", seeds[i],
+                     (unsigned long long)n[0], (unsigned long long)it[0], (unsigned long long)n[1],
+                     (unsigned long long)it[1]);
+    }
+}
+
 /* A burst of I/O completions (thousands at one instant while the loop sits
  * in select) is handled event by event, so an event cap that falls inside
  * it stops the run at the same event, with the same timeline, with or
@@ -574,6 +608,7 @@ int main(void)
         cmocka_unit_test(asyncio_runs_are_deterministic),
         cmocka_unit_test(await_shortcut_changes_no_timeline),
         cmocka_unit_test(event_cap_inside_an_io_burst),
+        cmocka_unit_test(failed_run_stops_the_same_either_way),
         cmocka_unit_test(never_set_future_is_reported_as_stuck),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

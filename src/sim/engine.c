@@ -1569,6 +1569,8 @@ static bool loop_next(struct engine *e, struct sthread *t)
     }
     if (loop_pop(e, t, L))
         return true;
+    if (e->failed) /* a set_result on a done future failed the run: no next pass */
+        return false;
     if (L->alive == 0) {
         loop_leave(e, t, L);
         return true;
