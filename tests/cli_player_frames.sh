@@ -170,6 +170,15 @@ expect_grep "the same in Portuguese, wider" "a thread do laço, main, espera a G
 "$GILVIZ" frame asyncio-downloads --at 71ms --size 80x24 --lang pt >"$TMP/un" 2>&1
 expect_grep "a caption keeps a number with its unit" "▌ 1,2 s." "$TMP/un"
 
+# A selected lane keeps a row of context below it when more lanes follow,
+# so both its marker and the scroll arrow show.
+"$GILVIZ" frame web-server --at 85ms --size 80x24 --select light3-1 --lang en >"$TMP/so" 2>&1
+if grep -q "^▶light3-1 " "$TMP/so" && grep -A1 "^▶light3-1 " "$TMP/so" | grep -q "^↓"; then
+    ok "the selected lane is marked, with the scroll arrow on the row below"
+else
+    not_ok "the selected lane is marked, with the scroll arrow on the row below" "$(sed -n 9,14p "$TMP/so")"
+fi
+
 # The header follows sys.setswitchinterval (convoy's second part sets 0.5 ms
 # at about 41 ms) and speaks the frame's language.
 "$GILVIZ" frame convoy --at 30ms --size 80x24 --lang en >"$TMP/h1" 2>&1

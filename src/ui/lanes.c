@@ -27,6 +27,19 @@ static void margin(struct frame *f, int y, int panel, int first, int last, int m
         canvas_put(f->cv, 0, y, f->v->ascii ? "|" : "▌", ST_FOCUS, 0);
 }
 
+/* The margin of a lane that may be the selected one: "▶" for it, unless it
+ * is the first or last row of a panel with more lanes that way, where the
+ * scroll arrow stays (its name, in reverse video, still shows it is the
+ * selected one). */
+static void sel_margin(struct frame *f, int y, int panel, int sel, int first, int last, int more_above,
+                       int more_below)
+{
+    if (sel && !(first && more_above) && !(last && more_below))
+        canvas_put(f->cv, 0, y, f->v->ascii ? ">" : "▶", ST_FOCUS, CV_BOLD);
+    else
+        margin(f, y, panel, first, last, more_above, more_below);
+}
+
 /* A strip of holders (core occupant, GIL or lock holder): a bar in the
  * holder's colour with its name inside where the bar is long enough.  On a
  * core the bar's glyph is the occupant's state (Python, C, kernel...); on a
@@ -328,10 +341,7 @@ void panel_threads(struct frame *f, int y, int rows)
         /* the selected thread, unless a task is the one explained */
         int i = d->shown[top + k], sel = i == f->v->sel && f->v->focus != PANEL_TASKS;
         panel_mark_row(f, y, ROW_THREAD, i);
-        if (sel)
-            canvas_put(f->cv, 0, y, f->v->ascii ? ">" : "▶", ST_FOCUS, CV_BOLD);
-        else
-            margin(f, y, PANEL_THREADS, k == 0, k == rows - 1, top > 0, top + rows < d->nshown);
+        sel_margin(f, y, PANEL_THREADS, sel, k == 0, k == rows - 1, top > 0, top + rows < d->nshown);
         canvas_text(f->cv, f->lx, y, f->lw, panel_thread_name(f, i), style_thread_role(i),
                     sel ? CV_BOLD | CV_REVERSE : CV_BOLD);
         const uint32_t *val = strip_values(f->l->strip, f->first_thread + k);
@@ -480,10 +490,7 @@ void panel_tasks(struct frame *f, int y, int rows)
         int i = top + k, lane = d->task_lane[i], idx = timeline_lane(f->tl, lane)->index;
         panel_mark_row(f, y, ROW_TASK, i);
         int sel = f->v->focus == PANEL_TASKS && i == f->v->sel_task; /* the task explained */
-        if (sel)
-            canvas_put(f->cv, 0, y, f->v->ascii ? ">" : "▶", ST_FOCUS, CV_BOLD);
-        else
-            margin(f, y, PANEL_TASKS, k == 0, k == n - 1, top > 0, top + n < d->ntasks);
+        sel_margin(f, y, PANEL_TASKS, sel, k == 0, k == n - 1, top > 0, top + n < d->ntasks);
         canvas_text(f->cv, f->lx, y, f->lw, timeline_lane(f->tl, lane)->name, style_thread_role(idx),
                     sel ? CV_BOLD | CV_REVERSE : 0);
         const uint32_t *val = strip_values(f->l->strip, f->first_task + nl + k);

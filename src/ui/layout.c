@@ -578,10 +578,13 @@ static int allocate(struct frame *f, int avail, int *c, int *g, int *lk, int *th
 static int clamp_top(int top, int rows, int total, int want)
 {
     if (want >= 0) {
-        if (want < top)
-            top = want;
-        if (want >= top + rows)
-            top = want - rows + 1;
+        /* with a row of context on either side when there is room, so the
+         * wanted row is not where a scroll arrow goes */
+        int off = rows >= 3 ? 1 : 0;
+        if (want - off < top)
+            top = want - off;
+        if (want + off >= top + rows)
+            top = want + off - rows + 1;
     }
     if (top > total - rows)
         top = total - rows;
