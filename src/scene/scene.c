@@ -191,7 +191,7 @@ void scene_instance_name(const char *base, int32_t i, int32_t count, char *buf, 
         snprintf(buf, size, "%s%d", base, (int)i + 1);
 }
 
-void scene_task_name(const struct scene *sc, int32_t k, char *buf, size_t size)
+int32_t scene_task_group(const struct scene *sc, int32_t k, int32_t *inst)
 {
     int32_t left = k;
     for (int32_t c = 0; sc && left >= 0 && c < sc->ncoros; c++) {
@@ -199,12 +199,22 @@ void scene_task_name(const struct scene *sc, int32_t k, char *buf, size_t size)
         if (co->is_callback)
             continue;
         if (left < co->count) {
-            scene_instance_name(co->name, left, co->count, buf, size);
-            return;
+            if (inst)
+                *inst = left;
+            return c;
         }
         left -= co->count;
     }
-    snprintf(buf, size, "#%d", (int)k);
+    return -1;
+}
+
+void scene_task_name(const struct scene *sc, int32_t k, char *buf, size_t size)
+{
+    int32_t inst, c = scene_task_group(sc, k, &inst);
+    if (c >= 0)
+        scene_instance_name(sc->coros[c].name, inst, sc->coros[c].count, buf, size);
+    else
+        snprintf(buf, size, "#%d", (int)k);
 }
 
 int scene_note_upto(const struct scene *sc, gv_ns t)

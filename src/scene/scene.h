@@ -287,8 +287,11 @@ int scene_note_upto(const struct scene *sc, gv_ns t);
  * or name1..nameN when count > 1 (threads, processes, tasks, workers);
  * name-1..name-N when the name ends in a digit. */
 void scene_instance_name(const char *base, int32_t i, int32_t count, char *buf, size_t size);
-/* The name of task k, numbered through the task groups in file order as the
- * engine numbers them; "#k" if there is no such task. */
+/* The task group (coro index) of task k, numbered through the task groups
+ * in file order as the engine numbers them (callbacks are not tasks), and
+ * in *inst (if not NULL) its instance within the group; -1 if none. */
+int32_t scene_task_group(const struct scene *sc, int32_t k, int32_t *inst);
+/* The name of task k (see scene_task_group); "#k" if there is no such task. */
 void scene_task_name(const struct scene *sc, int32_t k, char *buf, size_t size);
 
 #endif

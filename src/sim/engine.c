@@ -1447,6 +1447,17 @@ static void loop_leave(struct engine *e, struct sthread *t, struct sloop *L)
     t->x = &t->own;
 }
 
+/* Task k's step runs on t, the loop's thread: the end of its wait. */
+static inline __attribute__((always_inline)) void task_resumes(struct engine *e, struct sthread *t, struct stask *k)
+{
+    if (k->io_since >= 0) { /* back from an await of I/O: as a thread back in Python */
+        gv_samples_add_inline(&e->io_lat, e->now - k->io_since);
+        k->io_since = -1;
+    }
+    task_state(e, k, TK_RUNNING, 0, -1);
+    t->x = &k->x;
+}
+
 /* Run the next of the handles that were ready when this pass began: t->x is
  * its program.  Returns false when none is left.  (The general case of
  * loop_pop below.) */
@@ -1492,12 +1503,7 @@ static __attribute__((noinline)) bool loop_pop_any(struct engine *e, struct sthr
             t->cur_task = -1;
             continue;
         }
-        if (k->io_since >= 0) { /* back from an await of I/O: as a thread back in Python */
-            gv_samples_add(&e->io_lat, e->now - k->io_since);
-            k->io_since = -1;
-        }
-        task_state(e, k, TK_RUNNING, 0, -1);
-        t->x = &k->x;
+        task_resumes(e, t, k);
         return true;
     }
     return false;
@@ -1535,12 +1541,7 @@ static inline __attribute__((always_inline)) bool loop_pop_inline(struct engine 
     L->handle_start = e->now;
     t->cur_task = ref;
     (void)timeline_try_put(w, e->now, L->lane, TL_STATE, LOOP_TASK, 0, ref); /* room: seen above */
-    if (k->io_since >= 0) { /* back from an await of I/O: as a thread back in Python */
-        gv_samples_add_inline(&e->io_lat, e->now - k->io_since);
-        k->io_since = -1;
-    }
-    task_state(e, k, TK_RUNNING, 0, -1);
-    t->x = &k->x;
+    task_resumes(e, t, k);
     return true;
 }
 

@@ -57,21 +57,14 @@ struct ui_data *ui_data_new(const struct timeline *tl, const struct scene *sc, s
         }
     }
     d->task_by_index = gv_calloc((size_t)d->task_index_max + 1, sizeof(int));
-    /* tasks are numbered group by group (the scene's task groups, callbacks
-     * aside), so a task's index says its group and so its loop */
+    /* a task's index says its group, and so its loop */
     d->task_loop = gv_calloc((size_t)d->ntasks + 1, sizeof(int));
     for (int k = 0; k < d->ntasks; k++) {
-        int idx = timeline_lane(tl, d->task_lane[k])->index, first = 0;
+        int32_t c = scene_task_group(sc, timeline_lane(tl, d->task_lane[k])->index, NULL);
         d->task_loop[k] = -1;
-        for (int32_t c = 0; c < sc->ncoros && d->task_loop[k] < 0; c++) {
-            if (sc->coros[c].is_callback)
-                continue;
-            if (idx < first + sc->coros[c].count)
-                for (int m = 0; m < d->nloops; m++)
-                    if (timeline_lane(tl, d->loop_lane[m])->index == sc->coros[c].loop)
-                        d->task_loop[k] = m;
-            first += sc->coros[c].count;
-        }
+        for (int m = 0; c >= 0 && m < d->nloops; m++)
+            if (timeline_lane(tl, d->loop_lane[m])->index == sc->coros[c].loop)
+                d->task_loop[k] = m;
     }
     d->loop_thread = gv_calloc((size_t)d->nloops + 1, sizeof(int));
     for (int m = 0; m < d->nloops; m++)

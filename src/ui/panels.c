@@ -29,6 +29,26 @@ static int put_clipped(struct frame *f, int x, int y, int room, const char *s, i
 
 /* ---- why the selected thread is (not) running ------------------------------------ */
 
+/* Draw the why line: `buf`, or `shorter` (if any: without the "since"
+ * time, the "(GIL released)"...) when `buf` does not fit, with an ellipsis
+ * if even that is too long; the name of who is explained ("net ...",
+ * "task fetch3 ...", "a tarefa fetch3 ...") in its colour. */
+static void why_say(struct frame *f, int y, const char *buf, const char *shorter, const char *name, int role)
+{
+    canvas_put(f->cv, 0, y, f->v->ascii ? ">" : "▶", ST_FOCUS, CV_BOLD);
+    int x = 2;
+    const char *say = shorter[0] && canvas_text_width(buf) > f->w - x - 1 ? shorter : buf;
+    put_clipped(f, x, y, f->w - x - 1, say, ST_WHY, 0);
+    const char *at = strstr(say, name);
+    if (at) {
+        char pre[600];
+        snprintf(pre, sizeof pre, "%.*s", (int)(at - say), say);
+        int px = x + canvas_text_width(pre);
+        if (px < f->w - 1)
+            canvas_paint(f->cv, px, y, canvas_text_width(name), role, CV_BOLD);
+    }
+}
+
 /* What the loop of task row k does instead of running it: when its thread
  * waits for the GIL, "the loop's thread main waits for the GIL held by
  * cruncher"; else "the loop runs fetch3 first" or "... callback done
@@ -136,20 +156,7 @@ static void why_task(struct frame *f, int y)
         snprintf(buf + n, sizeof buf - n, "; %s", busy);
         snprintf(shorter + m, sizeof shorter - m, "; %s", brief);
     }
-    canvas_put(f->cv, 0, y, v->ascii ? ">" : "▶", ST_FOCUS, CV_BOLD);
-    int x = 2;
-    const char *say = shorter[0] && canvas_text_width(buf) > f->w - x - 1 ? shorter : buf;
-    put_clipped(f, x, y, f->w - x - 1, say, ST_WHY, 0);
-    /* the task's name in its colour ("task fetch3 ...", "a tarefa fetch3 ...") */
-    const char *at = strstr(say, name);
-    if (at) {
-        char pre[600];
-        snprintf(pre, sizeof pre, "%.*s", (int)(at - say), say);
-        int px = x + canvas_text_width(pre);
-        if (px < f->w - 1)
-            canvas_paint(f->cv, px, y, canvas_text_width(name), style_thread_role(timeline_lane(f->tl, lane)->index),
-                         CV_BOLD);
-    }
+    why_say(f, y, buf, shorter, name, style_thread_role(timeline_lane(f->tl, lane)->index));
 }
 
 void panel_why(struct frame *f, int y)
@@ -247,14 +254,7 @@ void panel_why(struct frame *f, int y)
         break;
     default: snprintf(buf, sizeof buf, text_get(lang, T_W_NEW), name); break;
     }
-    canvas_put(f->cv, 0, y, v->ascii ? ">" : "▶", ST_FOCUS, CV_BOLD);
-    int x = 2;
-    /* without the "since" time, or the "(GIL released)", when the whole
-     * sentence does not fit, and with an ellipsis if even that is too long */
-    const char *say = shorter[0] && canvas_text_width(buf) > f->w - x - 1 ? shorter : buf;
-    put_clipped(f, x, y, f->w - x - 1, say, ST_WHY, 0);
-    /* the thread's name, at the start of every sentence, in its colour */
-    canvas_paint(f->cv, x, y, canvas_text_width(name), style_thread_role(i), CV_BOLD);
+    why_say(f, y, buf, shorter, name, style_thread_role(i));
 }
 
 /* ---- caption ----------------------------------------------------------------------- */
