@@ -739,10 +739,14 @@ static void blocked_remove(struct engine *e, struct sproc *p, struct sthread *t)
 /* How long the OS takes from a wake-up to the thread being runnable: the
  * latency plus a seeded random jitter (real wake-ups are never two alike,
  * and without jitter every wait would land in lockstep). */
+static inline gv_ns wake_delay_of(struct rng *g, gv_ns latency, gv_ns jitter)
+{
+    return latency + (jitter > 0 ? (gv_ns)(rng_next(g) % (uint64_t)(jitter + 1)) : 0);
+}
+
 static inline gv_ns wake_delay(struct engine *e)
 {
-    gv_ns j = e->set->wakeup_jitter;
-    return e->set->wakeup_latency + (j > 0 ? (gv_ns)(rng_next(&e->rng) % (uint64_t)(j + 1)) : 0);
+    return wake_delay_of(&e->rng, e->set->wakeup_latency, e->set->wakeup_jitter);
 }
 
 /* Wake `t` after the OS wake-up delay. */
@@ -2464,6 +2468,112 @@ static void on_loop_io(struct engine *e, int32_t l)
     loop_wake(e, L);
 }
 
+/* engine_run's burst of I/O completions, the fast path (not with
+ * e->no_shortcut).  `it`, the event being handled, is loop l's earliest I/O,
+ * first in the evq.  While the loop's pending I/O is one run of its tq
+ * (tq_sole_run), read in place, the completions that come before every
+ * other timer (the evq root's children, which do not change meanwhile) and
+ * the horizon, as many as the event budget `last` allows (see engine_run),
+ * are each an event handled here as on_loop_io handles it.  The evq is not
+ * touched meanwhile: its root stays the timer being handled, and the slot
+ * is re-armed once, when the burst ends (the evq orders by (time, key)
+ * alone, so where a timer sits in the heap meanwhile changes no outcome).
+ * Nothing the burst does changes in_select, woken or wake_at but the wake-up
+ * that brings select forward; that one is set after the re-arm, as
+ * on_loop_io does, and ends the burst.  A completion whose task has a lane
+ * (a flow record) is left to on_loop_io: returns 0 if it is the current
+ * one, else -1 when it has become the handled timer, first in the evq,
+ * re-armed as the general burst loop has it (engine_run's `it` is then
+ * q->heap[0]).  Returns 1 when the burst is over: engine_run then retires
+ * `it` (the slot's timer, set or not since) and counts the last event. */
+static inline int loop_io_burst(struct engine *e, uint32_t slot, uint64_t it_key, uint64_t last, gv_ns horizon)
+{
+    struct sloop *L = &e->loops[slot - e->loop_slot0];
+    struct tq_run *r = tq_sole_run(&L->io);
+    if (!r)
+        return 0;
+    struct evq *q = &e->q;
+    assert(q->pos[slot] == 0 && q->heap[0].key == it_key && e->st.events < last);
+    (void)it_key;
+    /* the bound: the earliest other timer, or the horizon (a timer at the
+     * horizon is handled, any later one is not) */
+    gv_ns bt = horizon;
+    uint64_t bk = UINT64_MAX;
+    for (uint32_t c = 1; c <= 2 && c < q->n; c++)
+        if (q->heap[c].t < bt || (q->heap[c].t == bt && q->heap[c].key < bk)) {
+            bt = q->heap[c].t;
+            bk = q->heap[c].key;
+        }
+    const struct tq_ent *v = r->v;
+    const size_t head = r->head, mask = r->cap - 1;
+    /* m: the most events the burst may take, the current one first */
+    size_t m = r->n;
+    if (m > last - e->st.events)
+        m = (size_t)(last - e->st.events);
+    struct shandle *h = &L->iodone[L->nio], *hend = &L->iodone[L->capio];
+    struct stask *tasks = e->tasks;
+    /* loop_wake, hoisted: a completion's wake-up sets a timer if it comes
+     * before the one set (or if none is) */
+    const bool sel = L->in_select, woken = L->woken;
+    const gv_ns woken_at = L->wake_at;
+    const gv_ns lat = e->set->wakeup_latency, jit = e->set->wakeup_jitter;
+    gv_ns at = 0;
+    bool wake = false;
+    size_t j = 0;
+    for (;;) {
+        const struct tq_ent *x = &v[(head + j) & mask];
+        if (j + PREFETCH_AHEAD < m)
+            __builtin_prefetch(&tasks[v[(head + j + PREFETCH_AHEAD) & mask].a], 1);
+        struct stask *k = &tasks[x->a];
+        if (k->state == TK_PENDING && x->b == k->wgen) {
+            if (k->lane >= 0 || h == hend) { /* on_loop_io's: make it the handled timer, as the general loop has it */
+                L->nio = (size_t)(h - L->iodone);
+                if (j > 0) {
+                    tq_drop(&L->io, r, j);
+                    e->now = x->when;
+                    e->st.events += j;
+                    evq_set_stamped(q, slot, x->when, PRIO_WAKE, x->seq);
+                    assert(q->pos[slot] == 0);
+                    evq_handle(q, &q->heap[0]);
+                    return -1;
+                }
+                return 0;
+            }
+            handle_set(h++, H_TASK, (int32_t)x->a, x->b, x->when, -1);
+            if (sel) {
+                at = x->when + wake_delay_of(&e->rng, lat, jit);
+                if (!woken || woken_at > at) {
+                    wake = true;
+                    j++;
+                    break;
+                }
+            }
+        }
+        if (++j == m)
+            break;
+        const struct tq_ent *nx = &v[(head + j) & mask];
+        uint64_t key = (uint64_t)PRIO_WAKE << 56 | (nx->seq & ((UINT64_C(1) << 56) - 1));
+        if (!(nx->when < bt || (nx->when == bt && key < bk)))
+            break;
+    }
+    /* j completions handled, the last one now */
+    L->nio = (size_t)(h - L->iodone);
+    e->now = v[(head + j - 1) & mask].when;
+    e->st.events += j - 1;
+    tq_drop(&L->io, r, j);
+    const struct tq_ent *next = tq_peek(&L->io);
+    if (next) {
+        evq_set_stamped(q, slot, next->when, PRIO_WAKE, next->seq);
+        __builtin_prefetch(&tasks[next->a], 1);
+    }
+    if (wake) {
+        L->woken = true;
+        L->wake_at = at;
+        evq_set(q, slot_main(e, &e->th[L->thread]), at, PRIO_WAKE);
+    }
+    return 1;
+}
+
 /* A new-GIL waiter's timed wait expired: it wakes to look at the GIL. */
 static void on_gil_timeout(struct engine *e, struct sthread *t)
 {
@@ -2894,6 +3004,48 @@ static void describe_stuck(struct engine *e)
     rec(e, e->scene_lane, TL_EVENT, EV_DEADLOCK, 0, -1);
 }
 
+/* engine_run's event of slot, a loop's I/O, whose timer (key) is first in
+ * the evq and handled.  A burst of I/O completions while the loop sits in
+ * select: as long as the next timer is this loop's I/O slot again
+ * (re-armed by on_loop_io, so its key changed), the rest of this loop has
+ * nothing to do.  on_loop_io sets no thread state or ready count
+ * (flush_states would write nothing), puts no thread on a core and ends
+ * none; so the next completion is handled here, after the checks that can
+ * still stop the run.  Each one is still an event.  `last` is the first
+ * event number the burst leaves to engine_run: the event cap, or the next
+ * publish.  Returns the key of the timer engine_run is to retire (the
+ * slot's, handled last), which counts the last event.  Out of line: in
+ * engine_run, this loop made gcc inline less of the rest. */
+static __attribute__((noinline)) uint64_t loop_io_events(struct engine *e, uint32_t slot, uint64_t key,
+                                                         gv_ns horizon)
+{
+    uint64_t last = (e->st.events | 0x3fff) + 1;
+    if (e->max_events < last)
+        last = e->max_events;
+    if (e->no_shortcut)
+        last = 0;
+    for (;;) {
+        if (last > 0) {
+            int b = loop_io_burst(e, slot, key, last, horizon);
+            if (b > 0)
+                return key;
+            if (b < 0)
+                key = e->q.heap[0].key; /* a later completion, handled (evq_handle) */
+        }
+        on_loop_io(e, (int32_t)(slot - e->loop_slot0));
+        assert(e->nkick == 0 && e->ndirty == 0);
+        const struct evq_item *nx = &e->q.heap[0];
+        if (e->st.events + 1 >= last || nx->slot != slot || nx->key == key || e->failed || e->tl_full ||
+            nx->t > horizon)
+            return key;
+        e->st.events++;
+        assert(nx->t >= e->now);
+        e->now = nx->t;
+        key = nx->key;
+        evq_handle(&e->q, nx);
+    }
+}
+
 /* Advance the threads just put on a core (see dispatch). */
 static void drain_kicks(struct engine *e)
 {
@@ -2972,33 +3124,7 @@ int engine_run(struct engine *e, char *err, size_t errsize)
         } else if (slot < 2 * (uint32_t)e->nth + (uint32_t)e->ncores) {
             on_slice(e, (int)(slot - 2 * (uint32_t)e->nth));
         } else if (slot >= e->loop_slot0) {
-            /* A burst of I/O completions while the loop sits in select: as
-             * long as the next timer is this loop's I/O slot again (re-armed
-             * by on_loop_io, so its key changed), the rest of this loop has
-             * nothing to do.  on_loop_io sets no thread state or ready count
-             * (flush_states would write nothing), puts no thread on a core
-             * and ends none; so the next completion is handled here, after
-             * the checks that can still stop the run.  Each one is still an
-             * event.  `last` is the first event number the burst leaves to
-             * the loop: the event cap, or the next publish. */
-            uint64_t last = (e->st.events | 0x3fff) + 1;
-            if (e->max_events < last)
-                last = e->max_events;
-            if (e->no_shortcut)
-                last = 0;
-            for (;;) {
-                on_loop_io(e, (int32_t)(slot - e->loop_slot0));
-                assert(e->nkick == 0 && e->ndirty == 0);
-                const struct evq_item *nx = &e->q.heap[0];
-                if (e->st.events + 1 >= last || nx->slot != slot || nx->key == it.key || e->failed || e->tl_full ||
-                    nx->t > horizon)
-                    break;
-                e->st.events++;
-                it = *nx;
-                assert(it.t >= e->now);
-                e->now = it.t;
-                evq_handle(&e->q, &it);
-            }
+            it.key = loop_io_events(e, slot, it.key, horizon);
         } else {
             rec(e, e->scene_lane, TL_EVENT, EV_NOTE, 0, (int32_t)(slot - 2 * (uint32_t)e->nth - (uint32_t)e->ncores));
         }
