@@ -2513,8 +2513,10 @@ static inline int loop_io_burst(struct engine *e, uint32_t slot, uint64_t it_key
     struct shandle *h = &L->iodone[L->nio], *hend = &L->iodone[L->capio];
     struct stask *tasks = e->tasks;
     /* loop_wake, hoisted: a completion's wake-up sets a timer if it comes
-     * before the one set (or if none is) */
-    const bool sel = L->in_select, woken = L->woken;
+     * before the one set; if none is, the first one does (on_loop_io's) */
+    const bool sel = L->in_select;
+    if (sel && !L->woken)
+        return 0;
     const gv_ns woken_at = L->wake_at;
     const gv_ns lat = e->set->wakeup_latency, jit = e->set->wakeup_jitter;
     gv_ns at = 0;
@@ -2542,7 +2544,7 @@ static inline int loop_io_burst(struct engine *e, uint32_t slot, uint64_t it_key
             handle_set(h++, H_TASK, (int32_t)x->a, x->b, x->when, -1);
             if (sel) {
                 at = x->when + wake_delay_of(&e->rng, lat, jit);
-                if (!woken || woken_at > at) {
+                if (woken_at > at) {
                     wake = true;
                     j++;
                     break;
