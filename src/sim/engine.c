@@ -1326,16 +1326,22 @@ static inline bool ready_plain_ok(const struct ready_tail *r, const struct stask
     return r->room > r->added && k->state != TK_DONE && k->lane < 0 && flow < 0;
 }
 
+/* task_state(TK_SCHEDULED) of a task with no lane. */
+static inline void task_scheduled(struct stask *k, gv_ns now)
+{
+    unsigned i = (unsigned)k->state - TK_SCHEDULED;
+    if (i < 3)
+        k->acc[i] += now - k->since;
+    k->since = now;
+    k->state = TK_SCHEDULED;
+}
+
 /* loop_ready of such a handle (ready_plain_ok): the same stores. */
 static inline void ready_plain(struct ready_tail *r, struct stask *k, int32_t ref, uint32_t wgen, gv_ns ready_at,
                                gv_ns now)
 {
     handle_set(&r->v[(r->at + r->added++) & r->mask], H_TASK, ref, wgen, ready_at, -1);
-    unsigned i = (unsigned)k->state - TK_SCHEDULED; /* task_state(TK_SCHEDULED), no lane */
-    if (i < 3)
-        k->acc[i] += now - k->since;
-    k->since = now;
-    k->state = TK_SCHEDULED;
+    task_scheduled(k, now);
 }
 
 /* Move what select() reported, and the due timers, to the ready queue.
@@ -1348,15 +1354,22 @@ static void loop_events(struct engine *e, struct sloop *L)
     struct stask *tasks = e->tasks;
     const gv_ns now = e->now;
     struct ready_tail rt;
-    ready_tail_open(&rt, L);
     const struct shandle *io = L->iodone;
     size_t nio = L->nio;
+    if (fast) /* room for them all: the ring's room is not checked per handle below */
+        while (L->rcap - L->rn < nio)
+            L->ready = gv_ring_grow(L->ready, &L->rcap, L->rhead, sizeof *L->ready, 64);
+    ready_tail_open(&rt, L);
     for (size_t i = 0; i < nio; i++) {
         const struct shandle *h = &io[i];
         if (i + PREFETCH_AHEAD < nio)
             prefetch_task(e, h + PREFETCH_AHEAD);
-        if (fast && h->kind == H_TASK && ready_plain_ok(&rt, &tasks[h->ref], h->flow)) {
-            ready_plain(&rt, &tasks[h->ref], h->ref, h->wgen, h->ready_at, now);
+        struct stask *k = &tasks[h->ref];
+        assert(h->kind == H_TASK); /* on_loop_io's */
+        if (fast && h->flow < 0 && k->lane < 0 && k->state != TK_DONE) { /* ready_plain_ok */
+            assert(rt.room > rt.added);
+            rt.v[(rt.at + rt.added++) & rt.mask] = *h; /* ready_plain */
+            task_scheduled(k, now);
             continue;
         }
         ready_tail_close(e, &rt, L);
