@@ -431,6 +431,7 @@ static uint64_t hash_with_shortcut(const char *text, const char *seed, bool on, 
     gv_ns io[4] = { st->io_mean_ns, st->io_p50_ns, st->io_p99_ns, st->io_max_ns };
     h = fnv(h, io, sizeof io);
     h = fnv(h, &st->io_ops, sizeof st->io_ops);
+    h = fnv(h, &st->events, sizeof st->events);
     for (int32_t l = 0; l < st->nloops; l++) {
         const struct loop_stats *ls = &st->loops[l];
         gv_ns lag[3] = { ls->lag_mean_ns, ls->lag_p99_ns, ls->lag_max_ns };
@@ -573,6 +574,40 @@ static void event_cap_inside_an_io_burst(void **state)
     }
 }
 
+/* The engine's fast path for a burst of I/O completions (loop_io_burst)
+ * against the plain one, event by event: completions while the loop sits in
+ * select with no timeout (the first one wakes it) and with one (a later
+ * wake-up is earlier or not), while the loop runs handles (no wake-up), and
+ * completions of tasks without a lane followed in the same burst by ones
+ * with a lane (a flow record: those are left to the plain path).  Group u
+ * (no lanes: the first 1024 tasks have them) is woken from iodone in the
+ * same pass as group l is by its timers, so u's I/O is awaited first. */
+static void io_burst_fast_path_changes_nothing(void **state)
+{
+    (void)state;
+    static const char text[] =
+        "python 3.12\ncores 2\nloop app:\n    task l x1024:\n        await sleep 1ms\n"
+        "        repeat 2:\n            await io 1ms\n            cpu 5us\n    task u x60:\n"
+        "        await io 1ms\n        repeat 4:\n            await io 1ms\n            cpu 5us\n"
+        "main:\n    run app\n";
+    /* the last I/O pending is a task's with a lane, after a burst of ones without */
+    static const char last_has_a_lane[] =
+        "python 3.12\nloop app:\n    task a x1023:\n        await sleep 1ms\n    task b:\n"
+        "        await sleep 1ms\n        await io 1ms\n    task u x10:\n        await io 1ms\n"
+        "        await io 1ms\nmain:\n    run app\n";
+    static const char *const scenes[] = { text, last_has_a_lane };
+    static const char *const seeds[] = { "seed=1", "seed=2", "seed=3" };
+    for (size_t k = 0; k < sizeof scenes / sizeof scenes[0]; k++)
+        for (size_t i = 0; i < sizeof seeds / sizeof seeds[0]; i++) {
+            uint64_t n1, n2;
+            uint64_t h1 = hash_with_shortcut(scenes[k], seeds[i], true, &n1);
+            uint64_t h2 = hash_with_shortcut(scenes[k], seeds[i], false, &n2);
+            if (h1 != h2 || n1 != n2)
+                fail_msg("scene %zu, %s: %llu records with the fast path, %llu without (hashes differ: %d)", k,
+                         seeds[i], (unsigned long long)n1, (unsigned long long)n2, h1 != h2);
+        }
+}
+
 static void never_set_future_is_reported_as_stuck(void **state)
 {
     (void)state;
@@ -608,6 +643,7 @@ int main(void)
         cmocka_unit_test(asyncio_runs_are_deterministic),
         cmocka_unit_test(await_shortcut_changes_no_timeline),
         cmocka_unit_test(event_cap_inside_an_io_burst),
+        cmocka_unit_test(io_burst_fast_path_changes_nothing),
         cmocka_unit_test(failed_run_stops_the_same_either_way),
         cmocka_unit_test(never_set_future_is_reported_as_stuck),
     };
