@@ -1365,8 +1365,9 @@ static void loop_events(struct engine *e, struct sloop *L)
         if (i + PREFETCH_AHEAD < nio)
             prefetch_task(e, h + PREFETCH_AHEAD);
         struct stask *k = &tasks[h->ref];
-        assert(h->kind == H_TASK); /* on_loop_io's */
-        if (fast && h->flow < 0 && k->lane < 0 && k->state != TK_DONE) { /* ready_plain_ok */
+        /* on_loop_io's: a task's, with a flow iff the task has a lane */
+        assert(h->kind == H_TASK && (h->flow >= 0) == (k->lane >= 0));
+        if (fast && k->lane < 0 && k->state != TK_DONE) { /* ready_plain_ok */
             assert(rt.room > rt.added);
             rt.v[(rt.at + rt.added++) & rt.mask] = *h; /* ready_plain */
             task_scheduled(k, now);
