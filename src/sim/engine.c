@@ -99,6 +99,9 @@ struct exec {
     int32_t nprog, pc;
     struct loopframe *loops;  /* repeat stack, as deep as the program nests */
     int depth;
+    int32_t lim;              /* the innermost frame's end, or nprog at depth 0: below
+                                 it, prog[pc] is the next step unless it is a repeat
+                                 (next_step's fast path) */
 };
 
 struct sthread {
@@ -370,6 +373,7 @@ static void exec_set(struct exec *x, const struct scene_step *prog, int32_t n, s
     x->nprog = n;
     x->pc = 0;
     x->depth = 0;
+    x->lim = n;
     x->loops = loops;
 }
 
@@ -970,17 +974,26 @@ static inline __attribute__((always_inline)) bool start_work_inline(struct engin
     return true;
 }
 
-/* Find the next step to run, unrolling repeat blocks; NULL at the end. */
-static const struct scene_step *next_step(struct exec *t)
+/* Find the next step to run, unrolling repeat blocks; NULL at the end.
+ * Below t->lim no repeat frame ends and the program goes on: the step at pc
+ * is the next one unless it starts a repeat (then the loop below). */
+static inline const struct scene_step *next_step(struct exec *t)
 {
+    if (t->pc < t->lim) {
+        const struct scene_step *s = &t->prog[t->pc];
+        if (s->op != OP_REPEAT)
+            return s;
+    }
     for (;;) {
         if (t->depth > 0) {
             struct loopframe *f = &t->loops[t->depth - 1];
             if (t->pc == f->end) {
-                if (--f->left > 0)
+                if (--f->left > 0) {
                     t->pc = f->start;
-                else
+                } else {
                     t->depth--;
+                    t->lim = t->depth > 0 ? t->loops[t->depth - 1].end : t->nprog;
+                }
                 continue;
             }
         }
@@ -992,6 +1005,7 @@ static const struct scene_step *next_step(struct exec *t)
 
         t->pc++;
         t->loops[t->depth++] = (struct loopframe){ t->pc, t->pc + s->body, s->count };
+        t->lim = t->pc + s->body;
     }
 }
 
@@ -1508,6 +1522,7 @@ static __attribute__((noinline)) bool loop_pop_any(struct engine *e, struct sthr
             struct exec *x = &e->cb_exec[h.ref];
             x->pc = 0;
             x->depth = 0;
+            x->lim = x->nprog;
             t->x = x;
             return true;
         }
