@@ -83,8 +83,19 @@ enum role {
 };
 
 /* Steps the engine makes up itself (never in a scene). */
-#define OPX_MAP_DISPATCH ((enum step_op)1000) /* hand a map's items to the pool */
-#define OPX_MAP_WAIT     ((enum step_op)1001) /* wait for them to be done */
+#define OPX_MAP_DISPATCH ((enum step_op)62) /* hand a map's items to the pool */
+#define OPX_MAP_WAIT     ((enum step_op)63) /* wait for them to be done */
+_Static_assert(OP_SETSWITCHINTERVAL < OPX_MAP_DISPATCH && OPX_MAP_WAIT == OPX_MAP_DISPATCH + 1,
+               "the made-up ops come after the scene's, and last");
+
+/* Does a step of this op take the GIL first?  All but these (one test of a
+ * mask: every op is below 64). */
+#define NOGIL_OPS ((UINT64_C(1) << OP_NOGIL) | (UINT64_C(1) << OP_IO) | (UINT64_C(1) << OP_SLEEP) | \
+                   (UINT64_C(1) << OPX_MAP_WAIT))
+static inline bool needs_gil(enum step_op op)
+{
+    return !((NOGIL_OPS >> ((unsigned)op & 63)) & 1);
+}
 
 struct loopframe {
     int32_t start;      /* index of the first step of the body */
@@ -1991,36 +2002,37 @@ static void advance(struct engine *e, struct sthread *t)
                  (unsigned long long)e->instant_cap, gv_fmt_duration(e->now, at, sizeof at));
             return;
         }
-        bool needs_gil = s->op != OP_NOGIL && s->op != OP_IO && s->op != OP_SLEEP && s->op != OPX_MAP_WAIT;
-        if (needs_gil && (!t->has_gil || t->io_start >= 0)) {
+        if (needs_gil(s->op) && (!t->has_gil || t->io_start >= 0)) {
             if (!gil_attempt(e, t))
                 return;
             took_gil = true;
         }
-        if (s->op == OPX_MAP_DISPATCH) {
-            struct spool *P = &e->pools[s->ref];
-            t->x->pc++;
-            int32_t n = 0;
-            for (int32_t i = 0; i < P->size && n < P->map->items; i++) {
-                struct sthread *w = &e->th[P->first + i];
-                if (w->wait == W_IDLE) {
-                    wake_later(e, w);
-                    n++;
-                }
-            }
-            continue;
-        }
-        if (s->op == OPX_MAP_WAIT) {
-            struct spool *P = &e->pools[s->ref];
-            if (P->map->left == 0) {
-                P->map = NULL;
+        if (s->op >= OPX_MAP_DISPATCH) { /* the made-up ops (the last two) */
+            if (s->op == OPX_MAP_DISPATCH) {
+                struct spool *P = &e->pools[s->ref];
                 t->x->pc++;
+                int32_t n = 0;
+                for (int32_t i = 0; i < P->size && n < P->map->items; i++) {
+                    struct sthread *w = &e->th[P->first + i];
+                    if (w->wait == W_IDLE) {
+                        wake_later(e, w);
+                        n++;
+                    }
+                }
                 continue;
             }
-            if (t->has_gil && !gil_model(e, GIL_NONE))
-                gil_drop(e, t, false);
-            block(e, t, W_MAP, TS_MAP_WAIT, s->ref);
-            return;
+            if (s->op == OPX_MAP_WAIT) {
+                struct spool *P = &e->pools[s->ref];
+                if (P->map->left == 0) {
+                    P->map = NULL;
+                    t->x->pc++;
+                    continue;
+                }
+                if (t->has_gil && !gil_model(e, GIL_NONE))
+                    gil_drop(e, t, false);
+                block(e, t, W_MAP, TS_MAP_WAIT, s->ref);
+                return;
+            }
         }
         /* The work and waits, one after another, add up to sequential_ns:
          * each case below adds its step's (made-up steps, s->sub, do not
