@@ -1553,7 +1553,8 @@ static __attribute__((noinline)) bool loop_pop_any(struct engine *e, struct sthr
     return false;
 }
 
-/* loop_pop.  Inline: the common handle, a task's step that is due, runs
+/* loop_pop.  Inline: the common handle, a task's step that is due (the
+ * task is scheduled: not done, cancelled or running), runs
  * with no lane of its own and no flow, and needs no call (its records and
  * samples go where there is room); the same stores in the same order as
  * loop_pop_any, without the calls that make that one save registers.  It
@@ -1572,7 +1573,7 @@ static inline __attribute__((always_inline)) bool loop_pop_inline(struct engine 
     int32_t ref = hp->ref;
     struct stask *k = &e->tasks[ref];
     struct tl_writer *w = e->tw;
-    if (k->state == TK_DONE || k->state == TK_CANCELLED || hp->wgen != k->wgen || k->cancel || k->lane >= 0 ||
+    if (k->state != TK_SCHEDULED || hp->wgen != k->wgen || k->cancel || k->lane >= 0 ||
         L->lags.at == L->lags.end || (k->io_since >= 0 && e->io_lat.at == e->io_lat.end) || w->at == w->stop ||
         L->lane >= w->wlanes)
         return loop_pop_any(e, t, L);
