@@ -1586,7 +1586,16 @@ static inline __attribute__((always_inline)) bool loop_pop_inline(struct engine 
     L->handle_start = e->now;
     t->cur_task = ref;
     (void)timeline_try_put(w, e->now, L->lane, TL_STATE, LOOP_TASK, 0, ref); /* room: seen above */
-    task_resumes(e, t, k);
+    /* task_resumes of a task that is scheduled and has no lane (seen above):
+     * task_state's stores, its accounting in acc[TK_SCHEDULED - TK_SCHEDULED] */
+    if (k->io_since >= 0) {
+        gv_samples_add_inline(&e->io_lat, e->now - k->io_since);
+        k->io_since = -1;
+    }
+    k->acc[0] += e->now - k->since;
+    k->since = e->now;
+    k->state = TK_RUNNING;
+    t->x = &k->x;
     return true;
 }
 
