@@ -1562,21 +1562,26 @@ static __attribute__((noinline)) bool loop_pop_any(struct engine *e, struct sthr
  * prefetch here when this was an inline function of its own, and with it
  * the path costs 10 instructions a handle more.  Its callers have seen that
  * the fast paths are on (!e->no_shortcut). */
-static inline __attribute__((always_inline)) bool loop_pop_inline(struct engine *e, struct sthread *t,
-                                                                   struct sloop *L)
+static inline __attribute__((always_inline)) struct stask *loop_pop_plain(struct engine *e, struct sloop *L)
 {
-    if (L->ntodo == 0)
-        return false;
     const struct shandle *hp = &L->ready[L->rhead];
     if (hp->kind != H_TASK || hp->flow >= 0)
-        return loop_pop_any(e, t, L);
-    int32_t ref = hp->ref;
-    struct stask *k = &e->tasks[ref];
-    struct tl_writer *w = e->tw;
+        return NULL;
+    struct stask *k = &e->tasks[hp->ref];
+    const struct tl_writer *w = e->tw;
     if (k->state != TK_SCHEDULED || hp->wgen != k->wgen || k->cancel || k->lane >= 0 ||
         L->lags.at == L->lags.end || (k->io_since >= 0 && e->io_lat.at == e->io_lat.end) || w->at == w->stop ||
         L->lane >= w->wlanes)
-        return loop_pop_any(e, t, L);
+        return NULL;
+    return k;
+}
+
+/* Pop the handle loop_pop_plain found, whose task is k, and run it. */
+static inline __attribute__((always_inline)) void loop_pop_take(struct engine *e, struct sthread *t, struct sloop *L,
+                                                                struct stask *k)
+{
+    const struct shandle *hp = &L->ready[L->rhead];
+    int32_t ref = hp->ref;
     gv_ns ready_at = hp->ready_at;
     L->rhead = (L->rhead + 1) & (L->rcap - 1);
     L->rn--;
@@ -1585,9 +1590,10 @@ static inline __attribute__((always_inline)) bool loop_pop_inline(struct engine 
     gv_samples_add_inline(&L->lags, e->now - ready_at);
     L->handle_start = e->now;
     t->cur_task = ref;
-    (void)timeline_try_put(w, e->now, L->lane, TL_STATE, LOOP_TASK, 0, ref); /* room: seen above */
-    /* task_resumes of a task that is scheduled and has no lane (seen above):
-     * task_state's stores, its accounting in acc[TK_SCHEDULED - TK_SCHEDULED] */
+    (void)timeline_try_put(e->tw, e->now, L->lane, TL_STATE, LOOP_TASK, 0, ref); /* room: seen by loop_pop_plain */
+    /* task_resumes of a task that is scheduled and has no lane (seen by
+     * loop_pop_plain): task_state's stores, its time in acc[TK_SCHEDULED -
+     * TK_SCHEDULED] */
     if (k->io_since >= 0) {
         gv_samples_add_inline(&e->io_lat, e->now - k->io_since);
         k->io_since = -1;
@@ -1596,6 +1602,17 @@ static inline __attribute__((always_inline)) bool loop_pop_inline(struct engine 
     k->since = e->now;
     k->state = TK_RUNNING;
     t->x = &k->x;
+}
+
+static inline __attribute__((always_inline)) bool loop_pop_inline(struct engine *e, struct sthread *t,
+                                                                   struct sloop *L)
+{
+    if (L->ntodo == 0)
+        return false;
+    struct stask *k = loop_pop_plain(e, L);
+    if (!k)
+        return loop_pop_any(e, t, L);
+    loop_pop_take(e, t, L, k);
     return true;
 }
 
@@ -2343,10 +2360,25 @@ static void advance(struct engine *e, struct sthread *t)
             (!took_gil || (!e->failed && t->os_left == 0 && t->pend == PEND_NONE && !t->in_step &&
                            !(t->has_gil && gil_model(e, GIL_NEW) && p->drop_request)))) {
             struct sloop *L = &e->loops[t->role_ref];
-            handle_end_awaited(e, t, L);
-            if (loop_pop_inline(e, t, L) && !e->failed && !e->tl_full) {
-                took_gil = false;
-                goto step;
+            handle_slow(e, L);
+            struct stask *k = L->ntodo > 0 ? loop_pop_plain(e, L) : NULL;
+            if (k) {
+                /* the rest of handle_end_awaited, but for the stores
+                 * loop_pop_take makes again; e->failed is false (the checks
+                 * above, and neither does anything that fails the run) */
+                t->cur_cb = -1;
+                loop_pop_take(e, t, L, k);
+                if (!e->tl_full) {
+                    took_gil = false;
+                    goto step;
+                }
+            } else {
+                t->cur_task = t->cur_cb = -1;
+                t->x = &e->null_exec;
+                if (L->ntodo > 0 && loop_pop_any(e, t, L) && !e->failed && !e->tl_full) {
+                    took_gil = false;
+                    goto step;
+                }
             }
         }
     }
