@@ -441,6 +441,24 @@ static void a_thread_ending_in_io_takes_the_gil_back(void **state)
     run_free(&r);
 }
 
+/* I/O, sleep and C code that releases the GIL start without taking the GIL
+ * first: a thread whose first steps they are waits for the GIL only at its
+ * end (the one drop request). */
+static void steps_that_release_the_gil_start_without_it(void **state)
+{
+    (void)state;
+    struct run r;
+    run_scene(&r, "python 3.12\ncores 2\nthread a:\n    cpu 30ms\nthread b:\n    sleep 1ms\n    io 1ms\n"
+                  "    sleep 1ms\n    nogil 1ms\n");
+    assert_int_equal(r.rc, 0);
+    int b = thread_index(&r, "b");
+    assert_int_equal(r.st->drop_requests, 1);
+    assert_true(r.st->threads[b].gil_wait_ns < 6 * MS);
+    assert_true(r.st->threads[b].end < 10 * MS);
+    check_invariants(&r);
+    run_free(&r);
+}
+
 static void c_code_releasing_the_gil_runs_in_parallel(void **state)
 {
     (void)state;
@@ -1001,6 +1019,7 @@ int main(void)
         cmocka_unit_test(c_code_holding_the_gil_is_not_interruptible),
         cmocka_unit_test(sequential_time_counts_shared_variable_steps),
         cmocka_unit_test(a_thread_ending_in_io_takes_the_gil_back),
+        cmocka_unit_test(steps_that_release_the_gil_start_without_it),
         cmocka_unit_test(c_code_releasing_the_gil_runs_in_parallel),
         cmocka_unit_test(convoy_io_waits_a_whole_interval_per_completion),
         cmocka_unit_test(smaller_interval_shortens_the_convoy),
