@@ -310,8 +310,6 @@ static size_t block_size(size_t b)
 
 void gv_samples_grow(struct gv_samples *s)
 {
-    if (!s->hist)
-        s->hist = gv_calloc(GV_SAMPLES_BUCKETS, sizeof *s->hist);
     size_t size = block_size(s->nblk);
     if (s->nblk == s->capblk)
         s->blk = gv_grow(s->blk, &s->capblk, s->nblk + 1, sizeof *s->blk);
@@ -320,31 +318,115 @@ void gv_samples_grow(struct gv_samples *s)
     s->end = s->at + size;
 }
 
-gv_ns gv_samples_mean(const struct gv_samples *s)
+size_t gv_samples_count(const struct gv_samples *s)
 {
+    if (s->nblk == 0)
+        return 0;
+    size_t n = (size_t)(s->at - s->blk[s->nblk - 1]);
+    for (size_t j = 0; j + 1 < s->nblk; j++)
+        n += block_size(j);
+    return n;
+}
+
+/* The histogram bucket of v >= 0: the exponent and the first GV_SAMPLES_SUB
+ * bits of mantissa of the double v + 1, read from its bits (a conversion, an
+ * add and a shift, against some ten instructions with integers).  v + 1 is
+ * at least 1, so the exponent starts at 0 (v = 0 alone in bucket 0), and
+ * v + 1 below 2^(SUB+1) is exact in SUB bits: each v below 2^(SUB+1) - 1 is
+ * a bucket of its own.  Rounding (past 2^53) may move a value into a
+ * neighbouring bucket, but an int to double conversion and an add round
+ * monotonically (in any rounding mode), so the buckets still grow with v
+ * and each holds a range of values, which bucket_floor finds by search, not
+ * by formula.  v = INT64_MAX makes 2^63: bucket 63 << SUB, the last. */
+#define BUCKETS ((63u << GV_SAMPLES_SUB) + 1)
+static inline size_t bucket(gv_ns v)
+{
+    double d = (double)v + 1.0;
+    uint64_t bits;
+    memcpy(&bits, &d, sizeof bits);
+    return (size_t)(bits >> (52 - GV_SAMPLES_SUB)) - ((size_t)1023 << GV_SAMPLES_SUB);
+}
+
+/* The smallest value v >= 0 of bucket b or after it (b <= bucket(INT64_MAX)):
+ * a binary search, the buckets being in value order. */
+static gv_ns bucket_floor(size_t b)
+{
+    gv_ns lo = 0, hi = INT64_MAX;
+    while (lo < hi) {
+        gv_ns mid = lo + (hi - lo) / 2;
+        if (bucket(mid) >= b)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return lo;
+}
+
+/* Fold the values added since the last tally into the sum, max and
+ * histogram: one pass over them, in registers (the engine's adds only
+ * store them), four at a time. */
+static void tally(struct gv_samples *s)
+{
+    size_t n = gv_samples_count(s);
+    if (s->tallied == n)
+        return;
+    if (!s->hist)
+        s->hist = gv_calloc(BUCKETS, sizeof *s->hist);
+    uint64_t *hist = s->hist, lo = s->sum_lo, hi = s->sum_hi;
+    gv_ns max = s->max;
+    size_t base = 0; /* how many values the blocks before blk[j] hold */
+    for (size_t j = 0; j < s->nblk; base += block_size(j++)) {
+        const gv_ns *v = s->blk[j], *end = j + 1 < s->nblk ? v + block_size(j) : s->at;
+        if (base + (size_t)(end - v) <= s->tallied)
+            continue; /* tallied already */
+        if (s->tallied > base)
+            v += s->tallied - base;
+#define TALLY(x) \
+    do { \
+        hi += __builtin_add_overflow(lo, (uint64_t)(x), &lo); \
+        max = (x) > max ? (x) : max; \
+        hist[bucket(x)]++; \
+    } while (0)
+        for (; end - v >= 4; v += 4) {
+            gv_ns x0 = v[0], x1 = v[1], x2 = v[2], x3 = v[3];
+            TALLY(x0);
+            TALLY(x1);
+            TALLY(x2);
+            TALLY(x3);
+        }
+        for (; v < end; v++)
+            TALLY(*v);
+#undef TALLY
+    }
+    s->sum_lo = lo;
+    s->sum_hi = hi;
+    s->max = max;
+    s->tallied = n;
+}
+
+gv_ns gv_samples_mean(struct gv_samples *s)
+{
+    tally(s);
     unsigned __int128 sum = (unsigned __int128)s->sum_hi << 64 | s->sum_lo;
-    return s->n ? (gv_ns)(sum / s->n) : 0;
+    return s->tallied ? (gv_ns)(sum / s->tallied) : 0;
 }
 
-/* The smallest value of bucket b. */
-static gv_ns bucket_floor(unsigned b)
+gv_ns gv_samples_max(struct gv_samples *s)
 {
-    if (b < (1u << GV_SAMPLES_SUB))
-        return (gv_ns)b;
-    unsigned e = (b >> GV_SAMPLES_SUB) + GV_SAMPLES_SUB - 1;
-    uint64_t mant = (1u << GV_SAMPLES_SUB) | (b & ((1u << GV_SAMPLES_SUB) - 1));
-    return (gv_ns)(mant << (e - GV_SAMPLES_SUB));
+    tally(s);
+    return s->max;
 }
 
-gv_ns gv_samples_rank(const struct gv_samples *s, size_t k)
+gv_ns gv_samples_rank(struct gv_samples *s, size_t k)
 {
+    tally(s);
     /* the bucket that holds rank k, and how many values come before it */
     size_t below = 0;
-    unsigned b = 0;
+    size_t b = 0;
     while (below + s->hist[b] <= k)
         below += s->hist[b++];
     /* its values, [lo, hi], then the (k - below)-th of them */
-    gv_ns lo = bucket_floor(b), hi = b + 1 < GV_SAMPLES_BUCKETS ? bucket_floor(b + 1) - 1 : INT64_MAX;
+    gv_ns lo = bucket_floor(b), hi = b < bucket(INT64_MAX) ? bucket_floor(b + 1) - 1 : INT64_MAX;
     if (lo == hi)
         return lo; /* a bucket of one value */
     /* Branch-free: every value is stored at w[m] and kept (m counts it) if

@@ -69,55 +69,44 @@ char *gv_fmt_duration(gv_ns ns, char *buf, size_t size);
  * expected O(n)); returns v[k].  k < n. */
 gv_ns gv_select(gv_ns *v, size_t n, size_t k);
 
-/* A set of durations >= 0 (latencies, lags) to take the mean, maximum and
- * exact ranks of.  Adding is O(1) and also counts the value in a histogram
- * of GV_SAMPLES_SUB buckets per power of two, so a rank is one pass that
- * picks out the values of the one bucket it falls in, then a selection over
- * those alone (not over all of them).
+/* A set of durations >= 0 (latencies, lags) to take the count, mean,
+ * maximum and exact ranks of.  Adding only stores the value (O(1)): the
+ * engine adds one or two a handle and reads the figures once, at the end.
+ * Reading a figure first tallies the values added since the last tally, in
+ * one pass: their sum, max and a histogram of GV_SAMPLES_SUB buckets per
+ * power of two.  A rank is then one pass that picks out the values of the
+ * one bucket it falls in, then a selection over those alone (not over all
+ * of them).
  * The values are kept in blocks (the first of GV_SAMPLES_FIRST, each next
  * twice as big up to GV_SAMPLES_BLOCK) that never move: a million lags are
  * never copied to a bigger array. */
 #define GV_SAMPLES_SUB 5
-#define GV_SAMPLES_BUCKETS ((64 - GV_SAMPLES_SUB) << GV_SAMPLES_SUB)
 #define GV_SAMPLES_FIRST 256
 #define GV_SAMPLES_BLOCK 65536
 struct gv_samples {
     gv_ns **blk;              /* the blocks of values */
     size_t nblk, capblk;
     gv_ns *at, *end;          /* where the next value goes, in the last block */
-    size_t n;
+    /* No count: gv_samples_count finds it from the blocks.  The engine's
+     * struct sloop holds one of these, and 8 bytes more there cost it 5
+     * instructions an event (make bench-insn) in indexing its loops. */
+    /* the tally of the first `tallied` values */
+    size_t tallied;
     gv_ns max;
-    uint64_t sum_lo, sum_hi;  /* the sum, 128 bits: two halves, as an __int128 gcc
-                                 copies through the stack in a big caller */
-    uint64_t *hist;           /* GV_SAMPLES_BUCKETS counts, allocated at the first value */
+    uint64_t sum_lo, sum_hi;  /* the sum, 128 bits */
+    uint64_t *hist;           /* counts by bucket (see util.c), allocated at the first tally */
 };
-
-/* The histogram bucket of v >= 0: v itself below 2^SUB, then SUB bits of
- * mantissa per power of two (buckets grow with v, in value order). */
-static inline unsigned gv_samples_bucket(gv_ns v)
-{
-    uint64_t u = (uint64_t)v;
-    if (u < (1u << GV_SAMPLES_SUB))
-        return (unsigned)u;
-    unsigned e = 63u - (unsigned)__builtin_clzll(u); /* >= SUB */
-    return ((e - GV_SAMPLES_SUB + 1) << GV_SAMPLES_SUB) | (unsigned)((u >> (e - GV_SAMPLES_SUB)) & ((1u << GV_SAMPLES_SUB) - 1));
-}
 
 void gv_samples_grow(struct gv_samples *s);
 
-/* Add v.  gv_samples_add_inline is always inline, for a caller so big that
- * gcc would call it there (the engine adds two samples a handle). */
+/* Add v (a negative one as 0).  gv_samples_add_inline is always inline, for
+ * a caller so big that gcc would call it there (the engine adds two samples
+ * a handle). */
 static inline __attribute__((always_inline)) void gv_samples_add_inline(struct gv_samples *s, gv_ns v)
 {
     if (s->at == s->end)
         gv_samples_grow(s);
-    if (v < 0)
-        v = 0;
-    *s->at++ = v;
-    s->n++;
-    s->sum_hi += __builtin_add_overflow(s->sum_lo, (uint64_t)v, &s->sum_lo);
-    s->max = v > s->max ? v : s->max;
-    s->hist[gv_samples_bucket(v)]++;
+    *s->at++ = v < 0 ? 0 : v;
 }
 
 static inline void gv_samples_add(struct gv_samples *s, gv_ns v)
@@ -125,10 +114,16 @@ static inline void gv_samples_add(struct gv_samples *s, gv_ns v)
     gv_samples_add_inline(s, v);
 }
 
-/* The mean (rounded down), 0 with no values. */
-gv_ns gv_samples_mean(const struct gv_samples *s);
-/* The k-th smallest value (k < n, 0-based), as a sort would give. */
-gv_ns gv_samples_rank(const struct gv_samples *s, size_t k);
+/* How many values there are (no tally: cheap at any time). */
+size_t gv_samples_count(const struct gv_samples *s);
+
+/* The figures tally the values added since they were last read, and so
+ * take s as writable.  The mean (rounded down), 0 with no values. */
+gv_ns gv_samples_mean(struct gv_samples *s);
+/* The largest value, 0 with no values. */
+gv_ns gv_samples_max(struct gv_samples *s);
+/* The k-th smallest value (k < count, 0-based), as a sort would give. */
+gv_ns gv_samples_rank(struct gv_samples *s, size_t k);
 void gv_samples_free(struct gv_samples *s);
 
 /* Read a whole file into a NUL-terminated buffer.  Returns NULL with errno

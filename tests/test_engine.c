@@ -226,41 +226,65 @@ static void select_agrees_with_sorting(void **state)
     }
 }
 
-/* gv_samples gives the mean, max and every rank a sort gives, whatever the
- * spread: small integers, equal values, wide and heavy-tailed ranges, values
- * on bucket edges and near INT64_MAX (negative ones count as 0). */
+/* The figures of s agree with those of w[0..n) (its values, clamped) by
+ * sorting: the count, max, mean (of their sum, exact), and the ranks (all
+ * of them if there are few). */
+static void samples_check(struct gv_samples *s, const gv_ns *w, size_t n, __int128 sum, struct rng *r)
+{
+    gv_ns *sorted = malloc(n * sizeof *sorted);
+    memcpy(sorted, w, n * sizeof *sorted);
+    qsort(sorted, n, sizeof *sorted, cmp_ns);
+    assert_int_equal(gv_samples_count(s), n);
+    assert_int_equal(gv_samples_max(s), sorted[n - 1]);
+    assert_int_equal(gv_samples_mean(s), (gv_ns)(sum / (__int128)n));
+    if (n <= 500) {
+        for (size_t k = 0; k < n; k++)
+            assert_int_equal(gv_samples_rank(s, k), sorted[k]);
+    } else {
+        size_t ks[] = { 0, n - 1, (n - 1) / 2, n * 99 / 100, rng_below(r, (uint32_t)n) };
+        for (size_t j = 0; j < sizeof ks / sizeof *ks; j++)
+            assert_int_equal(gv_samples_rank(s, ks[j]), sorted[ks[j]]);
+    }
+    free(sorted);
+}
+
+/* gv_samples gives the count, mean, max and every rank a sort gives,
+ * whatever the spread: small integers, equal values, wide and heavy-tailed
+ * ranges, values on bucket edges, near INT64_MAX and around the powers of
+ * two past 2^53, where a value's bucket comes from a rounded double
+ * (negative ones count as 0).  The figures are read at the end, and in some
+ * rounds also part way, before the rest are added (they then tally those). */
 static void samples_agree_with_sorting(void **state)
 {
     (void)state;
     struct rng r;
     rng_seed(&r, 11);
-    for (int round = 0; round < 120; round++) {
+    for (int round = 0; round < 140; round++) {
         struct gv_samples s = { 0 };
+        assert_int_equal(gv_samples_count(&s), 0);
         /* up to 150,000: past the blocks that double, into the full-size ones */
-        size_t n = round == 5 ? 150000 : 1 + rng_below(&r, round % 10 == 0 ? 20000 : 400);
+        size_t n = round == 5 || round == 24 ? 150000 : 1 + rng_below(&r, round % 10 == 0 ? 20000 : 400);
+        size_t read_at = round % 3 == 0 ? rng_below(&r, (uint32_t)n) : 0; /* 0: only at the end */
         gv_ns *w = malloc(n * sizeof *w);
         __int128 sum = 0;
         for (size_t i = 0; i < n; i++) {
+            if (i > 0 && i == read_at)
+                samples_check(&s, w, i, sum, &r);
             gv_ns v;
-            switch (round % 6) {
+            switch (round % 7) {
             case 0: v = (gv_ns)rng_below(&r, 40); break;
             case 1: v = 123456789; break;
             case 2: v = (gv_ns)(rng_next(&r) >> (rng_below(&r, 64))); break;
             case 3: v = (gv_ns)1 << rng_below(&r, 63); v -= (gv_ns)rng_below(&r, 2); break;
             case 4: v = INT64_MAX - (gv_ns)rng_below(&r, 1000); break;
+            case 5: v = ((gv_ns)1 << (53 + rng_below(&r, 10))) + (gv_ns)rng_below(&r, 1u << 12) - 2048; break;
             default: v = (gv_ns)rng_below(&r, 2000000000) - 1000; break;
             }
             gv_samples_add(&s, v);
             w[i] = v < 0 ? 0 : v;
             sum += w[i];
         }
-        qsort(w, n, sizeof *w, cmp_ns);
-        assert_int_equal(s.n, n);
-        assert_int_equal(s.max, w[n - 1]);
-        assert_int_equal(gv_samples_mean(&s), (gv_ns)(sum / (__int128)n));
-        size_t ks[] = { 0, n - 1, (n - 1) / 2, n * 99 / 100, rng_below(&r, (uint32_t)n) };
-        for (size_t j = 0; j < sizeof ks / sizeof *ks; j++)
-            assert_int_equal(gv_samples_rank(&s, ks[j]), w[ks[j]]);
+        samples_check(&s, w, n, sum, &r);
         gv_samples_free(&s);
         free(w);
     }

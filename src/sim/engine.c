@@ -263,7 +263,7 @@ struct sloop {
     size_t whead, wn, wcap;
     struct swork *cur_work;   /* per executor thread: the item it runs */
     uint64_t iterations, slow;
-    struct gv_samples lags;   /* of the handles run (its n: how many ran) */
+    struct gv_samples lags;   /* of the handles run (its count: how many ran) */
 };
 
 struct squeue {
@@ -2981,20 +2981,21 @@ static size_t rank99(size_t n)
 }
 
 /* Mean, max and p99 of a set of samples (n > 0). */
-static void sample_figures(const struct gv_samples *v, gv_ns *mean, gv_ns *max, gv_ns *p99)
+static void sample_figures(struct gv_samples *v, gv_ns *mean, gv_ns *max, gv_ns *p99)
 {
     *mean = gv_samples_mean(v);
-    *max = v->max;
-    *p99 = gv_samples_rank(v, rank99(v->n));
+    *max = gv_samples_max(v);
+    *p99 = gv_samples_rank(v, rank99(gv_samples_count(v)));
 }
 
 /* Turn raw samples into the figures of the report. */
 static void finish_stats(struct engine *e)
 {
     struct sim_stats *s = &e->st;
-    if (e->io_lat.n > 0) {
+    size_t nio = gv_samples_count(&e->io_lat);
+    if (nio > 0) {
         sample_figures(&e->io_lat, &s->io_mean_ns, &s->io_max_ns, &s->io_p99_ns);
-        s->io_p50_ns = gv_samples_rank(&e->io_lat, (e->io_lat.n - 1) / 2);
+        s->io_p50_ns = gv_samples_rank(&e->io_lat, (nio - 1) / 2);
     }
     for (int32_t i = 0; i < s->nprocs; i++) {
         s->switches += s->procs[i].switches;
@@ -3018,9 +3019,9 @@ static void finish_stats(struct engine *e)
         struct sloop *L = &e->loops[l];
         struct loop_stats *ls = &s->loops[l];
         ls->iterations = L->iterations;
-        ls->handles = L->lags.n;
+        ls->handles = gv_samples_count(&L->lags);
         ls->slow_callbacks = L->slow;
-        if (L->lags.n > 0)
+        if (ls->handles > 0)
             sample_figures(&L->lags, &ls->lag_mean_ns, &ls->lag_max_ns, &ls->lag_p99_ns);
         ls->executor_threads = L->exec_started;
         gv_ns life = 0;

@@ -120,9 +120,12 @@ struct tl_writer *timeline_writer(struct timeline *tl);
 
 /* Append a record if that is a plain store, for the writer w of a
  * timeline (timeline_writer).  Returns false if the record must go through
- * timeline_append instead. */
-static inline bool timeline_try_put(struct tl_writer *w, gv_ns t, uint16_t lane, uint8_t kind,
-                                    uint8_t code, uint8_t flags, int32_t arg)
+ * timeline_append instead.  Always inline: the engine's big hot function
+ * calls it where it is a few stores, and gcc, out of inlining budget there,
+ * would otherwise make it a call (some 30 instructions a handle). */
+static inline __attribute__((always_inline)) bool timeline_try_put(struct tl_writer *w, gv_ns t, uint16_t lane,
+                                                                   uint8_t kind, uint8_t code, uint8_t flags,
+                                                                   int32_t arg)
 {
     if (w->at == w->stop || lane >= w->wlanes || kind > TL_COUNTER)
         return false;
