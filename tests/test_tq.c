@@ -3,7 +3,8 @@
  * a timer went to a run of equal delays or to the heap, and whether it is
  * popped, read in place and removed (tq_pop_top), or dropped with others of
  * the sole run (tq_drop).  Each case replays a random schedule against a
- * plain sorted reference.
+ * plain sorted reference, as does tq_push's answer: is the new timer the
+ * earliest?
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -68,14 +69,15 @@ static void replay(uint64_t seed, int ndelays, int steps, int backwards)
             if (backwards && rng_below(&g, 8) == 0 && at > 5000)
                 at -= 5000;
             uint32_t a = (uint32_t)i;
-            tq_push(&q, at + delay, delay, seq, a, a ^ 0x5a5a5a5au);
+            int earliest = tq_push(&q, at + delay, delay, seq, a, a ^ 0x5a5a5a5au);
             ref_push(&r, (struct tq_ent){ at + delay, seq, a, a ^ 0x5a5a5a5au });
+            assert_int_equal(earliest, ref_min_seq(&r) == seq); /* tq_push says if it is the earliest now */
             seq++;
         } else if (rng_below(&g, 3) == 0 && tq_sole_run(&q)) {
             /* the first few timers of the sole run, read in place, then
              * dropped at once: what as many pops give */
             struct tq_run *run = tq_sole_run(&q);
-            size_t k = 1 + rng_below(&g, run->n < 5 ? (uint32_t)run->n : 5);
+            size_t k = 1 + rng_below(&g, tq_run_len(run) < 5 ? (uint32_t)tq_run_len(run) : 5);
             for (size_t j = 0; j < k; j++) {
                 const struct tq_ent *x = &run->v[(run->head + j) & (run->cap - 1)];
                 struct tq_ent want = ref_pop(&r);

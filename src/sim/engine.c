@@ -1235,8 +1235,7 @@ static inline void io_push(struct engine *e, int32_t l, int32_t id, gv_ns dur)
 {
     struct sloop *L = &e->loops[l];
     uint64_t seq = evq_stamp(&e->q);
-    tq_push(&L->io, e->now + dur, dur, seq, (uint32_t)id, e->tasks[id].wgen);
-    if (tq_peek(&L->io)->seq == seq)
+    if (tq_push(&L->io, e->now + dur, dur, seq, (uint32_t)id, e->tasks[id].wgen))
         evq_set_stamped(&e->q, e->loop_slot0 + (uint32_t)l, e->now + dur, PRIO_WAKE, seq);
 }
 
@@ -1423,7 +1422,7 @@ static void loop_events(struct engine *e, struct sloop *L)
     while (timer_due(L, now)) {
         struct tq_run *r = fast ? tq_sole_run(&L->timers) : NULL;
         if (r) { /* take the plain tasks' timers that are due, in place */
-            size_t rmask = r->cap - 1, head = r->head, nr = r->n, j = 0;
+            size_t rmask = r->cap - 1, head = r->head, nr = tq_run_len(r), j = 0;
             for (; j < nr; j++) {
                 const struct tq_ent *x = &r->v[(head + j) & rmask];
                 if (x->when > now || x->a >> 31 || !ready_plain_ok(&rt, &tasks[x->a], -1))
@@ -2598,7 +2597,7 @@ static inline int loop_io_burst(struct engine *e, uint32_t slot, uint64_t it_key
     const struct tq_ent *v = r->v;
     const size_t head = r->head, mask = r->cap - 1;
     /* m: the most events the burst may take, the current one first */
-    size_t m = r->n;
+    size_t m = tq_run_len(r);
     if (m > last - e->st.events)
         m = (size_t)(last - e->st.events);
     struct shandle *h = &L->iodone[L->nio], *hend = &L->iodone[L->capio];

@@ -15,6 +15,7 @@ void tq_init(struct tq *q)
 {
     memset(q, 0, sizeof *q);
     q->min = -1;
+    q->last = &q->run[0];
 }
 
 void tq_free(struct tq *q)
@@ -60,13 +61,29 @@ static void heap_pop(struct tq *q)
     q->heap[i] = last;
 }
 
-static void run_append(struct tq_run *r, struct tq_ent it)
+/* Append to run i, empty or not; it takes the timer in order. */
+static void run_append(struct tq *q, int i, struct tq_ent it)
 {
-    if (r->n == r->cap)
+    struct tq_run *r = &q->run[i];
+    if (!(q->live >> i & 1u)) { /* empty: start at the ring's first entry */
+        if (r->cap == 0)
+            r->v = gv_ring_grow(r->v, &r->cap, 0, sizeof *r->v, 64);
+        r->head = 0;
+        r->tail = &r->v[r->cap - 1]; /* as if its last entry were the newest */
+        r->room = r->cap;
+    } else if (r->room == 0) { /* full */
+        size_t n = r->cap;
         r->v = gv_ring_grow(r->v, &r->cap, r->head, sizeof *r->v, 64);
-    r->v[(r->head + r->n++) & (r->cap - 1)] = it;
-    r->tail_when = it.when;
-    r->tail_seq = it.seq;
+        r->tail = &r->v[(r->head + n - 1) & (r->cap - 1)];
+        r->room = r->cap - n;
+    }
+    r->end = r->v + r->cap;
+    struct tq_ent *t = r->tail + 1;
+    if (t == r->end)
+        t = r->v;
+    *t = it;
+    r->tail = t;
+    r->room--;
 }
 
 /* The run that takes a timer of this delay in order, or -1. */
@@ -81,7 +98,7 @@ static int run_for(struct tq *q, const struct tq_ent *it, gv_ns delay)
             continue;
         }
         if (r->delay == delay)
-            return tq_after_tail(r, it->when, it->seq) ? i : -1;
+            return tq_after(r->tail, it->when, it->seq) ? i : -1;
     }
     if (empty >= 0)
         q->run[empty].delay = delay;
@@ -99,18 +116,18 @@ static inline void set_top(struct tq *q)
         q->top = &q->run[q->min].v[q->run[q->min].head];
 }
 
-void tq_push_any(struct tq *q, gv_ns when, gv_ns delay, uint64_t seq, uint32_t a, uint32_t b)
+int tq_push_any(struct tq *q, gv_ns when, gv_ns delay, uint64_t seq, uint32_t a, uint32_t b)
 {
     struct tq_ent it = { when, seq, a, b };
     int earliest = q->n == 0 || ent_less(&it, q->top); /* before a ring or the heap moves */
-    int r = q->last;
-    struct tq_run *R = &q->run[r];
-    if (!(q->live >> r & 1u) || R->delay != delay || !tq_after_tail(R, when, seq))
+    int r = (int)(q->last - q->run);
+    struct tq_run *R = q->last;
+    if (!(q->live >> r & 1u) || R->delay != delay || !tq_after(R->tail, when, seq))
         r = run_for(q, &it, delay);
     if (r >= 0) {
-        run_append(&q->run[r], it);
+        run_append(q, r, it);
         q->live |= 1u << r;
-        q->last = r;
+        q->last = &q->run[r];
     } else {
         heap_push(q, it);
     }
@@ -118,6 +135,7 @@ void tq_push_any(struct tq *q, gv_ns when, gv_ns delay, uint64_t seq, uint32_t a
     if (earliest)
         q->min = r >= 0 ? r : TQ_RUNS;
     set_top(q); /* the new one, or the old one where it is now (a ring or the heap may have moved) */
+    return earliest;
 }
 
 int tq_pop_any(struct tq *q, struct tq_ent *out)
@@ -130,8 +148,10 @@ int tq_pop_any(struct tq *q, struct tq_ent *out)
     } else {
         struct tq_run *r = &q->run[q->min];
         r->head = (r->head + 1) & (r->cap - 1);
-        if (--r->n == 0)
+        if (++r->room == r->cap) {
+            r->room = 0;
             q->live &= ~(1u << q->min);
+        }
     }
     q->n--;
     /* find the new earliest: at most TQ_RUNS heads and the heap's top */
