@@ -2612,6 +2612,10 @@ static inline int loop_io_burst(struct engine *e, uint32_t slot, uint64_t it_key
     gv_ns at = 0;
     bool wake = false;
     size_t j = 0;
+    /* the wake-ups' draws, from a copy of the generator in locals (through
+     * e the compiler would load and store its state at every draw, since a
+     * handle's store might alias it); written back before any return below */
+    struct rng g = e->rng;
     for (;;) {
         const struct tq_ent *x = &v[(head + j) & mask];
         if (j + PREFETCH_AHEAD < m)
@@ -2620,6 +2624,7 @@ static inline int loop_io_burst(struct engine *e, uint32_t slot, uint64_t it_key
         if (k->state == TK_PENDING && x->b == k->wgen) {
             if (k->lane >= 0 || h == hend) { /* on_loop_io's: make it the handled timer, as the general loop has it */
                 L->nio = (size_t)(h - L->iodone);
+                e->rng = g;
                 if (j > 0) {
                     tq_drop(&L->io, r, j);
                     e->now = x->when;
@@ -2633,7 +2638,7 @@ static inline int loop_io_burst(struct engine *e, uint32_t slot, uint64_t it_key
             }
             handle_set(h++, H_TASK, (int32_t)x->a, x->b, x->when, -1);
             if (sel) {
-                at = x->when + wake_delay_of(&e->rng, lat, jit);
+                at = x->when + wake_delay_of(&g, lat, jit);
                 if (woken_at > at) {
                     wake = true;
                     j++;
@@ -2649,6 +2654,7 @@ static inline int loop_io_burst(struct engine *e, uint32_t slot, uint64_t it_key
             break;
     }
     /* j completions handled, the last one now */
+    e->rng = g;
     L->nio = (size_t)(h - L->iodone);
     e->now = v[(head + j - 1) & mask].when;
     e->st.events += j - 1;
