@@ -581,7 +581,9 @@ static void event_cap_inside_an_io_burst(void **state)
  * completions of tasks without a lane followed in the same burst by ones
  * with a lane (a flow record: those are left to the plain path).  Group u
  * (no lanes: the first 1024 tasks have them) is woken from iodone in the
- * same pass as group l is by its timers, so u's I/O is awaited first. */
+ * same pass as group l is by its timers, so u's I/O is awaited first.
+ * Also loop_events' fast paths (not with the shortcut off) while the ready
+ * ring wraps. */
 static void io_burst_fast_path_changes_nothing(void **state)
 {
     (void)state;
@@ -595,7 +597,14 @@ static void io_burst_fast_path_changes_nothing(void **state)
         "python 3.12\nloop app:\n    task a x1023:\n        await sleep 1ms\n    task b:\n"
         "        await sleep 1ms\n        await io 1ms\n    task u x10:\n        await io 1ms\n"
         "        await io 1ms\nmain:\n    run app\n";
-    static const char *const scenes[] = { text, last_has_a_lane };
+    /* plain tasks (the 1024 with lanes are done after one step) whose I/O
+     * completions and due sleeps loop_events appends to a ready ring of
+     * 2048 handles while its head goes round it: both walks wrap */
+    static const char ring_wraps[] =
+        "python 3.12\nloop app:\n    task a x1024:\n        cpu 1us\n    task u x300:\n"
+        "        repeat 40:\n            await io 1ms\n            cpu 5us\n            await sleep 2ms\n"
+        "main:\n    run app\n";
+    static const char *const scenes[] = { text, last_has_a_lane, ring_wraps };
     static const char *const seeds[] = { "seed=1", "seed=2", "seed=3" };
     for (size_t k = 0; k < sizeof scenes / sizeof scenes[0]; k++)
         for (size_t i = 0; i < sizeof seeds / sizeof seeds[0]; i++) {

@@ -1387,12 +1387,35 @@ static void loop_events(struct engine *e, struct sloop *L)
     const gv_ns now = e->now;
     struct ready_tail rt;
     const struct shandle *io = L->iodone;
-    size_t nio = L->nio;
-    if (fast) /* room for them all: the ring's room is not checked per handle below */
+    size_t nio = L->nio, i = 0;
+    if (fast && nio > 0) {
+        /* room for them all: the ring's room is not checked per handle below */
         while (L->rcap - L->rn < nio)
             L->ready = gv_ring_grow(L->ready, &L->rcap, L->rhead, sizeof *L->ready, 64);
+        /* the plain tasks' handles first (ready_plain_ok), with a pointer
+         * that wraps at the ring's end; the general loop below takes over
+         * from the first other one */
+        struct shandle *d = &L->ready[(L->rhead + L->rn) & (L->rcap - 1)], *const dend = L->ready + L->rcap;
+        for (; i < nio; i++) {
+            const struct shandle *h = &io[i];
+            if (i + PREFETCH_AHEAD < nio)
+                prefetch_task(e, h + PREFETCH_AHEAD);
+            struct stask *k = &tasks[h->ref];
+            assert(h->kind == H_TASK && (h->flow >= 0) == (k->lane >= 0));
+            if (k->lane >= 0 || k->state == TK_DONE)
+                break;
+            *d = *h; /* ready_plain */
+            if (++d == dend)
+                d = L->ready;
+            task_scheduled(k, now);
+        }
+        if (i > 0) {
+            L->rn += i;
+            ready_count(e, L);
+        }
+    }
     ready_tail_open(&rt, L);
-    for (size_t i = 0; i < nio; i++) {
+    for (; i < nio; i++) {
         const struct shandle *h = &io[i];
         if (i + PREFETCH_AHEAD < nio)
             prefetch_task(e, h + PREFETCH_AHEAD);
@@ -1412,8 +1435,8 @@ static void loop_events(struct engine *e, struct sloop *L)
     L->nio = 0;
     if (L->nts > 0) {
         ready_tail_close(e, &rt, L);
-        for (size_t i = 0; i < L->nts; i++) {
-            const struct shandle *h = &L->ts[i];
+        for (size_t t = 0; t < L->nts; t++) {
+            const struct shandle *h = &L->ts[t];
             loop_ready(e, L, h->kind, h->ref, h->wgen, h->ready_at, h->flow);
         }
         L->nts = 0;
@@ -1421,19 +1444,31 @@ static void loop_events(struct engine *e, struct sloop *L)
     }
     while (timer_due(L, now)) {
         struct tq_run *r = fast ? tq_sole_run(&L->timers) : NULL;
-        if (r) { /* take the plain tasks' timers that are due, in place */
-            size_t rmask = r->cap - 1, head = r->head, nr = tq_run_len(r), j = 0;
+        if (r && rt.room > rt.added) {
+            /* take the plain tasks' timers that are due, in place, as many as
+             * the ring has room for (ready_plain_ok): x walks the run, d the
+             * ready ring, each wrapping at its end */
+            size_t nr = tq_run_len(r), j = 0;
+            if (nr > rt.room - rt.added)
+                nr = rt.room - rt.added;
+            const struct tq_ent *x = &r->v[r->head];
+            struct shandle *d = &rt.v[(rt.at + rt.added) & rt.mask], *const dend = rt.v + rt.mask + 1;
             for (; j < nr; j++) {
-                const struct tq_ent *x = &r->v[(head + j) & rmask];
-                if (x->when > now || x->a >> 31 || !ready_plain_ok(&rt, &tasks[x->a], -1))
+                if (x->when > now || x->a >> 31)
                     break;
-                if (j + 1 < nr) { /* the next timer's task, if it is a task's */
-                    uint32_t na = r->v[(head + j + 1) & rmask].a;
-                    if (!(na >> 31))
-                        __builtin_prefetch(&tasks[na], 1);
-                }
-                ready_plain(&rt, &tasks[x->a], (int32_t)x->a, x->b, x->when, now);
+                struct stask *k = &tasks[x->a];
+                if (k->state == TK_DONE || k->lane >= 0)
+                    break;
+                const struct tq_ent *nx = x + 1 == r->end ? r->v : x + 1;
+                if (j + 1 < nr && !(nx->a >> 31)) /* the next timer's task, if it is a task's */
+                    __builtin_prefetch(&tasks[nx->a], 1);
+                handle_set(d, H_TASK, (int32_t)x->a, x->b, x->when, -1); /* ready_plain */
+                if (++d == dend)
+                    d = rt.v;
+                task_scheduled(k, now);
+                x = nx;
             }
+            rt.added += j;
             if (j > 0) {
                 tq_drop(&L->timers, r, j);
                 continue;
