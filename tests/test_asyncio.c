@@ -604,7 +604,13 @@ static void io_burst_fast_path_changes_nothing(void **state)
         "python 3.12\nloop app:\n    task a x1024:\n        cpu 1us\n    task u x300:\n"
         "        repeat 40:\n            await io 1ms\n            cpu 5us\n            await sleep 2ms\n"
         "main:\n    run app\n";
-    static const char *const scenes[] = { text, last_has_a_lane, ring_wraps };
+    /* bursts of completions 1us apart that run across the end of the ring
+     * of the loop's pending I/O */
+    static const char io_ring_wraps[] =
+        "python 3.12\nloop app:\n    task a x1024:\n        cpu 1us\n    task u x100:\n"
+        "        repeat 40:\n            await io 1ms\n            cpu 1us\n"
+        "main:\n    run app\n";
+    static const char *const scenes[] = { text, last_has_a_lane, ring_wraps, io_ring_wraps };
     static const char *const seeds[] = { "seed=1", "seed=2", "seed=3" };
     for (size_t k = 0; k < sizeof scenes / sizeof scenes[0]; k++)
         for (size_t i = 0; i < sizeof seeds / sizeof seeds[0]; i++) {

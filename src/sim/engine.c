@@ -2629,8 +2629,10 @@ static inline int loop_io_burst(struct engine *e, uint32_t slot, uint64_t it_key
             bt = q->heap[c].t;
             bk = q->heap[c].key;
         }
-    const struct tq_ent *v = r->v;
-    const size_t head = r->head, mask = r->cap - 1;
+    /* x walks the run, pf PREFETCH_AHEAD timers ahead of it, each wrapping
+     * at the ring's end */
+    const struct tq_ent *const v = r->v, *const vend = r->end;
+    const struct tq_ent *x = &v[r->head], *pf = &v[(r->head + PREFETCH_AHEAD) & (r->cap - 1)];
     /* m: the most events the burst may take, the current one first */
     size_t m = tq_run_len(r);
     if (m > last - e->st.events)
@@ -2652,9 +2654,10 @@ static inline int loop_io_burst(struct engine *e, uint32_t slot, uint64_t it_key
      * handle's store might alias it); written back before any return below */
     struct rng g = e->rng;
     for (;;) {
-        const struct tq_ent *x = &v[(head + j) & mask];
         if (j + PREFETCH_AHEAD < m)
-            __builtin_prefetch(&tasks[v[(head + j + PREFETCH_AHEAD) & mask].a], 1);
+            __builtin_prefetch(&tasks[pf->a], 1);
+        if (++pf == vend)
+            pf = v;
         struct stask *k = &tasks[x->a];
         if (k->state == TK_PENDING && x->b == k->wgen) {
             if (k->lane >= 0 || h == hend) { /* on_loop_io's: make it the handled timer, as the general loop has it */
@@ -2683,15 +2686,16 @@ static inline int loop_io_burst(struct engine *e, uint32_t slot, uint64_t it_key
         }
         if (++j == m)
             break;
-        const struct tq_ent *nx = &v[(head + j) & mask];
+        const struct tq_ent *nx = x + 1 == vend ? v : x + 1;
         uint64_t key = (uint64_t)PRIO_WAKE << 56 | (nx->seq & ((UINT64_C(1) << 56) - 1));
         if (!(nx->when < bt || (nx->when == bt && key < bk)))
             break;
+        x = nx;
     }
     /* j completions handled, the last one now */
     e->rng = g;
     L->nio = (size_t)(h - L->iodone);
-    e->now = v[(head + j - 1) & mask].when;
+    e->now = x->when;
     e->st.events += j - 1;
     tq_drop(&L->io, r, j);
     const struct tq_ent *next = tq_peek(&L->io);
