@@ -347,8 +347,8 @@ struct engine {
     struct sim_stats st;
     bool failed, tl_full;
     gv_ns instant_at;              /* steps started at this simulated time... */
-    uint64_t instant_steps;        /* ...so far, and how many mean a loop that */
-    uint64_t instant_cap;          /* takes no time: see ENGINE_MAX_INSTANT_STEPS */
+    int64_t instant_left;          /* ...may still start before so many (instant_cap) mean */
+    uint64_t instant_cap;          /* a loop that takes no time: see ENGINE_MAX_INSTANT_STEPS */
     atomic_bool cancel;            /* set by engine_cancel from another thread */
     char err[512];
 };
@@ -2043,6 +2043,14 @@ static void advance(struct engine *e, struct sthread *t)
             block(e, t, W_SWITCH, TS_SWITCH_WAIT, -1);
             return;
         }
+        /* The steps that start at one simulated time are counted down from
+         * instant_cap (below).  Time does not pass while a thread advances:
+         * the shortcut at `suspended`, which comes after a step, need not
+         * look at the time again. */
+        if (e->now != e->instant_at) {
+            e->instant_at = e->now;
+            e->instant_left = (int64_t)e->instant_cap;
+        }
     step:;
         const struct scene_step *s = next_step(t->x);
         if (!s) {
@@ -2058,11 +2066,7 @@ static void advance(struct engine *e, struct sthread *t)
                 thread_end(e, t);
             return;
         }
-        if (e->now != e->instant_at) {
-            e->instant_at = e->now;
-            e->instant_steps = 0;
-        }
-        if (++e->instant_steps > e->instant_cap) {
+        if (--e->instant_left < 0) {
             /* a repeat of steps that take no time would never let time pass */
             char at[32];
             fail(e, s, "%llu steps ran at %s without simulated time passing: steps that take no time (join, put, "
@@ -3009,6 +3013,7 @@ struct engine *engine_new(const struct scene *sc, struct timeline *tl, char *err
      * scene (100,000 tasks each putting to a queue at start); far more is a
      * loop that never lets time pass */
     e->instant_cap = 8 * nsteps > ENGINE_MAX_INSTANT_STEPS ? 8 * nsteps : ENGINE_MAX_INSTANT_STEPS;
+    e->instant_left = (int64_t)e->instant_cap; /* at time 0 (instant_at) */
     e->loop_slot0 = (uint32_t)(2 * e->nth + e->ncores + sc->nnotes);
     evq_init(&e->q, e->loop_slot0 + (uint32_t)sc->nloops);
     return e;
