@@ -2075,7 +2075,7 @@ static void advance(struct engine *e, struct sthread *t)
                  (unsigned long long)e->instant_cap, gv_fmt_duration(e->now, at, sizeof at));
             return;
         }
-        if (needs_gil(s->op) && (!t->has_gil || t->io_start >= 0)) {
+        if ((!t->has_gil || t->io_start >= 0) && needs_gil(s->op)) {
             if (!gil_attempt(e, t))
                 return;
             took_gil = true;
