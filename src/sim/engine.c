@@ -2080,37 +2080,15 @@ static void advance(struct engine *e, struct sthread *t)
                 return;
             took_gil = true;
         }
-        if (s->op >= OPX_MAP_DISPATCH) { /* the made-up ops (the last two) */
-            if (s->op == OPX_MAP_DISPATCH) {
-                struct spool *P = &e->pools[s->ref];
-                t->x->pc++;
-                int32_t n = 0;
-                for (int32_t i = 0; i < P->size && n < P->map->items; i++) {
-                    struct sthread *w = &e->th[P->first + i];
-                    if (w->wait == W_IDLE) {
-                        wake_later(e, w);
-                        n++;
-                    }
-                }
-                continue;
-            }
-            if (s->op == OPX_MAP_WAIT) {
-                struct spool *P = &e->pools[s->ref];
-                if (P->map->left == 0) {
-                    P->map = NULL;
-                    t->x->pc++;
-                    continue;
-                }
-                if (t->has_gil && !gil_model(e, GIL_NONE))
-                    gil_drop(e, t, false);
-                block(e, t, W_MAP, TS_MAP_WAIT, s->ref);
-                return;
-            }
-        }
         /* The work and waits, one after another, add up to sequential_ns:
          * each case below adds its step's (made-up steps, s->sub, do not
          * count).  In a loop's task, t->cur_task is the running task. */
+        /* (the made-up ops are the default case: the pragma keeps
+         * -Wswitch's check that every op of a scene has a case) */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic error "-Wswitch-enum"
         switch (s->op) {
+#pragma GCC diagnostic pop
         case OP_CPU:
         case OP_CCALL:
         case OP_NOGIL:
@@ -2236,6 +2214,32 @@ static void advance(struct engine *e, struct sthread *t)
         case OP_REPEAT:
             assert(0 && "next_step unrolls repeats");
             return;
+        default: { /* the made-up ops (the last two): every op of a scene has its
+                      case (-Wswitch-enum, above) */
+            assert(s->op == OPX_MAP_DISPATCH || s->op == OPX_MAP_WAIT);
+            struct spool *P = &e->pools[s->ref];
+            if (s->op == OPX_MAP_DISPATCH) {
+                t->x->pc++;
+                int32_t n = 0;
+                for (int32_t i = 0; i < P->size && n < P->map->items; i++) {
+                    struct sthread *w = &e->th[P->first + i];
+                    if (w->wait == W_IDLE) {
+                        wake_later(e, w);
+                        n++;
+                    }
+                }
+                continue;
+            }
+            if (P->map->left == 0) { /* OPX_MAP_WAIT */
+                P->map = NULL;
+                t->x->pc++;
+                continue;
+            }
+            if (t->has_gil && !gil_model(e, GIL_NONE))
+                gil_drop(e, t, false);
+            block(e, t, W_MAP, TS_MAP_WAIT, s->ref);
+            return;
+        }
         case OP_AWAIT_IO:
         case OP_AWAIT_SLEEP: {
             assert(t->cur_task >= 0);
