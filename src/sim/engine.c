@@ -304,8 +304,6 @@ struct engine {
     struct rng rng;
     gv_ns now;
     uint64_t max_events;
-    bool no_shortcut;              /* tests: no shortcut after an await and none of the inline
-                                      paths (engine_set_await_shortcut) */
 
     struct sthread *th;  int32_t nth;
     struct sproc *pr;    int32_t npr;
@@ -346,6 +344,9 @@ struct engine {
     int32_t live;                  /* threads started and not done */
     struct sim_stats st;
     bool failed, tl_full;
+    bool no_shortcut;              /* tests: no shortcut after an await and none of the inline
+                                      paths (engine_set_await_shortcut).  Next to tl_full:
+                                      the shortcut reads both at once */
     gv_ns instant_at;              /* steps started at this simulated time... */
     int64_t instant_left;          /* ...may still start before so many (instant_cap) mean */
     uint64_t instant_cap;          /* a loop that takes no time: see ENGINE_MAX_INSTANT_STEPS */
@@ -2406,7 +2407,7 @@ static void advance(struct engine *e, struct sthread *t)
         /* Reached from the top of the loop (or the shortcut itself), where
          * those checks found nothing to do: only gil_attempt (took_gil), and
          * a record that filled the timeline, can have changed that since. */
-        if (!e->no_shortcut && !e->tl_full &&
+        if (!(e->tl_full | e->no_shortcut) &&
             (!took_gil || (!e->failed && t->os_left == 0 && t->pend == PEND_NONE && !t->in_step &&
                            !(t->has_gil && gil_model(e, GIL_NEW) && p->drop_request)))) {
             struct sloop *L = &e->loops[t->role_ref];
