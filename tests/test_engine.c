@@ -955,6 +955,29 @@ static void a_loop_of_steps_that_take_no_time_is_an_error(void **state)
     run_free(&r);
 }
 
+/* The limit is exact: 4,194,304 steps at one instant (2,097,152 rounds of
+ * acquire and release, all at the first instant after the thread's context
+ * switch) run; one step more is the loop; as many again at a later instant
+ * run too. */
+static void the_instant_steps_limit_is_exact(void **state)
+{
+    (void)state;
+    struct run r;
+    run_scene(&r, "lock m\nthread a:\n    repeat 2097152:\n        acquire m\n        release m\n");
+    assert_int_equal(r.rc, 0);
+    run_free(&r);
+    run_scene(&r, "lock m\nthread a:\n    repeat 2097152:\n        acquire m\n        release m\n    acquire m\n");
+    assert_int_equal(r.rc, -1);
+    assert_non_null(strstr(r.err, "test.scene:6:5: error: 4194304 steps ran at "));
+    run_free(&r);
+    /* the count starts again when time has passed (the cpu step is the
+     * first instant's last) */
+    run_scene(&r, "lock m\nthread a:\n    repeat 2097151:\n        acquire m\n        release m\n    cpu 1us\n"
+                  "    repeat 2097152:\n        acquire m\n        release m\n");
+    assert_int_equal(r.rc, 0);
+    run_free(&r);
+}
+
 /* Many tasks whose first steps take no time run millions of steps at one
  * instant without looping: the limit grows with the scene's programs. */
 static void a_big_scene_at_one_instant_is_not_a_loop(void **state)
@@ -1069,6 +1092,7 @@ int main(void)
         cmocka_unit_test(memory_limit_stops_the_run),
         cmocka_unit_test(stuck_threads_are_described_by_name),
         cmocka_unit_test(a_loop_of_steps_that_take_no_time_is_an_error),
+        cmocka_unit_test(the_instant_steps_limit_is_exact),
         cmocka_unit_test(a_big_scene_at_one_instant_is_not_a_loop),
         cmocka_unit_test(a_full_timeline_stops_a_zero_time_loop),
         cmocka_unit_test(engine_on_its_own_thread_publishes_a_finished_timeline),
