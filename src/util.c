@@ -38,18 +38,6 @@ void *gv_calloc(size_t n, size_t size)
     return p;
 }
 
-void *gv_calloc_aligned(size_t n, size_t size, size_t align)
-{
-    size_t bytes;
-    if (__builtin_mul_overflow(n ? n : 1, size ? size : 1, &bytes))
-        oom(SIZE_MAX);
-    bytes = (bytes + align - 1) / align * align; /* aligned_alloc wants a multiple */
-    void *p = aligned_alloc(align, bytes);
-    if (!p)
-        oom(bytes);
-    return memset(p, 0, bytes);
-}
-
 void *gv_realloc(void *p, size_t n)
 {
     void *q = realloc(p, n ? n : 1);

@@ -29,9 +29,6 @@ typedef int64_t gv_ns;
 /* Allocation: abort with a message on exhaustion; never return NULL. */
 void *gv_malloc(size_t n);
 void *gv_calloc(size_t n, size_t size);
-/* gv_calloc at an address that is a multiple of align (a power of two);
- * freed with free(). */
-void *gv_calloc_aligned(size_t n, size_t size, size_t align);
 void *gv_realloc(void *p, size_t n);
 /* Grow an array of `size`-byte items to hold at least `need` items. */
 void *gv_grow(void *p, size_t *cap, size_t need, size_t size);

@@ -211,25 +211,17 @@ struct shandle {
     uint8_t kind;
 };
 
-/* A task.  Its first cache line holds what each trip through the loop
- * touches (an I/O completion, the move to the ready queue and the pop read
- * and write the state, wait generation, lane and times); the second, its
- * program, read while it runs, and the cold creation and end times.  With
- * 100,000 tasks, a record across two lines at every trip cost one more
- * miss a trip. */
 struct stask {
+    int32_t coro, loop;
+    struct exec x;
     uint8_t state;            /* enum task_state */
     bool created, cancel;
     uint32_t wgen;            /* bumped by each wait: late completions are ignored */
-    int32_t lane;             /* its timeline lane, or -1 */
-    int32_t coro, loop;
-    gv_ns since;
+    gv_ns created_at, done_at, since;
     gv_ns io_since;           /* when its await of I/O began, or -1: its I/O latency */
     gv_ns acc[3];             /* time SCHEDULED, RUNNING, PENDING: acc[state - TK_SCHEDULED] */
-    _Alignas(64) struct exec x;
-    gv_ns created_at, done_at;
+    int32_t lane;             /* its timeline lane, or -1 */
 };
-_Static_assert(sizeof(struct stask) == 128, "a task is two cache lines");
 
 struct sfuture {
     bool done;
@@ -2927,7 +2919,7 @@ struct engine *engine_new(const struct scene *sc, struct timeline *tl, char *err
 
     /* tasks, callbacks, futures, queues */
     e->ntasks = ntasks;
-    e->tasks = gv_calloc_aligned((size_t)(ntasks ? ntasks : 1), sizeof *e->tasks, 64);
+    e->tasks = gv_calloc((size_t)(ntasks ? ntasks : 1), sizeof *e->tasks);
     int32_t nc = sc->ncoros ? sc->ncoros : 1;
     e->coro_first = gv_calloc((size_t)nc, sizeof *e->coro_first);
     e->coro_left = gv_calloc((size_t)nc, sizeof *e->coro_left);
