@@ -217,7 +217,7 @@ struct stask {
     uint8_t state;            /* enum task_state */
     bool created, cancel;
     uint32_t wgen;            /* bumped by each wait: late completions are ignored */
-    gv_ns created_at, done_at, since;
+    gv_ns since;              /* (when it was created and done: e->st.tasks[], cold) */
     gv_ns io_since;           /* when its await of I/O began, or -1: its I/O latency */
     gv_ns acc[3];             /* time SCHEDULED, RUNNING, PENDING: acc[state - TK_SCHEDULED] */
     int32_t lane;             /* its timeline lane, or -1 */
@@ -1248,7 +1248,7 @@ static void tasks_create(struct engine *e, int32_t coro, int cause_lane)
         if (k->created)
             continue;
         k->created = true;
-        k->created_at = k->since = e->now;
+        k->since = e->st.tasks[e->coro_first[coro] + i].created = e->now;
         L->alive++;
         int32_t id = e->coro_first[coro] + i;
         rec(e, k->lane >= 0 ? (uint16_t)k->lane : L->lane, TL_EVENT, EV_TASK_CREATED, 0, id);
@@ -1286,7 +1286,7 @@ static void task_finish(struct engine *e, struct stask *k, bool cancelled)
 {
     struct sloop *L = &e->loops[k->loop];
     task_state(e, k, cancelled ? TK_CANCELLED : TK_DONE, 0, -1);
-    k->done_at = e->now;
+    e->st.tasks[k - e->tasks].done = e->now;
     L->alive--;
     if (--e->coro_left[k->coro] == 0) {
         for (size_t i = 0; i < e->ngather[k->coro]; i++)
@@ -3062,8 +3062,10 @@ static void finish_stats(struct engine *e)
         struct task_stats *ts = &s->tasks[k];
         if (t->created && t->state != TK_DONE && t->state != TK_CANCELLED)
             task_account(e, t); /* close the open interval */
-        ts->created = t->created ? t->created_at : -1;
-        ts->done = t->state == TK_DONE || t->state == TK_CANCELLED ? t->done_at : -1;
+        if (!t->created)
+            ts->created = -1;
+        if (t->state != TK_DONE && t->state != TK_CANCELLED)
+            ts->done = -1;
         ts->pending_ns = t->acc[TK_PENDING - TK_SCHEDULED];
         ts->scheduled_ns = t->acc[TK_SCHEDULED - TK_SCHEDULED];
         ts->running_ns = t->acc[TK_RUNNING - TK_SCHEDULED];
