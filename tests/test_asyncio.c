@@ -170,6 +170,60 @@ static void cancelled_task_ends_at_its_await(void **state)
     run_free(&r);
 }
 
+/* The last state a task's lane records. */
+static int last_task_state(const struct run *r, int task)
+{
+    int lane = -1, code = -1;
+    for (int i = 0; i < timeline_nlanes(r->tl); i++)
+        if (timeline_lane(r->tl, i)->kind == LANE_TASK && strcmp(timeline_lane(r->tl, i)->name, r->st->tasks[task].name) == 0)
+            lane = i;
+    assert_true(lane >= 0);
+    for (uint64_t i = 0; i < timeline_count(r->tl); i++) {
+        const struct tl_rec *x = timeline_get(r->tl, i);
+        if (x->kind == TL_STATE && x->lane == lane)
+            code = x->code;
+    }
+    return code;
+}
+
+/* A task cancelled in an await ends there, once: what it waited for
+ * finishing later (the future's result, its timer, the executor's work)
+ * wakes nothing.  It was scheduled again and cancelled a second time,
+ * which ended the loop while another task still ran. */
+static void cancelled_task_stays_cancelled(void **state)
+{
+    (void)state;
+    static const char text[] = "loop app:\n    future answer\n    executor 1\n"
+                               "    task onfut:\n        await answer\n        cpu 1ms\n"
+                               "    task onsleep:\n        await sleep 20ms\n        cpu 1ms\n"
+                               "    task onexec:\n        await executor sleep 20ms\n        cpu 1ms\n"
+                               "    task boss:\n        await sleep 1ms\n        cancel onfut\n"
+                               "        cancel onsleep\n        cancel onexec\n        await sleep 5ms\n"
+                               "        set_result answer\n        await sleep 30ms\n        cpu 1ms\n"
+                               "main:\n    run app\n";
+    for (int on = 0; on < 2; on++) {
+        struct run r;
+        prepare_scene(&r, text, NULL);
+        engine_set_await_shortcut(r.e, on);
+        r.rc = engine_run(r.e, r.err, sizeof r.err);
+        assert_int_equal(r.rc, 0);
+        static const char *const victims[] = { "onfut", "onsleep", "onexec" };
+        for (int v = 0; v < 3; v++) {
+            int k = task_index(&r, victims[v]);
+            assert_true(r.st->tasks[k].cancelled);
+            assert_true(r.st->tasks[k].done >= 1 * MS && r.st->tasks[k].done < 2 * MS);
+            assert_true(r.st->tasks[k].scheduled_ns < 1 * MS);
+            assert_int_equal(last_task_state(&r, k), TK_CANCELLED);
+        }
+        int b = task_index(&r, "boss");
+        assert_false(r.st->tasks[b].cancelled);
+        assert_true(r.st->tasks[b].done >= 37 * MS); /* the loop ran it to its end */
+        assert_int_equal(last_task_state(&r, b), TK_DONE);
+        check_invariants(&r);
+        run_free(&r);
+    }
+}
+
 static void future_set_by_a_callback_resumes_its_waiter(void **state)
 {
     (void)state;
@@ -644,6 +698,7 @@ int main(void)
         cmocka_unit_test(timers_fire_in_time_order),
         cmocka_unit_test(gather_waits_for_every_task),
         cmocka_unit_test(cancelled_task_ends_at_its_await),
+        cmocka_unit_test(cancelled_task_stays_cancelled),
         cmocka_unit_test(future_set_by_a_callback_resumes_its_waiter),
         cmocka_unit_test(thread_notifies_the_loop_with_call_soon_threadsafe),
         cmocka_unit_test(blocking_call_in_a_coroutine_stalls_every_task),

@@ -1169,6 +1169,16 @@ static inline void prefetch_task(const struct engine *e, const struct shandle *h
     }
 }
 
+/* Does a handle of task k for its wait `wgen` wake it?  Only if the task is
+ * new (its first step) or suspended in that very wait: a wake-up left over
+ * from a wait that cancel() ended (its I/O, timer or executor work
+ * finishing later), or one that reaches a task already done, changes
+ * nothing -- the pop skips it. */
+static inline bool task_wakes(const struct stask *k, uint32_t wgen)
+{
+    return (k->state == TK_PENDING || k->state == TK_NEW) && wgen == k->wgen;
+}
+
 /* call_soon: append a handle to the loop's ready queue, ready since
  * `ready_at`. */
 static inline void loop_ready(struct engine *e, struct sloop *L, uint8_t kind, int32_t ref, uint32_t wgen,
@@ -1177,7 +1187,7 @@ static inline void loop_ready(struct engine *e, struct sloop *L, uint8_t kind, i
     if (L->rn == L->rcap)
         L->ready = gv_ring_grow(L->ready, &L->rcap, L->rhead, sizeof *L->ready, 64);
     handle_set(&L->ready[(L->rhead + L->rn++) & (L->rcap - 1)], kind, ref, wgen, ready_at, flow);
-    if (kind == H_TASK && e->tasks[ref].state != TK_DONE)
+    if (kind == H_TASK && task_wakes(&e->tasks[ref], wgen))
         task_state(e, &e->tasks[ref], TK_SCHEDULED, 0, -1);
     ready_count(e, L);
 }
@@ -1273,7 +1283,8 @@ static void future_done(struct engine *e, int32_t f, int cause_lane)
     F->done = true;
     rec(e, L->lane, TL_EVENT, EV_FUTURE_DONE, 0, f);
     for (size_t i = 0; i < F->nwait; i++)
-        loop_ready_task(e, L, F->waiters[i], flow_out(e, cause_lane, e->tasks[F->waiters[i]].lane, FLOW_RESULT));
+        if (e->tasks[F->waiters[i]].state == TK_PENDING) /* still waiting: not cancelled meanwhile */
+            loop_ready_task(e, L, F->waiters[i], flow_out(e, cause_lane, e->tasks[F->waiters[i]].lane, FLOW_RESULT));
     for (size_t i = 0; i < F->ncb; i++) {
         rec(e, L->lane, TL_EVENT, EV_CALLBACK_SCHEDULED, 0, F->cbs[i]);
         loop_ready_cb(e, L, F->cbs[i], flow_out(e, cause_lane, L->lane, FLOW_RESULT));
@@ -1289,9 +1300,11 @@ static void task_finish(struct engine *e, struct stask *k, bool cancelled)
     e->st.tasks[k - e->tasks].done = e->now;
     L->alive--;
     if (--e->coro_left[k->coro] == 0) {
-        for (size_t i = 0; i < e->ngather[k->coro]; i++)
-            loop_ready_task(e, L, e->gather_waiters[k->coro][i],
-                            flow_out(e, k->lane, e->tasks[e->gather_waiters[k->coro][i]].lane, FLOW_RESULT));
+        for (size_t i = 0; i < e->ngather[k->coro]; i++) {
+            int32_t w = e->gather_waiters[k->coro][i];
+            if (e->tasks[w].state == TK_PENDING) /* still waiting: not cancelled meanwhile */
+                loop_ready_task(e, L, w, flow_out(e, k->lane, e->tasks[w].lane, FLOW_RESULT));
+        }
         e->ngather[k->coro] = 0;
     }
 }
@@ -1319,7 +1332,7 @@ static void loop_threadsafe(struct engine *e, struct sthread *from, struct sloop
 }
 
 /* loop_events' view of the end of the ready ring, where it appends the
- * handles of plain tasks (ready_plain): in locals, since through L the
+ * handles of plain wake-ups (plain_wake): in locals, since through L the
  * compiler would load the ring's fields again after every store to a task
  * or a handle.  Closed (written back) around each general loop_ready. */
 struct ready_tail {
@@ -1343,12 +1356,12 @@ static inline void ready_tail_close(struct engine *e, struct ready_tail *r, stru
         ready_count(e, L);
 }
 
-/* A handle loop_ready can take without its checks: a task's that is not
- * done and has no lane (task_state writes no record), no flow, and room in
- * the ring. */
-static inline bool ready_plain_ok(const struct ready_tail *r, const struct stask *k, int32_t flow)
+/* A handle loop_ready can take without its checks (given room in the
+ * ring): one that wakes a task (task_wakes) with no lane, so that
+ * task_state writes no record (such a handle has no flow either). */
+static inline bool plain_wake(const struct stask *k, uint32_t wgen)
 {
-    return r->room > r->added && k->state != TK_DONE && k->lane < 0 && flow < 0;
+    return k->lane < 0 && k->state == TK_PENDING && wgen == k->wgen; /* task_wakes: a new task's comes by loop_ready */
 }
 
 /* task_state(TK_SCHEDULED) of a task with no lane. */
@@ -1361,16 +1374,8 @@ static inline void task_scheduled(struct stask *k, gv_ns now)
     k->state = TK_SCHEDULED;
 }
 
-/* loop_ready of such a handle (ready_plain_ok): the same stores. */
-static inline void ready_plain(struct ready_tail *r, struct stask *k, int32_t ref, uint32_t wgen, gv_ns ready_at,
-                               gv_ns now)
-{
-    handle_set(&r->v[(r->at + r->added++) & r->mask], H_TASK, ref, wgen, ready_at, -1);
-    task_scheduled(k, now);
-}
-
 /* Move what select() reported, and the due timers, to the ready queue.
- * Most are plain tasks' handles (ready_plain_ok): those are appended
+ * Most are plain tasks' handles (plain_wake): those are appended
  * without loop_ready's checks, and due timers that are all in one run of
  * the timer queue are read in place (tq_sole_run). */
 static void loop_events(struct engine *e, struct sloop *L)
@@ -1385,7 +1390,7 @@ static void loop_events(struct engine *e, struct sloop *L)
         /* room for them all: the ring's room is not checked per handle below */
         while (L->rcap - L->rn < nio)
             L->ready = gv_ring_grow(L->ready, &L->rcap, L->rhead, sizeof *L->ready, 64);
-        /* the plain tasks' handles first (ready_plain_ok), with a pointer
+        /* the plain tasks' handles first (plain_wake), with a pointer
          * that wraps at the ring's end; the general loop below takes over
          * from the first other one */
         struct shandle *d = &L->ready[(L->rhead + L->rn) & (L->rcap - 1)], *const dend = L->ready + L->rcap;
@@ -1395,9 +1400,9 @@ static void loop_events(struct engine *e, struct sloop *L)
                 prefetch_task(e, h + PREFETCH_AHEAD);
             struct stask *k = &tasks[h->ref];
             assert(h->kind == H_TASK && (h->flow >= 0) == (k->lane >= 0));
-            if (k->lane >= 0 || k->state == TK_DONE)
+            if (!plain_wake(k, h->wgen))
                 break;
-            *d = *h; /* ready_plain */
+            *d = *h;
             if (++d == dend)
                 d = L->ready;
             task_scheduled(k, now);
@@ -1415,9 +1420,9 @@ static void loop_events(struct engine *e, struct sloop *L)
         struct stask *k = &tasks[h->ref];
         /* on_loop_io's: a task's, with a flow iff the task has a lane */
         assert(h->kind == H_TASK && (h->flow >= 0) == (k->lane >= 0));
-        if (fast && k->lane < 0 && k->state != TK_DONE) { /* ready_plain_ok */
+        if (fast && plain_wake(k, h->wgen)) {
             assert(rt.room > rt.added);
-            rt.v[(rt.at + rt.added++) & rt.mask] = *h; /* ready_plain */
+            rt.v[(rt.at + rt.added++) & rt.mask] = *h;
             task_scheduled(k, now);
             continue;
         }
@@ -1439,7 +1444,7 @@ static void loop_events(struct engine *e, struct sloop *L)
         struct tq_run *r = fast ? tq_sole_run(&L->timers) : NULL;
         if (r && rt.room > rt.added) {
             /* take the plain tasks' timers that are due, in place, as many as
-             * the ring has room for (ready_plain_ok): x walks the run, d the
+             * the ring has room for (plain_wake): x walks the run, d the
              * ready ring, each wrapping at its end */
             size_t nr = tq_run_len(r), j = 0;
             if (nr > rt.room - rt.added)
@@ -1450,12 +1455,12 @@ static void loop_events(struct engine *e, struct sloop *L)
                 if (x->when > now || x->a >> 31)
                     break;
                 struct stask *k = &tasks[x->a];
-                if (k->state == TK_DONE || k->lane >= 0)
+                if (!plain_wake(k, x->b))
                     break;
                 const struct tq_ent *nx = x + 1 == r->end ? r->v : x + 1;
                 if (j + 1 < nr && !(nx->a >> 31)) /* the next timer's task, if it is a task's */
                     __builtin_prefetch(&tasks[nx->a], 1);
-                handle_set(d, H_TASK, (int32_t)x->a, x->b, x->when, -1); /* ready_plain */
+                handle_set(d, H_TASK, (int32_t)x->a, x->b, x->when, -1);
                 if (++d == dend)
                     d = rt.v;
                 task_scheduled(k, now);
