@@ -187,19 +187,26 @@ static int last_task_state(const struct run *r, int task)
 }
 
 /* A task cancelled in an await ends there, once: what it waited for
- * finishing later (the future's result, its timer, the executor's work)
- * wakes nothing.  It was scheduled again and cancelled a second time,
- * which ended the loop while another task still ran. */
+ * finishing later (its timer, the executor's work) wakes nothing; it was
+ * scheduled again and, awaiting a future, cancelled a second time, which
+ * ended the loop while another task still ran.  Cancelling a task that
+ * awaits a future cancels the future (Task.cancel cancels _fut_waiter):
+ * every task awaiting it ends with CancelledError, its done callbacks run,
+ * and a task that awaits it later ends at that await. */
 static void cancelled_task_stays_cancelled(void **state)
 {
     (void)state;
     static const char text[] = "loop app:\n    future answer\n    executor 1\n"
-                               "    task onfut:\n        await answer\n        cpu 1ms\n"
+                               "    task onfut:\n        add_done_callback answer noted\n        await answer\n"
+                               "        cpu 1ms\n"
+                               "    task alsofut:\n        await answer\n        cpu 1ms\n"
                                "    task onsleep:\n        await sleep 20ms\n        cpu 1ms\n"
                                "    task onexec:\n        await executor sleep 20ms\n        cpu 1ms\n"
+                               "    task late:\n        await sleep 10ms\n        await answer\n        cpu 1ms\n"
                                "    task boss:\n        await sleep 1ms\n        cancel onfut\n"
-                               "        cancel onsleep\n        cancel onexec\n        await sleep 5ms\n"
-                               "        set_result answer\n        await sleep 30ms\n        cpu 1ms\n"
+                               "        cancel onsleep\n        cancel onexec\n        await sleep 35ms\n"
+                               "        cpu 1ms\n"
+                               "    callback noted:\n        cpu 100us\n"
                                "main:\n    run app\n";
     for (int on = 0; on < 2; on++) {
         struct run r;
@@ -207,21 +214,48 @@ static void cancelled_task_stays_cancelled(void **state)
         engine_set_await_shortcut(r.e, on);
         r.rc = engine_run(r.e, r.err, sizeof r.err);
         assert_int_equal(r.rc, 0);
-        static const char *const victims[] = { "onfut", "onsleep", "onexec" };
-        for (int v = 0; v < 3; v++) {
+        static const char *const victims[] = { "onfut", "alsofut", "onsleep", "onexec" };
+        for (int v = 0; v < 4; v++) {
             int k = task_index(&r, victims[v]);
             assert_true(r.st->tasks[k].cancelled);
             assert_true(r.st->tasks[k].done >= 1 * MS && r.st->tasks[k].done < 2 * MS);
             assert_true(r.st->tasks[k].scheduled_ns < 1 * MS);
             assert_int_equal(last_task_state(&r, k), TK_CANCELLED);
         }
+        int late = task_index(&r, "late");
+        assert_true(r.st->tasks[late].cancelled);
+        assert_true(r.st->tasks[late].done >= 10 * MS && r.st->tasks[late].done < 11 * MS);
+        assert_true(r.st->tasks[late].running_ns < 1 * MS); /* its cpu 1ms never ran */
         int b = task_index(&r, "boss");
         assert_false(r.st->tasks[b].cancelled);
         assert_true(r.st->tasks[b].done >= 37 * MS); /* the loop ran it to its end */
         assert_int_equal(last_task_state(&r, b), TK_DONE);
+        gv_ns when[4];
+        assert_int_equal(callback_runs(&r, coro_index(&r, "noted"), when, 4), 1);
+        assert_true(when[0] >= 1 * MS && when[0] < 2 * MS);
+        int cancelled = 0;
+        for (uint64_t i = 0; i < timeline_count(r.tl); i++) {
+            const struct tl_rec *x = timeline_get(r.tl, i);
+            cancelled += x->kind == TL_EVENT && x->code == EV_FUTURE_DONE && x->flags == 1;
+        }
+        assert_int_equal(cancelled, 1);
         check_invariants(&r);
         run_free(&r);
     }
+}
+
+/* ... so that setting its result afterwards raises InvalidStateError. */
+static void set_result_on_a_cancelled_future_fails(void **state)
+{
+    (void)state;
+    struct run r;
+    run_scene(&r, "loop app:\n    future answer\n    task waiter:\n        await answer\n"
+                  "    task boss:\n        await sleep 1ms\n        cancel waiter\n        await sleep 1ms\n"
+                  "        set_result answer\nmain:\n    run app\n");
+    assert_int_not_equal(r.rc, 0);
+    assert_non_null(strstr(r.err, "InvalidStateError"));
+    assert_non_null(strstr(r.err, "cancelled"));
+    run_free(&r);
 }
 
 static void future_set_by_a_callback_resumes_its_waiter(void **state)
@@ -699,6 +733,7 @@ int main(void)
         cmocka_unit_test(gather_waits_for_every_task),
         cmocka_unit_test(cancelled_task_ends_at_its_await),
         cmocka_unit_test(cancelled_task_stays_cancelled),
+        cmocka_unit_test(set_result_on_a_cancelled_future_fails),
         cmocka_unit_test(future_set_by_a_callback_resumes_its_waiter),
         cmocka_unit_test(thread_notifies_the_loop_with_call_soon_threadsafe),
         cmocka_unit_test(blocking_call_in_a_coroutine_stalls_every_task),

@@ -306,7 +306,9 @@ void eventlog_describe(const struct timeline *tl, const struct scene *sc, uint64
         break;
     case EV_TASK_CREATED: snprintf(buf, size, gv_tr(lang, "task %s is created"), who); break;
     case EV_FUTURE_DONE:
-        snprintf(buf, size, gv_tr(lang, "future %s is done: its waiters and callbacks are scheduled"),
+        snprintf(buf, size,
+                 r->flags ? gv_tr(lang, "future %s is cancelled: its waiters (CancelledError) and callbacks are scheduled")
+                          : gv_tr(lang, "future %s is done: its waiters and callbacks are scheduled"),
                  sc && r->arg >= 0 && r->arg < sc->nfutures ? sc->futures[r->arg].name : "?");
         break;
     case EV_CALLBACK_SCHEDULED:

@@ -768,7 +768,7 @@ static void emit_instant(struct ctx *c, uint64_t i, const struct tl_rec *r)
     case EV_HORIZON: name = "horizon"; break;
     case EV_SWITCH_INTERVAL: name = "setswitchinterval"; break;
     case EV_SLOW_CALLBACK: name = "slow callback"; break;
-    case EV_FUTURE_DONE: name = "future done"; break;
+    case EV_FUTURE_DONE: name = r->flags ? "future cancelled" : "future done"; break;
     case EV_CALLBACK_SCHEDULED: name = "callback scheduled"; break;
     case EV_NOTE: name = "caption"; break;
     default: return;

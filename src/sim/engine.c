@@ -221,10 +221,13 @@ struct stask {
     gv_ns io_since;           /* when its await of I/O began, or -1: its I/O latency */
     gv_ns acc[3];             /* time SCHEDULED, RUNNING, PENDING: acc[state - TK_SCHEDULED] */
     int32_t lane;             /* its timeline lane, or -1 */
+    int32_t fut;              /* the future its last `await FUTURE` suspended on, or
+                                 -1: the one it waits for while that is not done */
 };
 
 struct sfuture {
     bool done;
+    bool cancelled;           /* done by Future.cancel(): a task awaiting it was cancelled */
     int32_t *waiters;         /* tasks awaiting it */
     size_t nwait, capwait;
     int32_t *cbs;             /* done callbacks (coro indexes) */
@@ -1275,16 +1278,23 @@ static inline void task_suspend(struct engine *e, struct sthread *t, uint8_t why
     t->x = &e->null_exec;
 }
 
-/* A future is done: its waiters and done callbacks are scheduled. */
-static void future_done(struct engine *e, int32_t f, int cause_lane)
+/* A future is done (its result set, or `cancelled`): its waiters and done
+ * callbacks are scheduled.  Awaiting a cancelled future raises
+ * CancelledError: its waiters wake up cancelled. */
+static void future_done(struct engine *e, int32_t f, int cause_lane, bool cancelled)
 {
     struct sfuture *F = &e->futures[f];
     struct sloop *L = &e->loops[e->sc->futures[f].loop];
     F->done = true;
-    rec(e, L->lane, TL_EVENT, EV_FUTURE_DONE, 0, f);
-    for (size_t i = 0; i < F->nwait; i++)
-        if (e->tasks[F->waiters[i]].state == TK_PENDING) /* still waiting: not cancelled meanwhile */
-            loop_ready_task(e, L, F->waiters[i], flow_out(e, cause_lane, e->tasks[F->waiters[i]].lane, FLOW_RESULT));
+    F->cancelled = cancelled;
+    rec(e, L->lane, TL_EVENT, EV_FUTURE_DONE, cancelled, f);
+    for (size_t i = 0; i < F->nwait; i++) {
+        struct stask *k = &e->tasks[F->waiters[i]];
+        if (k->state != TK_PENDING)
+            continue; /* cancelled meanwhile: no longer a waiter */
+        k->cancel |= cancelled;
+        loop_ready_task(e, L, F->waiters[i], flow_out(e, cause_lane, k->lane, FLOW_RESULT));
+    }
     for (size_t i = 0; i < F->ncb; i++) {
         rec(e, L->lane, TL_EVENT, EV_CALLBACK_SCHEDULED, 0, F->cbs[i]);
         loop_ready_cb(e, L, F->cbs[i], flow_out(e, cause_lane, L->lane, FLOW_RESULT));
@@ -1313,11 +1323,12 @@ static void task_finish(struct engine *e, struct stask *k, bool cancelled)
 static void future_set(struct engine *e, const struct scene_step *s, int32_t f, int lane)
 {
     if (e->futures[f].done) {
-        fail(e, s, "set_result on future '%s' that is already done (asyncio raises InvalidStateError)",
-             e->sc->futures[f].name);
+        fail(e, s, "set_result on future '%s' that is already %s (asyncio raises InvalidStateError)",
+             e->sc->futures[f].name,
+             e->futures[f].cancelled ? "cancelled: cancelling a task that awaits a future cancels the future" : "done");
         return;
     }
-    future_done(e, f, lane);
+    future_done(e, f, lane, false);
 }
 
 /* Hand a handle to a loop from another thread: loop.call_soon_threadsafe
@@ -1508,6 +1519,8 @@ static inline void handle_end(struct engine *e, struct sthread *t, struct sloop 
         struct stask *k = &e->tasks[t->cur_task];
         if (t->x == &k->x) /* it ran off the end of its coroutine */
             task_finish(e, k, false);
+        else if (k->cancel && k->state == TK_RUNNING) /* CancelledError at an await that did not suspend */
+            task_finish(e, k, true);
     }
     t->cur_task = t->cur_cb = -1;
     t->x = &e->null_exec;
@@ -2269,11 +2282,19 @@ static void advance(struct engine *e, struct sthread *t)
             assert(t->cur_task >= 0);
             t->x->pc++;
             struct sfuture *F = &e->futures[s->ref];
-            if (F->done)
-                continue; /* awaiting a done future does not suspend */
+            if (F->done) {
+                /* awaiting a done future does not suspend; a cancelled one
+                 * raises CancelledError: the task ends here (handle_end) */
+                if (F->cancelled) {
+                    e->tasks[t->cur_task].cancel = true;
+                    t->x = &e->null_exec;
+                }
+                continue;
+            }
             if (F->nwait == F->capwait)
                 F->waiters = gv_grow(F->waiters, &F->capwait, F->nwait + 1, sizeof *F->waiters);
             F->waiters[F->nwait++] = t->cur_task;
+            e->tasks[t->cur_task].fut = s->ref;
             task_suspend(e, t, TW_FUTURE, s->ref);
             continue;
         }
@@ -2311,7 +2332,11 @@ static void advance(struct engine *e, struct sthread *t)
                 if (c->state == TK_DONE || c->state == TK_CANCELLED || e->coro_first[s->ref] + i == t->cur_task)
                     continue;
                 c->cancel = true;
-                if (c->state == TK_PENDING) { /* it wakes up with CancelledError */
+                if (c->state == TK_PENDING && c->fut >= 0 && !e->futures[c->fut].done) {
+                    /* Task.cancel() cancels the future the task awaits: every
+                     * task awaiting it wakes up with CancelledError */
+                    future_done(e, c->fut, cur_lane(e, t), true);
+                } else if (c->state == TK_PENDING) { /* it wakes up with CancelledError */
                     c->wgen++;
                     loop_ready_task(e, L, e->coro_first[s->ref] + i, flow_out(e, cur_lane(e, t), c->lane, FLOW_SCHEDULE));
                 }
@@ -2954,6 +2979,7 @@ struct engine *engine_new(const struct scene *sc, struct timeline *tl, char *err
             t->loop = co->loop;
             t->lane = -1;
             t->io_since = -1;
+            t->fut = -1;
             exec_set(&t->x, prog, nprog, frames ? frames + (size_t)r * (size_t)nrep : NULL);
             e->st.tasks[k].name = inst_name(co->name, r, co->count);
             e->st.tasks[k].loop = co->loop;

@@ -96,7 +96,7 @@ enum tl_event {
     EV_PREEMPT,           /* thread lane: the OS took its core away; arg = core */
     EV_LOCK_ACQUIRED,     /* lock lane: arg = thread */
     EV_TASK_CREATED,      /* task lane (or loop lane for tasks without a lane): arg = task */
-    EV_FUTURE_DONE,       /* loop lane: arg = future */
+    EV_FUTURE_DONE,       /* loop lane: arg = future, flags = 1 if it was cancelled */
     EV_CALLBACK_SCHEDULED,/* loop lane: arg = scene coro of the callback, or -1 - task */
     EV_SLOW_CALLBACK,     /* loop lane: arg = how long it ran, in microseconds */
     EV_FLOW_OUT,          /* cause of a notification: arg = flow id, flags = flow kind */
