@@ -76,6 +76,21 @@ void *gv_ring_grow(void *p, size_t *cap, size_t head, size_t size, size_t first_
     return p;
 }
 
+void *gv_ring_grow_in(void *p, size_t *cap, size_t head, size_t size, size_t resv)
+{
+    size_t old = *cap;
+    if (old > resv / 2)
+        return gv_ring_grow(p, cap, head, size, resv);
+    /* the new half [old, 2 old) was asked for at the last doubling; ask
+     * again (pages in already cost little) with the one after it */
+    size_t ahead = old * 4 < resv ? old * 4 : resv;
+    gv_prefault_next((char *)p + old * size, (ahead - old) * size);
+    if (head > 0)
+        memcpy((char *)p + old * size, p, head * size);
+    *cap = old * 2;
+    return p;
+}
+
 char *gv_strdup(const char *s)
 {
     return gv_strndup(s, strlen(s));

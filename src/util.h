@@ -36,6 +36,14 @@ void *gv_grow(void *p, size_t *cap, size_t need, size_t size);
  * power of two (or 0: it becomes first_cap, a power of two).  Items stay at
  * (head + i) & (*cap - 1): the wrapped part moves after the old end. */
 void *gv_ring_grow(void *p, size_t *cap, size_t head, size_t size, size_t first_cap);
+/* gv_ring_grow for a ring (or, with head 0, an array) whose storage was
+ * allocated for `resv` items up front, resv a power of two, while *cap (not
+ * 0), its capacity in use, may be less: while 2 * *cap <= resv it doubles in place
+ * (no copy but the wrapped part, no realloc) and hands the prefaulter the
+ * pages of the next doubling as well, a doubling before they are written;
+ * past resv it is gv_ring_grow.  The storage is virtual memory until used:
+ * a ring never touches more of it than gv_ring_grow's would. */
+void *gv_ring_grow_in(void *p, size_t *cap, size_t head, size_t size, size_t resv);
 char *gv_strdup(const char *s);
 char *gv_strndup(const char *s, size_t n);
 

@@ -53,12 +53,14 @@ static uint64_t ref_min_seq(const struct ref *r)
 /* `ndelays` distinct delays (more than TQ_RUNS forces the heap); `now`
  * moves forward as timers pop; with `backwards`, now sometimes steps back
  * so runs meet out-of-order timers. */
-static void replay(uint64_t seed, int ndelays, int steps, int backwards)
+static void replay_in(uint64_t seed, int ndelays, int steps, int backwards, size_t resv)
 {
     struct tq q;
     struct ref r = { 0 };
     struct rng g;
     tq_init(&q);
+    if (resv)
+        tq_reserve(&q, resv);
     rng_seed(&g, seed);
     gv_ns now = 0;
     uint64_t seq = 0;
@@ -118,6 +120,11 @@ static void replay(uint64_t seed, int ndelays, int steps, int backwards)
     free(r.v);
 }
 
+static void replay(uint64_t seed, int ndelays, int steps, int backwards)
+{
+    replay_in(seed, ndelays, steps, backwards, 0);
+}
+
 static void test_one_delay(void **st)
 {
     (void)st;
@@ -143,6 +150,47 @@ static void test_out_of_order_pushes(void **st)
     (void)st;
     for (uint64_t s = 1; s <= 5; s++)
         replay(s, 3, 5000, 1);
+}
+
+/* With tq_reserve the same order, the rings growing in place: the one
+ * run's ring never moves while it holds no more than the reserve (each
+ * doubling copies its wrapped part after the old end), and moves once it
+ * holds more. */
+static void test_reserved_rings(void **st)
+{
+    (void)st;
+    replay_in(1, 1, 20000, 0, 256);
+    for (uint64_t s = 1; s <= 5; s++) {
+        replay_in(s, TQ_RUNS, 5000, 0, 128);
+        replay_in(s, 3, 5000, 1, 1024);
+    }
+    struct tq q;
+    tq_init(&q);
+    tq_reserve(&q, 1024);
+    uint64_t seq = 0, next = 0;
+    struct tq_ent x;
+    tq_push(&q, 100, 100, seq++, 0, 0);
+    const struct tq_ent *v = q.run[0].v;
+    gv_ns now = 1;
+    for (; q.n + 3 <= 1024; now++) {
+        /* three in, one out: the ring is full with its head past its start
+         * at each doubling */
+        for (int i = 0; i < 3; i++)
+            tq_push(&q, now + 100, 100, seq++, 0, 0);
+        assert_int_equal(tq_pop(&q, &x), 1);
+        assert_int_equal(x.seq, next++);
+        assert_ptr_equal(q.run[0].v, v);
+    }
+    while (q.n < 1024)
+        tq_push(&q, now + 100, 100, seq++, 0, 0);
+    assert_ptr_equal(q.run[0].v, v);
+    assert_int_equal(q.run[0].cap, 1024);
+    tq_push(&q, now + 100, 100, seq++, 0, 0); /* past the reserve: gv_ring_grow */
+    assert_int_equal(q.run[0].cap, 2048);
+    while (tq_pop(&q, &x))
+        assert_int_equal(x.seq, next++);
+    assert_int_equal(next, seq);
+    tq_free(&q);
 }
 
 /* Timers due at the same instant pop in the order they were pushed. */
@@ -173,6 +221,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_one_delay),
         cmocka_unit_test(test_few_delays_use_runs),
+        cmocka_unit_test(test_reserved_rings),
         cmocka_unit_test(test_many_delays_spill_to_heap),
         cmocka_unit_test(test_out_of_order_pushes),
         cmocka_unit_test(test_ties_by_seq),

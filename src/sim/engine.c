@@ -258,6 +258,8 @@ struct sloop {
     int32_t rlast;            /* ready-queue length last written */
     gv_ns wake_at;            /* when a woken select() returns */
     int32_t alive;            /* tasks created and not finished */
+    uint32_t resv;            /* the items ready and iodone have room for from the start
+                                 (gv_ring_grow_in): its tasks' number, as a power of two */
     gv_ns handle_start;
     gv_ns slow_callback;      /* the scene's, here: handle_end reads it once a handle */
     uint16_t lane, rlane;
@@ -1188,7 +1190,7 @@ static inline void loop_ready(struct engine *e, struct sloop *L, uint8_t kind, i
                               gv_ns ready_at, int32_t flow)
 {
     if (L->rn == L->rcap)
-        L->ready = gv_ring_grow(L->ready, &L->rcap, L->rhead, sizeof *L->ready, 64);
+        L->ready = gv_ring_grow_in(L->ready, &L->rcap, L->rhead, sizeof *L->ready, L->resv);
     handle_set(&L->ready[(L->rhead + L->rn++) & (L->rcap - 1)], kind, ref, wgen, ready_at, flow);
     if (kind == H_TASK && task_wakes(&e->tasks[ref], wgen))
         task_state(e, &e->tasks[ref], TK_SCHEDULED, 0, -1);
@@ -1400,7 +1402,7 @@ static void loop_events(struct engine *e, struct sloop *L)
     if (fast && nio > 0) {
         /* room for them all: the ring's room is not checked per handle below */
         while (L->rcap - L->rn < nio)
-            L->ready = gv_ring_grow(L->ready, &L->rcap, L->rhead, sizeof *L->ready, 64);
+            L->ready = gv_ring_grow_in(L->ready, &L->rcap, L->rhead, sizeof *L->ready, L->resv);
         /* the plain tasks' handles first (plain_wake), with a pointer
          * that wraps at the ring's end; the general loop below takes over
          * from the first other one */
@@ -2620,7 +2622,9 @@ static void on_loop_io(struct engine *e, int32_t l)
     if (k->state != TK_PENDING || wgen != k->wgen)
         return; /* cancelled meanwhile */
     int32_t flow = flow_out(e, k->lane, k->lane, FLOW_IO);
-    handle_set(handles_add(&L->iodone, &L->nio, &L->capio), H_TASK, (int32_t)id, wgen, e->now, flow);
+    if (L->nio == L->capio)
+        L->iodone = gv_ring_grow_in(L->iodone, &L->capio, 0, sizeof *L->iodone, L->resv);
+    handle_set(&L->iodone[L->nio++], H_TASK, (int32_t)id, wgen, e->now, flow);
     loop_wake(e, L);
 }
 
@@ -2913,6 +2917,24 @@ struct engine *engine_new(const struct scene *sc, struct timeline *tl, char *err
         int32_t proc = loop_runner_proc(sc, l);
         tq_init(&L->timers);
         tq_init(&L->io);
+        /* Room for as many handles and timers as the loop has tasks, in
+         * virtual memory (a ring's room grows in it: gv_ring_grow_in), so
+         * that growing never moves them: all of its tasks are ready at
+         * once when it starts, and a task's sleeps or I/O can all be
+         * pending at once. */
+        size_t lt = 0;
+        for (int32_t c = 0; c < sc->ncoros; c++)
+            if (sc->coros[c].loop == l && !sc->coros[c].is_callback)
+                lt += (size_t)sc->coros[c].count;
+        L->resv = 64;
+        while (L->resv < lt) /* SCENE_MAX_TASKS at most */
+            L->resv *= 2;
+        L->ready = gv_malloc(L->resv * sizeof *L->ready);
+        L->rcap = 64;
+        L->iodone = gv_malloc(L->resv * sizeof *L->iodone);
+        L->capio = 64;
+        tq_reserve(&L->timers, L->resv);
+        tq_reserve(&L->io, L->resv);
         L->slow_callback = sc->loops[l].slow_callback;
         L->thread = -1;
         L->pinst = 0;

@@ -16,6 +16,12 @@ void tq_init(struct tq *q)
     memset(q, 0, sizeof *q);
     q->min = -1;
     q->last = &q->run[0];
+    q->resv = 64;
+}
+
+void tq_reserve(struct tq *q, size_t n)
+{
+    q->resv = n > 64 ? n : 64;
 }
 
 void tq_free(struct tq *q)
@@ -66,14 +72,16 @@ static void run_append(struct tq *q, int i, struct tq_ent it)
 {
     struct tq_run *r = &q->run[i];
     if (!(q->live >> i & 1u)) { /* empty: start at the ring's first entry */
-        if (r->cap == 0)
-            r->v = gv_ring_grow(r->v, &r->cap, 0, sizeof *r->v, 64);
+        if (r->cap == 0) {
+            r->v = gv_malloc(q->resv * sizeof *r->v);
+            r->cap = 64;
+        }
         r->head = 0;
         r->tail = &r->v[r->cap - 1]; /* as if its last entry were the newest */
         r->room = r->cap;
     } else if (r->room == 0) { /* full */
         size_t n = r->cap;
-        r->v = gv_ring_grow(r->v, &r->cap, r->head, sizeof *r->v, 64);
+        r->v = gv_ring_grow_in(r->v, &r->cap, r->head, sizeof *r->v, q->resv);
         r->tail = &r->v[(r->head + n - 1) & (r->cap - 1)];
         r->room = r->cap - n;
     }

@@ -50,9 +50,14 @@ struct tq {
     int min;          /* where it is: a run index, TQ_RUNS for the heap, -1 if empty */
     unsigned live;    /* bit i: run i is not empty */
     struct tq_run *last; /* the run the last push went to */
+    size_t resv;      /* a run's ring is allocated for this many timers (gv_ring_grow_in) */
 };
 
 void tq_init(struct tq *q);
+/* Allocate each run's ring, when it is first used, for n timers (a power of
+ * two, 64 at least; 64 without this) in virtual memory, so that it grows in
+ * place up to that many.  Before the first push. */
+void tq_reserve(struct tq *q, size_t n);
 void tq_free(struct tq *q);
 /* The earliest timer, or NULL. */
 static inline const struct tq_ent *tq_peek(const struct tq *q)
