@@ -344,9 +344,12 @@ struct engine {
     bool no_shortcut;              /* tests: no shortcut after an await and none of the inline
                                       paths (engine_set_await_shortcut).  Next to tl_full:
                                       the shortcut reads both at once */
-    gv_ns instant_at;              /* steps started at this simulated time... */
-    int64_t instant_left;          /* ...may still start before so many (instant_cap) mean */
-    uint64_t instant_cap;          /* a loop that takes no time: see ENGINE_MAX_INSTANT_STEPS */
+    /* Steps that start at one simulated time: so many (instant_cap) mean a
+     * loop that takes no time (see ENGINE_MAX_INSTANT_STEPS).  instant_left
+     * counts down from instant_cap the steps started at instant_at. */
+    gv_ns instant_at;
+    int64_t instant_left;
+    uint64_t instant_cap;
     atomic_bool cancel;            /* set by engine_cancel from another thread */
     char err[512];
 };
@@ -1528,15 +1531,6 @@ static inline void handle_end(struct engine *e, struct sthread *t, struct sloop 
     t->x = &e->null_exec;
 }
 
-/* handle_end of a task's step that ended in an await (task_suspend): the
- * task did not run off the end of its coroutine. */
-static inline void handle_end_awaited(struct engine *e, struct sthread *t, struct sloop *L)
-{
-    handle_slow(e, L);
-    t->cur_task = t->cur_cb = -1;
-    t->x = &e->null_exec;
-}
-
 /* asyncio.run returned: back to the thread's own program. */
 static void loop_leave(struct engine *e, struct sthread *t, struct sloop *L)
 {
@@ -1608,15 +1602,8 @@ static __attribute__((noinline)) bool loop_pop_any(struct engine *e, struct sthr
     return false;
 }
 
-/* loop_pop.  Inline: the common handle, a task's step that is due (the
- * task is scheduled: not done, cancelled or running), runs
- * with no lane of its own and no flow, and needs no call (its records and
- * samples go where there is room); the same stores in the same order as
- * loop_pop_any, without the calls that make that one save registers.  It
- * does not prefetch a coming task as loop_pop_any does: gcc dropped that
- * prefetch here when this was an inline function of its own, and with it
- * the path costs 10 instructions a handle more.  Its callers have seen that
- * the fast paths are on (!e->no_shortcut). */
+/* loop_pop_inline's guard: the task of the first handle, if it is the
+ * common case (see loop_pop_inline), else NULL. */
 static inline __attribute__((always_inline)) struct stask *loop_pop_plain(struct engine *e, struct sloop *L)
 {
     const struct shandle *hp = &L->ready[L->rhead];
@@ -1659,6 +1646,16 @@ static inline __attribute__((always_inline)) void loop_pop_take(struct engine *e
     t->x = &k->x;
 }
 
+/* loop_pop.  Inline: the common handle, a task's step that is due (the
+ * task is scheduled: not done, cancelled or running), runs
+ * with no lane of its own and no flow, and needs no call (its records and
+ * samples go where there is room: loop_pop_plain checks all that); the same
+ * stores in the same order as loop_pop_any (loop_pop_take), without the
+ * calls that make that one save registers.  It does not prefetch a coming
+ * task as loop_pop_any does: gcc dropped that prefetch here when this was
+ * an inline function of its own, and with it the path costs 10
+ * instructions a handle more.  Its callers have seen that the fast paths
+ * are on (!e->no_shortcut). */
 static inline __attribute__((always_inline)) bool loop_pop_inline(struct engine *e, struct sthread *t,
                                                                    struct sloop *L)
 {
@@ -2438,9 +2435,10 @@ static void advance(struct engine *e, struct sthread *t)
             handle_slow(e, L);
             struct stask *k = L->ntodo > 0 ? loop_pop_plain(e, L) : NULL;
             if (k) {
-                /* the rest of handle_end_awaited, but for the stores
-                 * loop_pop_take makes again; e->failed is false (the checks
-                 * above, and neither does anything that fails the run) */
+                /* handle_end of a step that ended in an await (the task did
+                 * not run off its end): handle_slow and the stores, but for
+                 * those loop_pop_take makes again; e->failed is false (the
+                 * checks above, and neither does anything that fails the run) */
                 t->cur_cb = -1;
                 loop_pop_take(e, t, L, k);
                 if (!e->tl_full) {
