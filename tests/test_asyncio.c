@@ -244,6 +244,38 @@ static void cancelled_task_stays_cancelled(void **state)
     }
 }
 
+/* Cancelling a task that awaits a gather cancels the gathered tasks
+ * (_GatheringFuture.cancel); the task itself ends, cancelled, once they
+ * have ended -- not when they would have finished. */
+static void cancelling_a_gather_cancels_what_it_gathers(void **state)
+{
+    (void)state;
+    for (int on = 0; on < 2; on++) {
+        struct run r;
+        prepare_scene(&r, "loop app:\n    task child x3:\n        await sleep 50ms\n        cpu 1ms\n"
+                          "    task parent:\n        await gather child\n        cpu 1ms\n"
+                          "    task boss:\n        await sleep 5ms\n        cancel parent\n        await sleep 100ms\n"
+                          "main:\n    run app\n", NULL);
+        engine_set_await_shortcut(r.e, on);
+        r.rc = engine_run(r.e, r.err, sizeof r.err);
+        assert_int_equal(r.rc, 0);
+        gv_ns last = 0;
+        static const char *const children[] = { "child1", "child2", "child3" };
+        for (int c = 0; c < 3; c++) {
+            int k = task_index(&r, children[c]);
+            assert_true(r.st->tasks[k].cancelled);
+            assert_true(r.st->tasks[k].done >= 5 * MS && r.st->tasks[k].done < 6 * MS);
+            last = r.st->tasks[k].done > last ? r.st->tasks[k].done : last;
+        }
+        int p = task_index(&r, "parent");
+        assert_true(r.st->tasks[p].cancelled);
+        assert_true(r.st->tasks[p].done >= last && r.st->tasks[p].done < 6 * MS);
+        assert_true(r.st->tasks[task_index(&r, "boss")].done >= 105 * MS);
+        check_invariants(&r);
+        run_free(&r);
+    }
+}
+
 /* ... so that setting its result afterwards raises InvalidStateError. */
 static void set_result_on_a_cancelled_future_fails(void **state)
 {
@@ -734,6 +766,7 @@ int main(void)
         cmocka_unit_test(cancelled_task_ends_at_its_await),
         cmocka_unit_test(cancelled_task_stays_cancelled),
         cmocka_unit_test(set_result_on_a_cancelled_future_fails),
+        cmocka_unit_test(cancelling_a_gather_cancels_what_it_gathers),
         cmocka_unit_test(future_set_by_a_callback_resumes_its_waiter),
         cmocka_unit_test(thread_notifies_the_loop_with_call_soon_threadsafe),
         cmocka_unit_test(blocking_call_in_a_coroutine_stalls_every_task),

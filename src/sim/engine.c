@@ -221,8 +221,9 @@ struct stask {
     gv_ns io_since;           /* when its await of I/O began, or -1: its I/O latency */
     gv_ns acc[3];             /* time SCHEDULED, RUNNING, PENDING: acc[state - TK_SCHEDULED] */
     int32_t lane;             /* its timeline lane, or -1 */
-    int32_t fut;              /* the future its last `await FUTURE` suspended on, or
-                                 -1: the one it waits for while that is not done */
+    int32_t awaits;           /* what its last await of a future (f >= 0) or a gather
+                                 (-2 - group) suspended on, else -1: what it waits
+                                 for while that is not done */
 };
 
 struct sfuture {
@@ -1307,6 +1308,32 @@ static void future_done(struct engine *e, int32_t f, int cause_lane, bool cancel
     F->nwait = F->ncb = 0;
 }
 
+/* Task.cancel() on task `id` (not the one running), from lane `cause`: a
+ * task suspended in an await wakes up with CancelledError, when the loop
+ * runs it; one already scheduled ends when the loop comes to it.  As in
+ * asyncio, the cancel goes to what it awaits: a future is cancelled, which
+ * wakes every task awaiting it with CancelledError; a gather cancels the
+ * tasks it gathers, and the task wakes (cancelled) when they have ended. */
+static void task_cancel(struct engine *e, int32_t id, int cause)
+{
+    struct stask *c = &e->tasks[id];
+    if (c->state == TK_DONE || c->state == TK_CANCELLED || c->cancel)
+        return; /* (cancelled already: a gather of gathers cancels each task once) */
+    c->cancel = true;
+    if (c->state != TK_PENDING)
+        return;
+    if (c->awaits >= 0 && !e->futures[c->awaits].done) {
+        future_done(e, c->awaits, cause, true);
+    } else if (c->awaits <= -2 && e->coro_left[-2 - c->awaits] > 0) {
+        int32_t g = -2 - c->awaits;
+        for (int32_t i = 0; i < e->sc->coros[g].count; i++)
+            task_cancel(e, e->coro_first[g] + i, cause);
+    } else {
+        c->wgen++;
+        loop_ready_task(e, &e->loops[c->loop], id, flow_out(e, cause, c->lane, FLOW_SCHEDULE));
+    }
+}
+
 /* A task returned (or was cancelled): wake whoever gathers its group. */
 static void task_finish(struct engine *e, struct stask *k, bool cancelled)
 {
@@ -2293,7 +2320,7 @@ static void advance(struct engine *e, struct sthread *t)
             if (F->nwait == F->capwait)
                 F->waiters = gv_grow(F->waiters, &F->capwait, F->nwait + 1, sizeof *F->waiters);
             F->waiters[F->nwait++] = t->cur_task;
-            e->tasks[t->cur_task].fut = s->ref;
+            e->tasks[t->cur_task].awaits = s->ref;
             task_suspend(e, t, TW_FUTURE, s->ref);
             continue;
         }
@@ -2308,6 +2335,7 @@ static void advance(struct engine *e, struct sthread *t)
                 e->gather_waiters[g] = gv_grow(e->gather_waiters[g], &e->capgather[g], e->ngather[g] + 1,
                                                sizeof *e->gather_waiters[g]);
             e->gather_waiters[g][e->ngather[g]++] = t->cur_task;
+            e->tasks[t->cur_task].awaits = -2 - g;
             task_suspend(e, t, TW_GATHER, g);
             continue;
         }
@@ -2325,21 +2353,9 @@ static void advance(struct engine *e, struct sthread *t)
             continue;
         case OP_CANCEL: {
             t->x->pc++;
-            struct sloop *L = &e->loops[e->sc->coros[s->ref].loop];
-            for (int32_t i = 0; i < e->sc->coros[s->ref].count; i++) {
-                struct stask *c = &e->tasks[e->coro_first[s->ref] + i];
-                if (c->state == TK_DONE || c->state == TK_CANCELLED || e->coro_first[s->ref] + i == t->cur_task)
-                    continue;
-                c->cancel = true;
-                if (c->state == TK_PENDING && c->fut >= 0 && !e->futures[c->fut].done) {
-                    /* Task.cancel() cancels the future the task awaits: every
-                     * task awaiting it wakes up with CancelledError */
-                    future_done(e, c->fut, cur_lane(e, t), true);
-                } else if (c->state == TK_PENDING) { /* it wakes up with CancelledError */
-                    c->wgen++;
-                    loop_ready_task(e, L, e->coro_first[s->ref] + i, flow_out(e, cur_lane(e, t), c->lane, FLOW_SCHEDULE));
-                }
-            }
+            for (int32_t i = 0; i < e->sc->coros[s->ref].count; i++)
+                if (e->coro_first[s->ref] + i != t->cur_task)
+                    task_cancel(e, e->coro_first[s->ref] + i, cur_lane(e, t));
             continue;
         }
         case OP_CALL_SOON: {
@@ -2999,7 +3015,7 @@ struct engine *engine_new(const struct scene *sc, struct timeline *tl, char *err
             t->loop = co->loop;
             t->lane = -1;
             t->io_since = -1;
-            t->fut = -1;
+            t->awaits = -1;
             exec_set(&t->x, prog, nprog, frames ? frames + (size_t)r * (size_t)nrep : NULL);
             e->st.tasks[k].name = inst_name(co->name, r, co->count);
             e->st.tasks[k].loop = co->loop;
