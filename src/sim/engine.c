@@ -1428,35 +1428,12 @@ static void loop_events(struct engine *e, struct sloop *L)
     const gv_ns now = e->now;
     struct ready_tail rt;
     const struct shandle *io = L->iodone;
-    size_t nio = L->nio, i = 0;
-    if (fast && nio > 0) {
-        /* room for them all: the ring's room is not checked per handle below */
+    size_t nio = L->nio;
+    if (fast) /* room for them all: the ring's room is not checked per handle below */
         while (L->rcap - L->rn < nio)
             L->ready = gv_ring_grow_in(L->ready, &L->rcap, L->rhead, sizeof *L->ready, L->resv);
-        /* the plain tasks' handles first (plain_wake), with a pointer
-         * that wraps at the ring's end; the general loop below takes over
-         * from the first other one */
-        struct shandle *d = &L->ready[(L->rhead + L->rn) & (L->rcap - 1)], *const dend = L->ready + L->rcap;
-        for (; i < nio; i++) {
-            const struct shandle *h = &io[i];
-            if (i + PREFETCH_AHEAD < nio)
-                prefetch_task(e, h + PREFETCH_AHEAD);
-            struct stask *k = &tasks[h->ref];
-            assert(h->kind == H_TASK && (h->flow >= 0) == (k->lane >= 0));
-            if (!plain_wake(k, h->wgen))
-                break;
-            *d = *h;
-            if (++d == dend)
-                d = L->ready;
-            task_scheduled(k, now);
-        }
-        if (i > 0) {
-            L->rn += i;
-            ready_count(e, L);
-        }
-    }
     ready_tail_open(&rt, L);
-    for (; i < nio; i++) {
+    for (size_t i = 0; i < nio; i++) {
         const struct shandle *h = &io[i];
         if (i + PREFETCH_AHEAD < nio)
             prefetch_task(e, h + PREFETCH_AHEAD);
