@@ -2713,7 +2713,7 @@ static inline int loop_io_burst(struct engine *e, uint32_t slot, uint64_t it_key
         if (++j == m)
             break;
         const struct tq_ent *nx = x + 1 == vend ? v : x + 1;
-        uint64_t key = (uint64_t)PRIO_WAKE << 56 | (nx->seq & ((UINT64_C(1) << 56) - 1));
+        uint64_t key = evq_key(PRIO_WAKE, nx->seq);
         if (!(nx->when < bt || (nx->when == bt && key < bk)))
             break;
         x = nx;

@@ -53,12 +53,17 @@ void evq_put(struct evq *q, uint32_t slot, gv_ns t, uint64_t key);
 /* Take the next sequence stamp without setting anything, for a timer kept
  * elsewhere (a loop's I/O queue) that will be set later in its place. */
 static inline uint64_t evq_stamp(struct evq *q) { return q->seq++; }
+/* The key a timer of priority `prio` stamped `seq` orders by, after its time. */
+static inline uint64_t evq_key(unsigned prio, uint64_t seq)
+{
+    return ((uint64_t)(prio & 0xff) << 56) | (seq & ((UINT64_C(1) << 56) - 1));
+}
 /* evq_set with a stamp from evq_stamp(): the timer orders as if it had been
  * set when the stamp was taken. */
 static inline void evq_set_stamped(struct evq *q, uint32_t slot, gv_ns t, unsigned prio, uint64_t seq)
 {
     assert(slot < q->nslots);
-    uint64_t key = ((uint64_t)(prio & 0xff) << 56) | (seq & ((UINT64_C(1) << 56) - 1));
+    uint64_t key = evq_key(prio, seq);
     struct evq_item it = { t, key, slot };
     /* The engine's usual set re-arms the timer it is handling, first in the
      * queue; in a queue of a few timers it mostly stays first.  That case is
