@@ -99,6 +99,10 @@ void gv_i18n_prepare(int lang)
     bind_textdomain_codeset(GV_TEXTDOMAIN, "UTF-8");
     if (lang != GV_LANG_PT)
         return;
+    /* the C library's own messages too (strerror: "Arquivo ou diretório
+     * inexistente"), which it would otherwise turn into LC_CTYPE's
+     * characters: ASCII, "diret?rio", where no locale is set */
+    bind_textdomain_codeset("libc", "UTF-8");
     /* gettext ignores LANGUAGE in the "C" locale, and pt_BR.UTF-8 may not
      * be generated on this machine: C.UTF-8 (built into glibc 2.35+) is a
      * message locale that is not "C" and is always there; older systems

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,8 +71,9 @@ static const char usage_text[] =
     "                         - for standard output)\n"
     "  --record FILE.cast     play: also record the session as an asciicast v2 file\n"
     "  --lang en|pt           play, frame, render, log, list: the language of the texts,\n"
-    "                         captions and event log (default from LC_ALL, LC_MESSAGES,\n"
-    "                         LANG and LANGUAGE: pt... is Portuguese)\n"
+    "                         captions and event log, and of the messages on stderr\n"
+    "                         (default from LC_ALL, LC_MESSAGES, LANG and LANGUAGE: pt...\n"
+    "                         is Portuguese)\n"
     "  --ascii                play, frame, render: ASCII instead of UTF-8 glyphs\n"
     "  --zoom T               play, frame, render: time span the lanes show (e.g. 20ms)\n"
     "  --speed T              play, render: simulated time per second of playback (e.g. 1ms;\n"
@@ -88,12 +90,35 @@ static const char usage_text[] =
     "             simulation: a line on stderr says so), 64 usage, 65 bad scene, 66 missing\n"
     "             file, 70 internal error, 73 cannot create the output file, 74 output error\n";
 
-/* Print a usage error and exit 64. */
-static void __attribute__((noreturn)) usage_error(const char *fmt, const char *arg)
+/* The language of the messages on stderr: --lang anywhere on the command
+ * line, else the environment's (set by run_command, before anything is
+ * said).  The messages are marked with N_ for the catalogue. */
+static int err_lang = GV_LANG_EN;
+
+/* Say "gilviz: " and the message fmt, in err_lang, on stderr. */
+static void vsay(const char *fmt, va_list ap)
 {
     fputs("gilviz: ", stderr);
-    fprintf(stderr, fmt, arg);
-    fputs("\nTry 'gilviz --help'.\n", stderr);
+    vfprintf(stderr, gv_tr(err_lang, fmt), ap);
+    fputc('\n', stderr);
+}
+
+static void __attribute__((format(printf, 1, 2))) say(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsay(fmt, ap);
+    va_end(ap);
+}
+
+/* Say a usage error and exit 64. */
+static void __attribute__((noreturn, format(printf, 1, 2))) usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsay(fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "%s\n", gv_tr(err_lang, "Try 'gilviz --help'."));
     exit(EX_USAGE);
 }
 
@@ -152,13 +177,13 @@ static struct scene *load_scene(const char *arg)
     if (looks_like_path(arg)) {
         snprintf(path, sizeof path, "%s", arg);
     } else if (find_builtin(arg, path, sizeof path) != 0) {
-        fprintf(stderr, "gilviz: no scene file or built-in scene named '%s' (see 'gilviz list')\n", arg);
+        say(N_("no scene file or built-in scene named '%s' (see 'gilviz list')"), arg);
         exit(EX_NOINPUT);
     }
     size_t len;
     char *text = gv_read_file(path, &len);
     if (!text) {
-        fprintf(stderr, "gilviz: %s: %s\n", path, strerror(errno));
+        say("%s: %s", path, strerror(errno));
         exit(EX_NOINPUT);
     }
     struct scene_diags d = { 0 };
@@ -179,15 +204,15 @@ static struct scene *load_scene(const char *arg)
 static int cmd_check(int argc, char **argv)
 {
     if (argc == 0)
-        usage_error("%s", "check needs at least one scene file");
+        usage_error(N_("check needs at least one scene file"));
     int rc = 0;
     for (int i = 0; i < argc; i++) {
         if (argv[i][0] == '-')
-            usage_error("unknown option '%s' for check", argv[i]);
+            usage_error(N_("unknown option '%s' for check"), argv[i]);
         size_t len;
         char *text = gv_read_file(argv[i], &len);
         if (!text) {
-            fprintf(stderr, "gilviz: %s: %s\n", argv[i], strerror(errno));
+            say("%s: %s", argv[i], strerror(errno));
             if (rc == 0)
                 rc = EX_NOINPUT;
             continue;
@@ -228,11 +253,9 @@ static gv_ns time_arg(const char *opt, const char *v)
     gv_ns t;
     const char *why;
     if (!v)
-        usage_error("%s needs a time like 5ms", opt);
+        usage_error(N_("%s needs a time like 5ms"), opt);
     if (args_time(v, &t, &why) != 0) {
-        fprintf(stderr, "gilviz: %s: bad time '%s': %s\n", opt, v, why);
-        fputs("Try 'gilviz --help'.\n", stderr);
-        exit(EX_USAGE);
+        usage_error(N_("%s: bad time '%s': %s"), opt, v, gv_tr(err_lang, why));
     }
     return t;
 }
@@ -242,7 +265,7 @@ static int lang_arg(const char *v)
 {
     int lang = gv_lang_parse(v);
     if (lang < 0)
-        usage_error("--lang needs 'en' or 'pt', not '%s'", v ? v : "");
+        usage_error(N_("--lang needs 'en' or 'pt', not '%s'"), v ? v : "");
     return lang;
 }
 
@@ -255,8 +278,8 @@ static int resolve_lang(int lang)
         lang = gv_lang_from_env();
     gv_i18n_prepare(lang);
     if (lang == GV_LANG_PT && !gv_i18n_have_pt())
-        fprintf(stderr, "gilviz: no Portuguese catalogue (%s/pt_BR/LC_MESSAGES/%s.mo): texts stay in English\n",
-                gv_i18n_dir(), GV_TEXTDOMAIN);
+        say("no Portuguese catalogue (%s/pt_BR/LC_MESSAGES/%s.mo): texts stay in English", gv_i18n_dir(),
+            GV_TEXTDOMAIN);
     return lang;
 }
 
@@ -280,32 +303,32 @@ static int parse_ui_opt(int argc, char **argv, int *i, struct ui_opts *u, int ki
     } else if (strcmp(a, "--zoom") == 0) {
         u->zoom = time_arg(a, next);
         if (u->zoom < 100)
-            usage_error("--zoom: '%s' is too small (at least 100ns)", next);
+            usage_error(N_("--zoom: '%s' is too small (at least 100ns)"), next);
         (*i)++;
     } else if (strcmp(a, "--select") == 0) {
         if (!next)
-            usage_error("%s", "--select needs a thread name");
+            usage_error(N_("--select needs a thread name"));
         u->select = next;
         (*i)++;
     } else if (strcmp(a, "--size") == 0 && !play) {
         int w, h;
         if (!next || args_size(next, &w, &h) != 0)
-            usage_error("--size needs COLSxROWS, like 100x30 (at most 1000x1000), not '%s'", next ? next : "");
+            usage_error(N_("--size needs COLSxROWS, like 100x30 (at most 1000x1000), not '%s'"), next ? next : "");
         u->w = w;
         u->h = h;
         (*i)++;
     } else if (kind != K_FRAME && strcmp(a, "--speed") == 0) {
         u->speed = time_arg(a, next);
         if (u->speed < 1)
-            usage_error("--speed: '%s' is too slow (at least 1ns per second)", next);
+            usage_error(N_("--speed: '%s' is too slow (at least 1ns per second)"), next);
         (*i)++;
     } else if (kind == K_FRAME && strcmp(a, "--format") == 0) {
         if (!next || (u->format = render_format_parse(next)) < 0)
-            usage_error("--format needs text, ansi, svg or html, not '%s'", next ? next : "");
+            usage_error(N_("--format needs text, ansi, svg or html, not '%s'"), next ? next : "");
         (*i)++;
     } else if (play && strcmp(a, "--record") == 0) {
         if (!next || !*next || strcmp(next, "-") == 0)
-            usage_error("%s", "--record needs a file name (FILE.cast; standard output is the terminal)");
+            usage_error(N_("--record needs a file name (FILE.cast; standard output is the terminal)"));
         u->record = next;
         (*i)++;
     } else if (play && strcmp(a, "--no-color") == 0) {
@@ -336,12 +359,12 @@ static void parse_run_opts(int argc, char **argv, struct run_opts *o, const char
             val = a + 6;
         else if (strcmp(a, "--set") == 0) {
             if (i + 1 >= argc)
-                usage_error("%s", "--set needs KEY=VALUE");
+                usage_error(N_("--set needs KEY=VALUE"));
             val = argv[++i];
         }
         if (val) {
             if (o->nsets == (int)(sizeof o->sets / sizeof o->sets[0]))
-                usage_error("%s", "too many --set options");
+                usage_error(N_("too many --set options"));
             o->sets[o->nsets++] = val;
             continue;
         }
@@ -350,7 +373,7 @@ static void parse_run_opts(int argc, char **argv, struct run_opts *o, const char
         } else if ((strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) &&
                    (strcmp(cmd, "export") == 0 || frame || render)) {
             if (i + 1 >= argc)
-                usage_error("%s needs a file name (or - for standard output)", a);
+                usage_error(N_("%s needs a file name (or - for standard output)"), a);
             o->output = argv[++i];
         } else if (strcmp(a, "--lang") == 0 && strcmp(cmd, "log") == 0) {
             o->ui.lang = lang_arg(i + 1 < argc ? argv[i + 1] : NULL);
@@ -359,9 +382,9 @@ static void parse_run_opts(int argc, char **argv, struct run_opts *o, const char
             const char *why;
             gv_ns *dst = a[2] == 'f' ? &o->from : &o->to;
             if (i + 1 >= argc)
-                usage_error("%s needs a time like 5ms", a);
+                usage_error(N_("%s needs a time like 5ms"), a);
             if (args_time(argv[i + 1], dst, &why) != 0)
-                usage_error("bad time '%s': expected a time like 5ms", argv[i + 1]);
+                usage_error(N_("%s: bad time '%s': %s"), a, argv[i + 1], gv_tr(err_lang, why));
             i++;
         } else if ((play || frame || render) &&
                    parse_ui_opt(argc, argv, &i, &o->ui, play ? K_PLAY : frame ? K_FRAME : K_RENDER)) {
@@ -369,49 +392,46 @@ static void parse_run_opts(int argc, char **argv, struct run_opts *o, const char
         } else if (strcmp(a, "--max-events") == 0 || strncmp(a, "--max-events=", 13) == 0) {
             const char *v = a[12] == '=' ? a + 13 : (i + 1 < argc ? argv[++i] : NULL);
             if (!v)
-                usage_error("%s", "--max-events needs a number");
+                usage_error(N_("--max-events needs a number"));
             if (args_count(v, &o->max_events) != 0)
-                usage_error("--max-events: '%s' is not a positive number", v);
+                usage_error(N_("--max-events: '%s' is not a positive number"), v);
         } else if (strcmp(a, "--max-memory") == 0 || strncmp(a, "--max-memory=", 13) == 0) {
             const char *v = a[12] == '=' ? a + 13 : (i + 1 < argc ? argv[++i] : NULL);
             const char *why;
             if (!v)
-                usage_error("%s", "--max-memory needs a size like 512M or 2G");
-            if (gv_parse_bytes(v, &o->max_memory, &why) != 0) {
-                fprintf(stderr, "gilviz: --max-memory: bad size '%s': %s\n", v, why);
-                fputs("Try 'gilviz --help'.\n", stderr);
-                exit(EX_USAGE);
-            }
+                usage_error(N_("--max-memory needs a size like 512M or 2G"));
+            if (gv_parse_bytes(v, &o->max_memory, &why) != 0)
+                usage_error(N_("--max-memory: bad size '%s': %s"), v, gv_tr(err_lang, why));
             if (o->max_memory < (UINT64_C(4) << 20))
-                usage_error("--max-memory: '%s' is too small (at least 4M)", v);
+                usage_error(N_("--max-memory: '%s' is too small (at least 4M)"), v);
             if (o->max_memory > SIZE_MAX)
                 o->max_memory = SIZE_MAX;
         } else if (strcmp(a, "--horizon") == 0 || strncmp(a, "--horizon=", 10) == 0) {
             const char *v = a[9] == '=' ? a + 10 : (i + 1 < argc ? argv[++i] : NULL);
             gv_ns h = time_arg("--horizon", v); /* exits 64 unless it is a time */
             if (h <= 0)
-                usage_error("--horizon must be positive, not '%s'", v);
+                usage_error(N_("--horizon must be positive, not '%s'"), v);
             if (o->nsets == (int)(sizeof o->sets / sizeof o->sets[0]))
-                usage_error("%s", "too many --set options");
+                usage_error(N_("too many --set options"));
             /* the parsed value in ns: no cut copy of what was typed */
             snprintf(o->horizon_set, sizeof o->horizon_set, "horizon=%" PRId64 "ns", h);
             o->sets[o->nsets++] = o->horizon_set;
         } else if (a[0] == '-' && a[1]) {
-            usage_error("unknown option '%s'", a);
+            usage_error(N_("unknown option '%s'"), a);
         } else if (!o->scene) {
             o->scene = a;
         } else {
-            usage_error("unexpected argument '%s' (one scene at a time)", a);
+            usage_error(N_("unexpected argument '%s' (one scene at a time)"), a);
         }
     }
     if (!o->scene)
-        usage_error("%s needs a scene", cmd);
+        usage_error(N_("%s needs a scene"), cmd);
     if (strcmp(cmd, "export") == 0 && !o->output)
-        usage_error("%s", "export needs -o FILE.json (or -o - for standard output)");
+        usage_error(N_("export needs -o FILE.json (or -o - for standard output)"));
     if (render && !o->output)
-        usage_error("%s", "render needs -o FILE.cast (or -o - for standard output)");
+        usage_error(N_("render needs -o FILE.cast (or -o - for standard output)"));
     if (o->from > o->to)
-        usage_error("%s", "--from must not be later than --to");
+        usage_error(N_("--from must not be later than --to"));
 }
 
 /* Load, override, simulate; returns the scene, timeline and engine. */
@@ -422,7 +442,7 @@ static int simulate(const struct run_opts *o, struct scene **psc, struct timelin
     for (int i = 0; i < o->nsets; i++) {
         char err[512];
         if (scene_set(sc, o->sets[i], err, sizeof err) != 0) {
-            fprintf(stderr, "gilviz: --set %s: %s\n", o->sets[i], err);
+            say("--set %s: %s", o->sets[i], err);
             scene_free(sc);
             exit(EX_USAGE);
         }
@@ -432,7 +452,7 @@ static int simulate(const struct run_opts *o, struct scene **psc, struct timelin
     char err[512];
     struct engine *e = engine_new(sc, tl, err, sizeof err);
     if (!e) {
-        fprintf(stderr, "gilviz: %s\n", err);
+        say("%s", err);
         timeline_free(tl);
         scene_free(sc);
         exit(EX_DATAERR);
@@ -460,20 +480,20 @@ static void stop_note(const struct scene *sc, const struct sim_stats *st, const 
     if (st->horizon_hit) {
         gv_ns horizon = sc->set.horizon;
         if (horizon >= GV_NS_MAX)
-            fprintf(stderr, "gilviz: stopped at the horizon, %s of simulated time, with work left "
-                            "(1 day is the longest horizon)\n", t);
+            say(N_("stopped at the horizon, %s of simulated time, with work left "
+                   "(1 day is the longest horizon)"), t);
         else
-            fprintf(stderr, "gilviz: stopped at the horizon, %s of simulated time, with work left; "
-                            "raise it with --horizon %s\n", t,
-                    gv_fmt_duration_arg(horizon < GV_NS_MAX / 2 ? 2 * horizon : GV_NS_MAX, h, sizeof h));
+            say(N_("stopped at the horizon, %s of simulated time, with work left; "
+                   "raise it with --horizon %s"), t,
+                gv_fmt_duration_arg(horizon < GV_NS_MAX / 2 ? 2 * horizon : GV_NS_MAX, h, sizeof h));
     }
     if (st->event_cap_hit)
-        fprintf(stderr, "gilviz: stopped after %" PRIu64 " events, at %s of simulated time; "
-                        "raise --max-events to go on\n", st->events, t);
+        say(N_("stopped after %llu events, at %s of simulated time; raise --max-events to go on"),
+            (unsigned long long)st->events, t);
     if (st->mem_cap_hit)
-        fprintf(stderr, "gilviz: stopped at %s of simulated time: the timeline reached --max-memory "
-                        "(%s, %" PRIu64 " records); raise it to go on\n",
-                t, gv_fmt_bytes(max_memory, m, sizeof m), timeline_count(tl));
+        say(N_("stopped at %s of simulated time: the timeline reached --max-memory "
+               "(%s, %llu records); raise it to go on"),
+            t, gv_fmt_bytes(max_memory, m, sizeof m), (unsigned long long)timeline_count(tl));
 }
 
 /* The output of a headless command, once the simulation has run. */
@@ -513,7 +533,7 @@ static int emit(const char *cmd, struct run_opts *o, struct scene *sc, struct ti
         rc = ui_render(o->output, sc, tl, &o->ui, err, sizeof err);
     }
     if (rc != 0)
-        fprintf(stderr, "gilviz: %s\n", err);
+        say("%s", err);
     else
         stop_note(sc, engine_stats(e), tl, o->max_memory);
     return rc;
@@ -549,16 +569,16 @@ static int cmd_play(int argc, char **argv)
     for (int i = 0; i < o.nsets; i++) {
         char err[512];
         if (scene_set(sc, o.sets[i], err, sizeof err) != 0) {
-            fprintf(stderr, "gilviz: --set %s: %s\n", o.sets[i], err);
+            say("--set %s: %s", o.sets[i], err);
             scene_free(sc);
             return EX_USAGE;
         }
     }
     if (!isatty(STDOUT_FILENO)) {
-        fprintf(stderr, "gilviz: the player needs a terminal, and the output is not one.\n"
-                        "Without a terminal, try 'gilviz report %s', 'gilviz log %s' or\n"
-                        "'gilviz frame --at 5ms --size 100x30 %s'.\n",
-                o.scene, o.scene, o.scene);
+        say(N_("the player needs a terminal, and the output is not one.\n"
+               "Without a terminal, try 'gilviz report %s', 'gilviz log %s' or\n"
+               "'gilviz frame --at 5ms --size 100x30 %s'."),
+            o.scene, o.scene, o.scene);
         scene_free(sc);
         return EX_USAGE;
     }
@@ -567,7 +587,7 @@ static int cmd_play(int argc, char **argv)
     char err[512];
     struct engine *e = engine_new(sc, tl, err, sizeof err);
     if (!e) {
-        fprintf(stderr, "gilviz: %s\n", err);
+        say("%s", err);
         timeline_free(tl);
         scene_free(sc);
         return EX_DATAERR;
@@ -686,9 +706,9 @@ static int cmd_list(int argc, char **argv)
             lang = lang_arg(i + 1 < argc ? argv[i + 1] : NULL);
             i++;
         } else if (argv[i][0] == '-') {
-            usage_error("unknown option '%s' for list", argv[i]);
+            usage_error(N_("unknown option '%s' for list"), argv[i]);
         } else {
-            usage_error("unexpected argument '%s' for list", argv[i]);
+            usage_error(N_("unexpected argument '%s' for list"), argv[i]);
         }
     }
     lang = resolve_lang(lang);
@@ -716,7 +736,7 @@ static int cmd_list(int argc, char **argv)
             closedir(dir);
     }
     if (n == 0) {
-        fprintf(stderr, "gilviz: no built-in scenes found (looked in %s)\n", d.dir[d.n - 1]);
+        say(N_("no built-in scenes found (looked in %s)"), d.dir[d.n - 1]);
         return EX_NOINPUT;
     }
     qsort(names, (size_t)n, sizeof names[0], cmp_str);
@@ -749,6 +769,22 @@ static int cmd_list(int argc, char **argv)
     return 0;
 }
 
+/* The language of the messages: a valid --lang anywhere on the command
+ * line (a bad one is said in the environment's), else the environment's.
+ * Portuguese makes gettext ready now, before any thread starts. */
+static int early_lang(int argc, char **argv)
+{
+    int lang = -1;
+    for (int i = 1; i + 1 < argc && lang < 0; i++)
+        if (strcmp(argv[i], "--lang") == 0)
+            lang = gv_lang_parse(argv[i + 1]);
+    if (lang < 0)
+        lang = gv_lang_from_env();
+    if (lang == GV_LANG_PT)
+        gv_i18n_prepare(lang);
+    return lang;
+}
+
 /* Run one command. */
 static int run_command(int argc, char **argv)
 {
@@ -756,6 +792,7 @@ static int run_command(int argc, char **argv)
         fputs(usage_text, stderr);
         return EX_USAGE;
     }
+    err_lang = early_lang(argc, argv);
     const char *cmd = argv[1];
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
         fputs(usage_text, stdout);
@@ -786,8 +823,8 @@ static int run_command(int argc, char **argv)
      * after it, is most likely a misspelt command. */
     char path[PATH_MAX + 64];
     if (argc > 2 && cmd[0] != '-' && !looks_like_path(cmd) && find_builtin(cmd, path, sizeof path) != 0)
-        usage_error("'%s' is neither a command (play, check, report, log, frame, render, export, list) "
-                    "nor a scene (see 'gilviz list')", cmd);
+        usage_error(N_("'%s' is neither a command (play, check, report, log, frame, render, export, list) "
+                    "nor a scene (see 'gilviz list')"), cmd);
     return cmd_play(argc - 1, argv + 1);
 }
 
@@ -799,7 +836,7 @@ int main(int argc, char **argv)
     if (fflush(stdout) != 0 || ferror(stdout)) {
         if (rc != 0)
             return rc;
-        fprintf(stderr, "gilviz: writing the output failed: %s\n", strerror(errno ? errno : EIO));
+        say(N_("writing the output failed: %s"), strerror(errno ? errno : EIO));
         return EX_IOERR;
     }
     return rc;

@@ -94,6 +94,23 @@ for sc in convoy cpu-processes asyncio-downloads race-counter; do
         not_ok "$sc in Portuguese fits 80x24" "$lines lines, widest $wide"; fi
 done
 
+# --- the messages on stderr follow the language too ------------------------------------
+# (only the catalogue says "Experimente"; the C library's own strerror text
+# comes in UTF-8, "diretório", not "diret?rio", even with no locale set)
+"$GILVIZ" log --lang pt --from xx convoy >/dev/null 2>"$TMP/err"
+expect_grep "log --lang pt: a usage error is Portuguese" "tempo inválido 'xx': esperava uma duração" "$TMP/err"
+expect_grep "log --lang pt: the hint after it too" "Experimente 'gilviz --help'" "$TMP/err"
+LANG=pt_BR.UTF-8 "$GILVIZ" report no-such-scene >/dev/null 2>"$TMP/err"
+expect_grep "LANG=pt_BR: report's errors are Portuguese" "não há arquivo de cena nem cena embutida" "$TMP/err"
+LANG=pt_BR.UTF-8 "$GILVIZ" report --max-events 100 convoy >/dev/null 2>"$TMP/err"
+expect_grep "LANG=pt_BR: the note of a stopped simulation is Portuguese" "parou depois de 100 eventos" "$TMP/err"
+"$GILVIZ" log --lang pt "$TMP/no-such.scene" >/dev/null 2>"$TMP/err"
+expect_grep "log --lang pt: strerror in UTF-8 Portuguese" "Arquivo ou diretório inexistente" "$TMP/err"
+LANG=pt_BR.UTF-8 "$GILVIZ" log --lang en --from xx convoy >/dev/null 2>"$TMP/err"
+expect_grep "--lang en: errors stay English under LANG=pt_BR" "bad time 'xx': expected a duration like 5ms" "$TMP/err"
+"$GILVIZ" report no-such-scene >/dev/null 2>"$TMP/err"
+expect_grep "without a locale, errors are English" "no scene file or built-in scene named" "$TMP/err"
+
 # --- where the catalogue is found -------------------------------------------------------------
 # without GILVIZ_LOCALEDIR: beside the binary (the build tree)
 (unset GILVIZ_LOCALEDIR; "$GILVIZ" log --lang pt --from 5ms --to 5.08ms "$CLASSIC") >"$TMP/log" 2>&1

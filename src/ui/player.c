@@ -89,7 +89,9 @@ int ui_play(const struct scene *sc, struct engine *e, struct timeline *tl, const
     struct ui_view v;
     ui_view_defaults(&v, d, lang, ascii, color);
     if (o->select && ui_view_select(d, &v, o->select) != 0) {
-        fprintf(stderr, "gilviz: --select: no thread or task named '%s'\n", o->select);
+        fprintf(stderr, "gilviz: ");
+        fprintf(stderr, gv_tr(lang, "--select: no thread or task named '%s'"), o->select);
+        fputc('\n', stderr);
         ui_data_free(d);
         tally_free(ty);
         return EX_USAGE;
@@ -130,7 +132,7 @@ int ui_play(const struct scene *sc, struct engine *e, struct timeline *tl, const
     if (!started) {
         term_close(t);
         cast_rec_close(rec, NULL, 0);
-        fprintf(stderr, "gilviz: cannot start the simulation thread\n");
+        fprintf(stderr, "gilviz: %s\n", gv_tr(lang, "cannot start the simulation thread"));
         ui_data_free(d);
         tally_free(ty);
         return EX_SOFTWARE;
