@@ -21,7 +21,6 @@
     X(T_CORE1, N_("1 core"))                                                                                        \
     X(T_NCORES, N_("%d cores"))                                                                                     \
     X(T_CORE_N, N_("core %d"))                                                                                      \
-    X(T_THREADS, N_("threads"))                                                                                     \
     X(T_EVENTS, N_("events"))                                                                                       \
     X(T_EVENTS_HINT, N_("newest last"))                                                                             \
     X(T_TIME, N_("time"))                                                                                           \
@@ -33,7 +32,6 @@
     X(T_NOBODY_WAITS, N_("nobody waits"))                                                                           \
     X(T_N_WAITING, N_("%d waiting"))                                                                                \
     X(T_VIEW, N_("view %s"))                                                                                        \
-    X(T_DROP_PENDING, N_("drop_request set"))                                                                       \
     X(T_LOCK, N_("lock %s"))                                                                                        \
     /* thread states, short (lane status column and legend) */                                                      \
     X(T_S_NEW, N_("not started"))                                                                                   \
