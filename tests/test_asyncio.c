@@ -186,6 +186,24 @@ static int last_task_state(const struct run *r, int task)
     return code;
 }
 
+/* The sequential time (the report's speedup) counts the waits as they
+ * happened: a sleep or an I/O cut short by cancel() counts up to the cancel,
+ * not the whole length it was written with. */
+static void cancelled_waits_count_what_was_waited(void **state)
+{
+    (void)state;
+    struct run r;
+    run_scene(&r, "loop app:\n    task sleeper:\n        await sleep 1s\n"
+                  "    task reader:\n        await io 500ms\n"
+                  "    task killer:\n        await sleep 10ms\n        cancel sleeper\n        cancel reader\n"
+                  "main:\n    run app\n");
+    assert_int_equal(r.rc, 0);
+    /* 10 ms for each of the three, give or take the loop's microseconds */
+    assert_true(r.st->sequential_ns >= 30 * MS && r.st->sequential_ns < 31 * MS);
+    assert_true(r.st->wall_ns < 11 * MS);
+    run_free(&r);
+}
+
 /* A task cancelled in an await ends there, once: what it waited for
  * finishing later (its timer, the executor's work) wakes nothing; it was
  * scheduled again and, awaiting a future, cancelled a second time, which
@@ -765,6 +783,7 @@ int main(void)
         cmocka_unit_test(gather_waits_for_every_task),
         cmocka_unit_test(cancelled_task_ends_at_its_await),
         cmocka_unit_test(cancelled_task_stays_cancelled),
+        cmocka_unit_test(cancelled_waits_count_what_was_waited),
         cmocka_unit_test(set_result_on_a_cancelled_future_fails),
         cmocka_unit_test(cancelling_a_gather_cancels_what_it_gathers),
         cmocka_unit_test(future_set_by_a_callback_resumes_its_waiter),

@@ -1329,6 +1329,12 @@ static void task_cancel(struct engine *e, int32_t id, int cause)
         for (int32_t i = 0; i < e->sc->coros[g].count; i++)
             task_cancel(e, e->coro_first[g] + i, cause);
     } else {
+        /* An await of sleep or I/O cut short: the sequential time counted
+         * all of it when it began (advance); only what was waited counts. */
+        const struct scene_step *s = c->x.pc > 0 ? &c->x.prog[c->x.pc - 1] : NULL;
+        if (s && !s->sub && s->dur > 0 && (s->op == OP_AWAIT_SLEEP || s->op == OP_AWAIT_IO) &&
+            c->since + s->dur > e->now)
+            e->sequential_ns -= c->since + s->dur - e->now;
         c->wgen++;
         loop_ready_task(e, &e->loops[c->loop], id, flow_out(e, cause, c->lane, FLOW_SCHEDULE));
     }
