@@ -108,6 +108,8 @@ expect_grep "LANG=pt_BR: the note of a stopped simulation is Portuguese" "parou 
 expect_grep "log --lang pt: strerror in UTF-8 Portuguese" "Arquivo ou diretório inexistente" "$TMP/err"
 LANG=pt_BR.UTF-8 "$GILVIZ" log --lang en --from xx convoy >/dev/null 2>"$TMP/err"
 expect_grep "--lang en: errors stay English under LANG=pt_BR" "bad time 'xx': expected a duration like 5ms" "$TMP/err"
+"$GILVIZ" frame --lang pt --select nobody convoy >/dev/null 2>"$TMP/err"
+expect_grep "frame --lang pt: a --select that names nobody is said in Portuguese" "não há thread nem tarefa chamada 'nobody'" "$TMP/err"
 "$GILVIZ" report no-such-scene >/dev/null 2>"$TMP/err"
 expect_grep "without a locale, errors are English" "no scene file or built-in scene named" "$TMP/err"
 

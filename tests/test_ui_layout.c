@@ -554,7 +554,8 @@ static void layout_help_overlay(void **state)
     layout_draw(fx->lay, fx->cv, &v, NULL);
     static const char *const keys[] = { "gilviz keys", "play / pause", "next / previous event (exact)",
                                         "a bigger step", "next / previous GIL switch or note", "slower / faster",
-                                        "type a speed", "go to the start / the end", "type a time",
+                                        "type a speed", "go to the start / the end", "/ a time",
+                                        "find a thread or task by name",
                                         "zoom in / out", "next panel", "select a thread", "click a lane",
                                         "this help", "quit", "GIL wait", "failed wake-up", "Pool.map wait",
                                         "forced switch", "drop_request", "add a marker to the recording" };
@@ -860,6 +861,45 @@ static void layout_tasks_panel(void **state)
     assert_int_equal(v.focus, PANEL_TASKS);
     assert_int_equal(v.sel_task, 0);
     assert_int_equal(ui_view_select(d, &v, "nobody"), -1);
+    /* / finds by part of a name, either case, from the selection on and
+     * round again; Enter on the same text goes on to the next match */
+    v.focus = PANEL_THREADS;
+    v.sel = 0;
+    key(&c, &v, UK_CHAR, '/');
+    assert_int_equal(v.prompt, PROMPT_FIND);
+    layout_draw(l, cv, &v, &g);
+    assert_true(canvas_has(cv, "find a thread or task (part of its name): "));
+    type(&c, &v, "TCH2");
+    key(&c, &v, UK_ENTER, 0);
+    assert_int_equal(v.focus, PANEL_TASKS);
+    assert_int_equal(v.sel_task, 1);
+    layout_draw(l, cv, &v, &g);
+    assert_true(canvas_has(cv, "▶ task fetch2 awaits I/O \"GET\""));
+    key(&c, &v, UK_CHAR, '/');
+    assert_string_equal(v.input, "TCH2");   /* the last text, ready to go again */
+    key(&c, &v, UK_ESC, 0);
+    static const int order[] = { 2, 0, 1 };   /* "fetch" from fetch2: fetch3, round to fetch1, fetch2 */
+    for (int k = 0; k < 3; k++) {
+        key(&c, &v, UK_CHAR, '/');
+        while (v.input[0])
+            key(&c, &v, UK_BACKSPACE, 0);
+        type(&c, &v, "fetch");
+        key(&c, &v, UK_ENTER, 0);
+        assert_int_equal(v.sel_task, order[k]);
+    }
+    key(&c, &v, UK_CHAR, '/');
+    while (v.input[0])
+        key(&c, &v, UK_BACKSPACE, 0);
+    type(&c, &v, "MAI");   /* a thread: the threads panel gets the focus */
+    key(&c, &v, UK_ENTER, 0);
+    assert_int_equal(v.focus, PANEL_THREADS);
+    assert_string_equal(timeline_lane(tl, v.sel)->name, "main");
+    key(&c, &v, UK_CHAR, '/');
+    type(&c, &v, "zz");
+    key(&c, &v, UK_ENTER, 0);   /* no match: a message, the selection stays */
+    assert_string_equal(timeline_lane(tl, v.sel)->name, "main");
+    assert_int_equal(v.focus, PANEL_THREADS);
+    assert_string_equal(v.message, "no thread or task is named like 'MAIzz'");
     free(st);
     void *state_fx = fx;
     teardown(&state_fx);

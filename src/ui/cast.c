@@ -231,7 +231,7 @@ int ui_render(const char *path, const struct scene *sc, const struct timeline *t
     if (to < from)
         to = from;
     if (o->select && ui_view_select(d, &v, o->select) != 0) {
-        snprintf(err, errsize, "--select: no thread or task named '%s'", o->select);
+        snprintf(err, errsize, gv_tr(o->lang, "--select: no thread or task named '%s'"), o->select);
         rc = EX_USAGE;
         goto out;
     }

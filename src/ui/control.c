@@ -183,6 +183,14 @@ static int prompt_key(const struct control_ctx *c, struct ui_view *v, const stru
         return 0;
     int which = v->prompt;
     v->prompt = PROMPT_NONE;
+    if (which == PROMPT_FIND) {
+        if (n == 0)
+            return CTL_REDRAW;
+        snprintf(v->find, sizeof v->find, "%s", v->input);
+        if (ui_view_find(c->d, v, v->input) != 0)
+            snprintf(v->message, sizeof v->message, text_get(v->lang, T_FIND_NONE), v->input);
+        return CTL_REDRAW;
+    }
     gv_ns x = 0;
     const char *why = NULL;
     if (strcmp(v->input, "0") != 0 && gv_parse_duration(v->input, n, &x, &why) != 0) {
@@ -324,6 +332,10 @@ int control_handle(const struct control_ctx *c, struct ui_view *v, const struct 
     case 's': case 't':
         v->prompt = ch == 's' ? PROMPT_SPEED : PROMPT_TIME;
         v->input[0] = '\0';
+        return CTL_REDRAW;
+    case '/':   /* the last name again: Enter goes on to its next match */
+        v->prompt = PROMPT_FIND;
+        snprintf(v->input, sizeof v->input, "%s", v->find);
         return CTL_REDRAW;
     default: return 0;
     }

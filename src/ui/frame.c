@@ -35,7 +35,7 @@ int ui_frame(FILE *out, const struct scene *sc, const struct timeline *tl, const
     ui_view_defaults(&v, d, o->lang >= 0 ? o->lang : gv_lang_from_env(), o->ascii, o->format != RF_TEXT);
     int rc = 0;
     if (o->select && ui_view_select(d, &v, o->select) != 0) {
-        snprintf(err, errsize, "--select: no thread or task named '%s'", o->select);
+        snprintf(err, errsize, gv_tr(o->lang, "--select: no thread or task named '%s'"), o->select);
         rc = EX_USAGE;
     } else {
         if (o->zoom > 0)

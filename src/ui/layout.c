@@ -13,6 +13,7 @@
  */
 #include "layout.h"
 
+#include <ctype.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -224,6 +225,44 @@ int ui_view_select(const struct ui_data *d, struct ui_view *v, const char *name)
             v->focus = PANEL_TASKS;
             return 0;
         }
+    return -1;
+}
+
+/* Does `name` contain `text`, ASCII letters of either case alike? */
+static bool name_has(const char *name, const char *text)
+{
+    size_t n = strlen(text);
+    for (; *name; name++) {
+        size_t k = 0;
+        while (k < n && name[k] && tolower((unsigned char)name[k]) == tolower((unsigned char)text[k]))
+            k++;
+        if (k == n)
+            return true;
+    }
+    return n == 0;
+}
+
+int ui_view_find(const struct ui_data *d, struct ui_view *v, const char *text)
+{
+    int n = d->nshown + d->ntasks;
+    if (n == 0 || !*text)
+        return -1;
+    /* where the selection is in that order: the search starts after it */
+    int at = v->focus == PANEL_TASKS && d->ntasks > 0 ? d->nshown + v->sel_task : ui_data_shown_pos(d, v->sel);
+    for (int k = 1; k <= n; k++) {
+        int j = ((at < 0 ? -1 : at) + k) % n;
+        int lane = j < d->nshown ? d->shown[j] : d->task_lane[j - d->nshown];
+        if (!name_has(timeline_lane(d->tl, lane)->name, text))
+            continue;
+        if (j < d->nshown) {
+            v->sel = d->shown[j];
+            v->focus = PANEL_THREADS;
+        } else {
+            v->sel_task = j - d->nshown;
+            v->focus = PANEL_TASKS;
+        }
+        return 0;
+    }
     return -1;
 }
 

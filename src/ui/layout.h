@@ -66,6 +66,12 @@ void ui_data_settle(struct ui_data *d);
  * the focus, so that its wait is the one explained.  Returns -1 if there is
  * neither. */
 int ui_view_select(const struct ui_data *d, struct ui_view *v, const char *name);
+/* Find (/ in the player): the first thread or task after the selected one,
+ * in the order of the lanes (the shown threads, then the tasks, and round
+ * again), whose name contains `text` in either case; it is selected, a
+ * task with the focus as with --select, a thread with the threads panel's.
+ * Returns -1, changing nothing, if none does. */
+int ui_view_find(const struct ui_data *d, struct ui_view *v, const char *text);
 /* Position of thread i among the shown ones, or -1. */
 int ui_data_shown_pos(const struct ui_data *d, int i);
 /* The shown thread `delta` rows from thread i (clamped to the ends). */

@@ -606,7 +606,8 @@ void panel_keys(struct frame *f, int y)
     int lang = v->lang;
     if (v->prompt != PROMPT_NONE) {
         int x = 1;
-        x += canvas_text(f->cv, x, y, -1, text_get(lang, v->prompt == PROMPT_SPEED ? T_PROMPT_SPEED : T_PROMPT_TIME),
+        x += canvas_text(f->cv, x, y, -1, text_get(lang, v->prompt == PROMPT_SPEED ? T_PROMPT_SPEED
+                                                     : v->prompt == PROMPT_FIND ? T_PROMPT_FIND : T_PROMPT_TIME),
                          ST_KEY, CV_BOLD);
         x += canvas_text(f->cv, x, y, -1, v->input, ST_DEFAULT, CV_BOLD);
         canvas_put(f->cv, x, y, " ", ST_DEFAULT, CV_REVERSE);
@@ -652,9 +653,9 @@ void panel_help(struct frame *f)
         { a ? "S-Right S-Left  L H" : "⇧→ ⇧←  L H", T_H_BIGSTEP },
         { "n N  c C", T_H_SWITCH },
         { "[ ]", T_H_SPEED },
-        { "s", T_H_TYPE_SPEED },
+        { "s t", T_H_TYPE },
         { "g G  Home End", T_H_ENDS },
-        { "t", T_H_GOTO },
+        { "/", T_H_FIND },
         { "+ -", T_H_ZOOM },
         { "Tab", T_H_TAB },
         { a ? "Up Down k j PgUp PgDn" : "↑ ↓  k j  PgUp PgDn", T_H_SELECT },

@@ -140,6 +140,8 @@
     X(T_KEYS_SHORT, N_("space play  ←→ step  [ ] speed  +- zoom  ? help  q quit"))                                  \
     X(T_PROMPT_SPEED, N_("speed, simulated time per second (e.g. 1ms, 50us): "))                                    \
     X(T_PROMPT_TIME, N_("go to time (e.g. 12ms, 1.5s): "))                                                          \
+    X(T_PROMPT_FIND, N_("find a thread or task (part of its name): "))                                              \
+    X(T_FIND_NONE, N_("no thread or task is named like '%s'"))                                                      \
     X(T_PROMPT_HINT, N_("Enter: ok  Esc: cancel"))                                                                  \
     X(T_BAD_TIME, N_("not a time: %s (%s)"))                                                                        \
     X(T_SMALL, N_("enlarge the terminal (need %dx%d, have %dx%d)"))                                                 \
@@ -155,9 +157,9 @@
     X(T_H_BIGSTEP, N_("a bigger step: a tenth of the view"))                                                        \
     X(T_H_SWITCH, N_("next / previous GIL switch or note; c C: notes only"))                                        \
     X(T_H_SPEED, N_("slower / faster"))                                                                             \
-    X(T_H_TYPE_SPEED, N_("type a speed (1ms: 1 ms simulated per second)"))                                          \
+    X(T_H_TYPE, N_("type a speed (1ms: 1 ms per second) / a time"))                                                 \
+    X(T_H_FIND, N_("find a thread or task by name (again: the next one)"))                                          \
     X(T_H_ENDS, N_("go to the start / the end"))                                                                    \
-    X(T_H_GOTO, N_("type a time and go there"))                                                                     \
     X(T_H_ZOOM, N_("zoom in / out (time span shown)"))                                                              \
     X(T_H_TAB, N_("next panel: threads, tasks, cores, GIL, events"))                                                \
     X(T_H_SELECT, N_("select a thread or task (or scroll the panel)"))                                              \

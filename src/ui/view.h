@@ -12,7 +12,7 @@
 /* Tab order.  PANEL_TASKS (asyncio loops and tasks) exists only when the
  * scene has an event loop. */
 enum ui_panel { PANEL_THREADS, PANEL_TASKS, PANEL_CORES, PANEL_GIL, PANEL_LOG, PANEL_COUNT_ };
-enum ui_prompt { PROMPT_NONE, PROMPT_SPEED, PROMPT_TIME };
+enum ui_prompt { PROMPT_NONE, PROMPT_SPEED, PROMPT_TIME, PROMPT_FIND };
 
 #define UI_MIN_W 80
 #define UI_MIN_H 24
@@ -34,6 +34,7 @@ struct ui_view {
     int log_back;       /* events panel: lines scrolled back from the newest */
     int prompt;         /* enum ui_prompt: a line being typed */
     char input[64];
+    char find[64];      /* the last name looked for with / (the next / starts from it) */
     char message[160];  /* a short-lived message (bad input...) */
     /* the simulation, as the player sees it */
     int sim_running;    /* the engine is still writing */
