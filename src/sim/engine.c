@@ -1275,12 +1275,21 @@ static void tasks_create(struct engine *e, int32_t coro, int cause_lane)
     }
 }
 
-/* Suspend the task that runs on t in an await; t goes back to the loop. */
+/* Suspend the task that runs on t in an await; t goes back to the loop.
+ * The task is TK_RUNNING: task_resumes made it so, and nothing changes the
+ * state of a running task but its own step (task_cancel only marks it,
+ * future_done and a gather's end wake TK_PENDING tasks only), so its time
+ * goes to acc[TK_RUNNING] without task_account's test of the state. */
 static inline void task_suspend(struct engine *e, struct sthread *t, uint8_t why, int32_t arg)
 {
     struct stask *k = &e->tasks[t->cur_task];
+    assert(k->state == TK_RUNNING);
     k->wgen++;
-    task_state(e, k, TK_PENDING, why, arg);
+    k->acc[TK_RUNNING - TK_SCHEDULED] += e->now - k->since;
+    k->since = e->now;
+    k->state = TK_PENDING;
+    if (k->lane >= 0)
+        rec(e, (uint16_t)k->lane, TL_STATE, TK_PENDING, why, arg);
     t->x = &e->null_exec;
 }
 
