@@ -2027,32 +2027,35 @@ static void advance(struct engine *e, struct sthread *t)
             start_segment(e, t);
             return;
         }
-        if (t->pend == PEND_RETAKE) {
-            /* old GIL: the re-take right after a release at a check */
-            t->pend = PEND_NONE;
-            took_gil = true;
-            if (!gil_attempt(e, t))
-                return;
-        }
-        if (t->pend == PEND_GIL) {
-            t->pend = PEND_NONE;
-            took_gil = true;
-            if (!gil_attempt(e, t))
-                return;
-        }
-        if (t->pend == PEND_LOCK) {
-            /* woken in sem_wait: take the lock if nobody beat us to it */
-            t->pend = PEND_NONE;
-            struct slock *l = &e->locks[t->waits_lock];
-            if (l->owner >= 0) {
-                e->st.threads[t->id].failed_wakeups++;
-                rec(e, (uint16_t)t->id, TL_EVENT, EV_FAILED_WAKEUP, 0, l->owner);
-                lock_wait(e, l, t, true);
-                block(e, t, W_LOCK, TS_LOCK_WAIT, t->waits_lock);
-                return;
+        /* (one test when nothing is pending, the common case) */
+        if (t->pend != PEND_NONE) {
+            if (t->pend == PEND_RETAKE) {
+                /* old GIL: the re-take right after a release at a check */
+                t->pend = PEND_NONE;
+                took_gil = true;
+                if (!gil_attempt(e, t))
+                    return;
             }
-            t->x->pc++;
-            lock_own(e, l, t);
+            if (t->pend == PEND_GIL) {
+                t->pend = PEND_NONE;
+                took_gil = true;
+                if (!gil_attempt(e, t))
+                    return;
+            }
+            if (t->pend == PEND_LOCK) {
+                /* woken in sem_wait: take the lock if nobody beat us to it */
+                t->pend = PEND_NONE;
+                struct slock *l = &e->locks[t->waits_lock];
+                if (l->owner >= 0) {
+                    e->st.threads[t->id].failed_wakeups++;
+                    rec(e, (uint16_t)t->id, TL_EVENT, EV_FAILED_WAKEUP, 0, l->owner);
+                    lock_wait(e, l, t, true);
+                    block(e, t, W_LOCK, TS_LOCK_WAIT, t->waits_lock);
+                    return;
+                }
+                t->x->pc++;
+                lock_own(e, l, t);
+            }
         }
         if (t->in_step) {
             if (t->work_left == 0) {
