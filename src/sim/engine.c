@@ -2068,8 +2068,9 @@ static void advance(struct engine *e, struct sthread *t)
             start_segment(e, t);
             return;
         }
-        /* a step boundary is a check point for a thread holding the GIL */
-        if (t->has_gil && gil_model(e, GIL_NEW) && p->drop_request) {
+        /* a step boundary is a check point for a thread holding the GIL
+         * (drop_request, mostly false, is read before the model: one load) */
+        if (t->has_gil && p->drop_request && gil_model(e, GIL_NEW)) {
             gil_drop(e, t, true);
             p->switch_waiter = t->id;
             block(e, t, W_SWITCH, TS_SWITCH_WAIT, -1);
