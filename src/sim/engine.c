@@ -808,8 +808,10 @@ static void holder_recheck(struct engine *e, struct sproc *p)
 }
 
 /* Does the holder have a reason to stop at its next check point? */
-static bool gil_wants_check(const struct engine *e, const struct sproc *p)
+static inline bool gil_wants_check(const struct engine *e, const struct sproc *p)
 {
+    if (!p->drop_request && p->nwait == 0) /* no reason in any model: two loads, where the model takes two more */
+        return false;
     if (gil_model(e, GIL_NEW))
         return p->drop_request;
     if (gil_model(e, GIL_OLD))
@@ -967,7 +969,7 @@ static void start_segment(struct engine *e, struct sthread *t)
         assert(t->in_step && t->work_left > 0);
         t->seg = SEG_WORK;
         len = t->work_left;
-        if (t->work_checks && !gil_model(e, GIL_NONE) && gil_wants_check(e, proc_of(e, t))) {
+        if (t->work_checks && gil_wants_check(e, proc_of(e, t))) {
             gv_ns c = check_distance(e);
             gv_ns to_check = c - t->pywork % c;
             if (to_check < len)
@@ -986,7 +988,7 @@ static inline __attribute__((always_inline)) bool start_work_inline(struct engin
                                                                      struct sproc *p)
 {
     if (e->no_shortcut || t->os_left > 0 ||
-        (t->work_checks && !gil_model(e, GIL_NONE) && gil_wants_check(e, p)))
+        (t->work_checks && gil_wants_check(e, p))) /* (false with GIL_NONE) */
         return false;
     t->seg_start = e->now;
     t->seg = SEG_WORK;
