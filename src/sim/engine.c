@@ -2013,6 +2013,38 @@ static void lock_wait(struct engine *e, struct slock *l, struct sthread *t, bool
     l->nwait++;
 }
 
+/* A step of work (op is s->op: cpu, ccall, nogil, incr, read or write)
+ * begins on t, which is on a core and holds the GIL if the op needs it.
+ * Returns true if the step is already done (no work: advance goes on), false
+ * when its segment runs.  Always inline, so that advance's case for OP_CPU,
+ * the common work step, has the op as a constant and none of the other ops'
+ * tests. */
+static inline __attribute__((always_inline)) bool work_step(struct engine *e, struct sthread *t, struct sproc *p,
+                                                            const struct scene_step *s, enum step_op op)
+{
+    gv_ns d = s->dur;
+    if (d < 0)
+        d = op == OP_INCR ? e->set->rmw_cost : e->set->bytecode;
+    if (!s->sub && (op <= OP_NOGIL ? s->dur > 0 : s->dur < 0))
+        e->sequential_ns += d;
+    t->work_left = scaled(e, d);
+    t->work_state = op == OP_CCALL ? TS_CCALL : op == OP_NOGIL ? TS_NOGIL : TS_PYTHON;
+    t->work_checks = op == OP_CPU ||
+                     (op != OP_CCALL && op != OP_NOGIL && (e->set->per_bytecode_checks || gil_model(e, GIL_OLD)));
+    if (op == OP_NOGIL && t->has_gil && !gil_model(e, GIL_NONE))
+        gil_drop(e, t, false);
+    if (op == OP_INCR || op == OP_READ)
+        t->reg = e->vars[s->ref];
+    t->in_step = true;
+    if (t->work_left == 0) {
+        step_done(e, t);
+        return true;
+    }
+    if (!start_work_inline(e, t, p))
+        start_segment(e, t);
+    return false;
+}
+
 /* Interpret t's program until it must run a segment, blocks or ends.
  * t is on a core. */
 static void advance(struct engine *e, struct sthread *t)
@@ -2124,34 +2156,18 @@ static void advance(struct engine *e, struct sthread *t)
 #pragma GCC diagnostic error "-Wswitch-enum"
         switch (s->op) {
 #pragma GCC diagnostic pop
-        case OP_CPU:
+        case OP_CPU: /* the common one: work_step with the op a constant */
+            if (work_step(e, t, p, s, OP_CPU))
+                continue;
+            return;
         case OP_CCALL:
         case OP_NOGIL:
         case OP_INCR:
         case OP_READ:
-        case OP_WRITE: {
-            gv_ns d = s->dur;
-            if (d < 0)
-                d = s->op == OP_INCR ? e->set->rmw_cost : e->set->bytecode;
-            if (!s->sub && (s->op <= OP_NOGIL ? s->dur > 0 : s->dur < 0))
-                e->sequential_ns += d;
-            t->work_left = scaled(e, d);
-            t->work_state = s->op == OP_CCALL ? TS_CCALL : s->op == OP_NOGIL ? TS_NOGIL : TS_PYTHON;
-            t->work_checks = s->op == OP_CPU ||
-                             (s->op != OP_CCALL && s->op != OP_NOGIL && (e->set->per_bytecode_checks || gil_model(e, GIL_OLD)));
-            if (s->op == OP_NOGIL && t->has_gil && !gil_model(e, GIL_NONE))
-                gil_drop(e, t, false);
-            if (s->op == OP_INCR || s->op == OP_READ)
-                t->reg = e->vars[s->ref];
-            t->in_step = true;
-            if (t->work_left == 0) {
-                step_done(e, t);
+        case OP_WRITE:
+            if (work_step(e, t, p, s, s->op))
                 continue;
-            }
-            if (!start_work_inline(e, t, p))
-                start_segment(e, t);
             return;
-        }
         case OP_IO:
         case OP_SLEEP:
             if (!s->sub && s->dur > 0)
