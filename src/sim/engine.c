@@ -1434,6 +1434,64 @@ static inline void task_scheduled(struct stask *k, gv_ns now)
     k->state = TK_SCHEDULED;
 }
 
+/* loop_events' move of the plain tasks' I/O handles io[i..] (plain_wake),
+ * up to the first other one or nio, to the ready ring at d (room for them
+ * all: the ring's rest from base to dend, d wrapping at its end).  Returns
+ * how many it moved.  A function of its own: in loop_events, with the rest
+ * of the pass live, gcc kept this loop's pointers on the stack. */
+static __attribute__((noinline)) size_t move_plain_io(const struct engine *e, struct stask *tasks,
+                                                      const struct shandle *io, size_t i, size_t nio,
+                                                      struct shandle *d, struct shandle *base,
+                                                      struct shandle *dend, gv_ns now)
+{
+    const size_t i0 = i;
+    for (; i < nio; i++) {
+        const struct shandle *h = &io[i];
+        if (i + PREFETCH_AHEAD < nio)
+            prefetch_task(e, h + PREFETCH_AHEAD);
+        struct stask *k = &tasks[h->ref];
+        /* on_loop_io's: a task's, with a flow iff the task has a lane */
+        assert(h->kind == H_TASK && (h->flow >= 0) == (k->lane >= 0));
+        if (!plain_wake(k, h->wgen))
+            break;
+        *d = *h;
+        if (++d == dend)
+            d = base;
+        task_scheduled(k, now);
+    }
+    return i - i0;
+}
+
+/* loop_events' take of the due plain tasks' timers (plain_wake) at the
+ * head of r, the timer queue's sole run, in place, as many as nr (the
+ * ready ring's room) at most: appended to the ready ring at d (base to
+ * dend, d wrapping at its end) while x walks the run (wrapping at its
+ * end).  Returns how many it took; the caller drops them from the run.  Out
+ * of line for the reason move_plain_io is. */
+static __attribute__((noinline)) size_t take_plain_timers(struct stask *tasks, const struct tq_run *r, size_t nr,
+                                                          struct shandle *d, struct shandle *base,
+                                                          struct shandle *dend, gv_ns now)
+{
+    const struct tq_ent *x = &r->v[r->head], *const v = r->v, *const vend = r->end;
+    size_t j = 0;
+    for (; j < nr; j++) {
+        if (x->when > now || x->a >> 31)
+            break;
+        struct stask *k = &tasks[x->a];
+        if (!plain_wake(k, x->b))
+            break;
+        const struct tq_ent *nx = x + 1 == vend ? v : x + 1;
+        if (j + 1 < nr && !(nx->a >> 31)) /* the next timer's task, if it is a task's */
+            __builtin_prefetch(&tasks[nx->a], 1);
+        handle_set(d, H_TASK, (int32_t)x->a, x->b, x->when, -1);
+        if (++d == dend)
+            d = base;
+        task_scheduled(k, now);
+        x = nx;
+    }
+    return j;
+}
+
 /* Move what select() reported, and the due timers, to the ready queue.
  * Most are plain tasks' handles (plain_wake): those are appended
  * without loop_ready's checks, and due timers that are all in one run of
@@ -1451,18 +1509,22 @@ static void loop_events(struct engine *e, struct sloop *L)
             L->ready = gv_ring_grow_in(L->ready, &L->rcap, L->rhead, sizeof *L->ready, L->resv);
     ready_tail_open(&rt, L);
     for (size_t i = 0; i < nio; i++) {
-        const struct shandle *h = &io[i];
-        if (i + PREFETCH_AHEAD < nio)
-            prefetch_task(e, h + PREFETCH_AHEAD);
-        struct stask *k = &tasks[h->ref];
-        /* on_loop_io's: a task's, with a flow iff the task has a lane */
-        assert(h->kind == H_TASK && (h->flow >= 0) == (k->lane >= 0));
-        if (fast && plain_wake(k, h->wgen)) {
-            assert(rt.room > rt.added);
-            rt.v[(rt.at + rt.added++) & rt.mask] = *h;
-            task_scheduled(k, now);
-            continue;
+        if (fast) {
+            /* the plain handles from i on, in a loop of their own (few
+             * registers live: none spilled) */
+            assert(rt.room - rt.added >= nio - i);
+            size_t n = move_plain_io(e, tasks, io, i, nio, &rt.v[(rt.at + rt.added) & rt.mask], rt.v,
+                                     rt.v + rt.mask + 1, now);
+            rt.added += n;
+            i += n;
+            if (i == nio)
+                break;
+        } else if (i + PREFETCH_AHEAD < nio) {
+            prefetch_task(e, &io[i + PREFETCH_AHEAD]);
         }
+        const struct shandle *h = &io[i];
+        /* on_loop_io's: a task's, with a flow iff the task has a lane */
+        assert(h->kind == H_TASK && (h->flow >= 0) == (tasks[h->ref].lane >= 0));
         ready_tail_close(e, &rt, L);
         loop_ready(e, L, h->kind, h->ref, h->wgen, h->ready_at, h->flow);
         ready_tail_open(&rt, L);
@@ -1483,26 +1545,11 @@ static void loop_events(struct engine *e, struct sloop *L)
             /* take the plain tasks' timers that are due, in place, as many as
              * the ring has room for (plain_wake): x walks the run, d the
              * ready ring, each wrapping at its end */
-            size_t nr = tq_run_len(r), j = 0;
+            size_t nr = tq_run_len(r);
             if (nr > rt.room - rt.added)
                 nr = rt.room - rt.added;
-            const struct tq_ent *x = &r->v[r->head];
-            struct shandle *d = &rt.v[(rt.at + rt.added) & rt.mask], *const dend = rt.v + rt.mask + 1;
-            for (; j < nr; j++) {
-                if (x->when > now || x->a >> 31)
-                    break;
-                struct stask *k = &tasks[x->a];
-                if (!plain_wake(k, x->b))
-                    break;
-                const struct tq_ent *nx = x + 1 == r->end ? r->v : x + 1;
-                if (j + 1 < nr && !(nx->a >> 31)) /* the next timer's task, if it is a task's */
-                    __builtin_prefetch(&tasks[nx->a], 1);
-                handle_set(d, H_TASK, (int32_t)x->a, x->b, x->when, -1);
-                if (++d == dend)
-                    d = rt.v;
-                task_scheduled(k, now);
-                x = nx;
-            }
+            size_t j = take_plain_timers(tasks, r, nr, &rt.v[(rt.at + rt.added) & rt.mask], rt.v,
+                                         rt.v + rt.mask + 1, now);
             rt.added += j;
             if (j > 0) {
                 tq_drop(&L->timers, r, j);
