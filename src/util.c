@@ -323,14 +323,18 @@ static size_t block_size(size_t b)
                                                                      : GV_SAMPLES_BLOCK;
 }
 
+/* A block has one slot past its values (past s->end, where no add writes):
+ * the largest of its values tallied so far, 0 until then (values are >= 0).
+ * A rank skips the blocks whose largest is below the bucket it wants. */
 void gv_samples_grow(struct gv_samples *s)
 {
     size_t size = block_size(s->nblk);
     if (s->nblk == s->capblk)
         s->blk = gv_grow(s->blk, &s->capblk, s->nblk + 1, sizeof *s->blk);
-    s->at = s->blk[s->nblk++] = gv_malloc(size * sizeof **s->blk);
-    gv_prefault(s->at, size * sizeof **s->blk);
+    s->at = s->blk[s->nblk++] = gv_malloc((size + 1) * sizeof **s->blk);
+    gv_prefault(s->at, (size + 1) * sizeof **s->blk);
     s->end = s->at + size;
+    *s->end = 0;
 }
 
 size_t gv_samples_count(const struct gv_samples *s)
@@ -344,22 +348,26 @@ size_t gv_samples_count(const struct gv_samples *s)
 }
 
 /* The histogram bucket of v >= 0: the exponent and the first GV_SAMPLES_SUB
- * bits of mantissa of the double v + 1, read from its bits (a conversion, an
- * add and a shift, against some ten instructions with integers).  v + 1 is
- * at least 1, so the exponent starts at 0 (v = 0 alone in bucket 0), and
- * v + 1 below 2^(SUB+1) is exact in SUB bits: each v below 2^(SUB+1) - 1 is
- * a bucket of its own.  Rounding (past 2^53) may move a value into a
- * neighbouring bucket, but an int to double conversion and an add round
- * monotonically (in any rounding mode), so the buckets still grow with v
- * and each holds a range of values, which bucket_floor finds by search, not
- * by formula.  v = INT64_MAX makes 2^63: bucket 63 << SUB, the last. */
-#define BUCKETS ((63u << GV_SAMPLES_SUB) + 1)
+ * bits of mantissa of the float v, read from its bits (a conversion and a
+ * shift, against some ten instructions with integers).  0 is 0.0f, bucket
+ * 0; any other v has a biased exponent of 127 at least, so buckets 1 to
+ * (127 << SUB) - 1 stay empty: 32 KB of zeros that a rank's walk passes
+ * over.  Converting v + 1 instead, to start the exponent at 0, costs an
+ * instruction a value (1.6 M at the end of make bench-insn's asyncio
+ * scene); a double's bias of 1023 would leave 256 KB empty.  v below
+ * 2^(SUB+1) is exact in SUB bits: each is a bucket of its own.  Rounding
+ * (past 2^24) may move a value into a neighbouring bucket, but an int to
+ * float conversion rounds monotonically (in any rounding mode), so the
+ * buckets still grow with v and each holds a range of values, which
+ * bucket_floor finds by search, not by formula.  v = INT64_MAX makes 2^63:
+ * bucket 190 << SUB, the last. */
+#define BUCKETS ((190u << GV_SAMPLES_SUB) + 1)
 static inline size_t bucket(gv_ns v)
 {
-    double d = (double)v + 1.0;
-    uint64_t bits;
-    memcpy(&bits, &d, sizeof bits);
-    return (size_t)(bits >> (52 - GV_SAMPLES_SUB)) - ((size_t)1023 << GV_SAMPLES_SUB);
+    float f = (float)v;
+    uint32_t bits;
+    memcpy(&bits, &f, sizeof bits);
+    return bits >> (23 - GV_SAMPLES_SUB);
 }
 
 /* The smallest value v >= 0 of bucket b or after it (b <= bucket(INT64_MAX)):
@@ -377,9 +385,13 @@ static gv_ns bucket_floor(size_t b)
     return lo;
 }
 
-/* Fold the values added since the last tally into the sum, max and
- * histogram: one pass over them, in registers (the engine's adds only
- * store them), four at a time, some 12 instructions a value. */
+/* Fold the values added since the last tally into the sum, max (each
+ * block's, and of them all) and histogram: one pass over them, in registers
+ * (the engine's adds only store them), eight at a time (four left half the
+ * loop's own instructions to pay per value), some 9.5 instructions a value.
+ * A block's max costs nothing more than the max of them all: the running
+ * max starts each block at what its slot holds (0, or the max of the part
+ * of it an earlier tally read), and is folded in at its end. */
 static void tally(struct gv_samples *s)
 {
     size_t n = gv_samples_count(s);
@@ -388,12 +400,13 @@ static void tally(struct gv_samples *s)
     if (!s->hist)
         s->hist = gv_calloc(BUCKETS, sizeof *s->hist);
     uint64_t *hist = s->hist, lo = s->sum_lo, hi = s->sum_hi;
-    gv_ns max = s->max;
+    gv_ns all_max = s->max;
     size_t base = 0; /* how many values the blocks before blk[j] hold */
     for (size_t j = 0; j < s->nblk; base += block_size(j++)) {
         const gv_ns *v = s->blk[j], *end = j + 1 < s->nblk ? v + block_size(j) : s->at;
         if (base + (size_t)(end - v) <= s->tallied)
             continue; /* tallied already */
+        gv_ns *slot = s->blk[j] + block_size(j), max = *slot;
         if (s->tallied > base)
             v += s->tallied - base;
         /* The sum of the block's values (one at least) in 64 bits, with no
@@ -408,12 +421,16 @@ static void tally(struct gv_samples *s)
         max = (x) > max ? (x) : max; \
         hist[bucket(x)]++; \
     } while (0)
-        for (; end - v >= 4; v += 4) {
-            gv_ns x0 = v[0], x1 = v[1], x2 = v[2], x3 = v[3];
+        for (const gv_ns *stop = v + (end - v) / 8 * 8; v < stop; v += 8) {
+            gv_ns x0 = v[0], x1 = v[1], x2 = v[2], x3 = v[3], x4 = v[4], x5 = v[5], x6 = v[6], x7 = v[7];
             TALLY(x0);
             TALLY(x1);
             TALLY(x2);
             TALLY(x3);
+            TALLY(x4);
+            TALLY(x5);
+            TALLY(x6);
+            TALLY(x7);
         }
         for (; v < end; v++)
             TALLY(*v);
@@ -423,10 +440,12 @@ static void tally(struct gv_samples *s)
         else
             for (v = start; v < end; v++)
                 hi += __builtin_add_overflow(lo, (uint64_t)*v, &lo);
+        *slot = max;
+        all_max = max > all_max ? max : all_max;
     }
     s->sum_lo = lo;
     s->sum_hi = hi;
-    s->max = max;
+    s->max = all_max;
     s->tallied = n;
 }
 
@@ -457,13 +476,18 @@ gv_ns gv_samples_rank(struct gv_samples *s, size_t k)
         return lo; /* a bucket of one value */
     /* Branch-free: every value is stored at w[m] and kept (m counts it) if
      * in [lo, hi]; no more than `want` are, so w[want] is the last store.
-     * The scan stops at the first chunk boundary after the last of them. */
+     * The scan stops at the first chunk boundary after the last of them, and
+     * passes over the blocks whose max is below lo: values that come in
+     * ramps (lags that grow while a loop is behind, then fall) put a high
+     * rank's bucket in a few blocks. */
     enum { RANK_CHUNK = 512 };
     uint64_t span = (uint64_t)(hi - lo);
     size_t m = 0, want = s->hist[b];
     gv_ns *w = gv_malloc((want + 1) * sizeof *w);
     for (size_t j = 0; j < s->nblk && m < want; j++) {
         const gv_ns *v = s->blk[j], *end = j + 1 < s->nblk ? v + block_size(j) : s->at;
+        if (v[block_size(j)] < lo)
+            continue;
         while (v < end && m < want) {
             const gv_ns *stop = end - v > RANK_CHUNK ? v + RANK_CHUNK : end;
             for (; v + 4 <= stop; v += 4) {

@@ -87,7 +87,9 @@ gv_ns gv_select(gv_ns *v, size_t n, size_t k);
  * of them).
  * The values are kept in blocks (the first of GV_SAMPLES_FIRST, each next
  * twice as big up to GV_SAMPLES_BLOCK) that never move: a million lags are
- * never copied to a bigger array. */
+ * never copied to a bigger array.  The tally also keeps each block's max
+ * (in a slot past its values), and a rank's pass skips the blocks whose max
+ * is below its bucket. */
 #define GV_SAMPLES_SUB 5
 #define GV_SAMPLES_FIRST 256
 #define GV_SAMPLES_BLOCK 65536

@@ -290,6 +290,47 @@ static void samples_agree_with_sorting(void **state)
     }
 }
 
+/* A rank passes over the blocks whose max (kept by the tally) is below its
+ * bucket.  Values in ramps put a bucket in a few blocks and a block's max
+ * on a bucket's edge: rising by 1 from an offset of 0 to 3 (one of them
+ * ends each block at the lowest value of a bucket, which must not be
+ * skipped), falling (a block read part way and then filled has its max in
+ * the part read first), a sawtooth and rising with a wide step.  Every rank
+ * agrees with sorting, read at the end and, in half the rounds, part way. */
+static void samples_skip_blocks_below_the_bucket(void **state)
+{
+    (void)state;
+    struct rng r;
+    rng_seed(&r, 13);
+    for (int round = 0; round < 28; round++) {
+        struct gv_samples s = { 0 };
+        size_t n = 1800 + rng_below(&r, 400); /* blocks of 256, 512, 1024 and part of 2048 */
+        size_t read_at = round % 2 ? 1 + rng_below(&r, (uint32_t)n - 1) : 0;
+        gv_ns *w = malloc(n * sizeof *w), *sorted = malloc(n * sizeof *sorted);
+        for (size_t i = 0; i < n; i++) {
+            if (i > 0 && i == read_at)
+                assert_int_equal(gv_samples_rank(&s, i - 1), gv_samples_max(&s));
+            gv_ns v;
+            switch (round % 7) {
+            case 0: case 1: case 2: case 3: v = (gv_ns)i + round % 7; break;
+            case 4: v = (gv_ns)(n - i) * 1000; break;
+            case 5: v = (gv_ns)(i % 700) * 300 + 5000; break;
+            default: v = (gv_ns)i * 1000003; break;
+            }
+            gv_samples_add(&s, v);
+            w[i] = v;
+        }
+        memcpy(sorted, w, n * sizeof *sorted);
+        qsort(sorted, n, sizeof *sorted, cmp_ns);
+        assert_int_equal(gv_samples_max(&s), sorted[n - 1]);
+        for (size_t k = 0; k < n; k++)
+            assert_int_equal(gv_samples_rank(&s, k), sorted[k]);
+        gv_samples_free(&s);
+        free(w);
+        free(sorted);
+    }
+}
+
 /* ---- one thread ---------------------------------------------------------- */
 
 static void single_thread_runs_its_work_plus_one_context_switch(void **state)
@@ -1058,6 +1099,7 @@ int main(void)
         cmocka_unit_test(rng_is_reproducible_and_bounded),
         cmocka_unit_test(select_agrees_with_sorting),
         cmocka_unit_test(samples_agree_with_sorting),
+        cmocka_unit_test(samples_skip_blocks_below_the_bucket),
         cmocka_unit_test(single_thread_runs_its_work_plus_one_context_switch),
         cmocka_unit_test(more_threads_than_cores_share_by_time_slices),
         cmocka_unit_test(blocked_threads_use_no_core),
