@@ -78,7 +78,14 @@ PO_LANGS  := pt_BR
 MO        := $(PO_LANGS:%=$(BUILD)/locale/%/LC_MESSAGES/gilviz.mo)
 MO_HERE   := $(PO_LANGS:%=locale/%/LC_MESSAGES/gilviz.mo)
 XGETTEXT_SRC = $(sort $(wildcard src/*.c src/*/*.c src/*/*.h))
-XGETTEXT  := xgettext --language=C --from-code=UTF-8 --keyword=N_ --keyword=gv_tr:2 \
+# The scene parser's reporting functions take their message (a format or an
+# English phrase) as a literal: sc_err(c, ln, col, FMT, ...), sc_err_raw(c,
+# no, raw, rawlen, col, FMT, ...), sc_need(c, ln, k, WHAT), ... (see
+# src/scene/parse.c).
+SC_KEYWORDS := --keyword=sc_err:4 --keyword=sc_err_raw:6 --keyword=sc_need:4 \
+             --keyword=sc_need_str:4 --keyword=sc_ref_step:5 --keyword=sc_xcount:4 \
+             --keyword=sc_limit:6
+XGETTEXT  := xgettext --language=C --from-code=UTF-8 --keyword=N_ --keyword=gv_tr:2 $(SC_KEYWORDS) \
              --add-comments=TRANSLATORS: --add-location=file --sort-output \
              --package-name=gilviz --package-version=$(VERSION) --msgid-bugs-address=gilviz --foreign-user
 

@@ -186,7 +186,7 @@ static struct scene *load_scene(const char *arg)
         say("%s: %s", path, strerror(errno));
         exit(EX_NOINPUT);
     }
-    struct scene_diags d = { 0 };
+    struct scene_diags d = { .lang = err_lang };
     struct scene *sc = scene_parse(path, text, len, &d);
     if (!sc) {
         d.file = path;
@@ -217,7 +217,7 @@ static int cmd_check(int argc, char **argv)
                 rc = EX_NOINPUT;
             continue;
         }
-        struct scene_diags d = { 0 };
+        struct scene_diags d = { .lang = err_lang };
         struct scene *sc = scene_parse(argv[i], text, len, &d);
         if (!sc) {
             d.file = argv[i];
@@ -441,7 +441,7 @@ static int simulate(const struct run_opts *o, struct scene **psc, struct timelin
     struct scene *sc = load_scene(o->scene);
     for (int i = 0; i < o->nsets; i++) {
         char err[512];
-        if (scene_set(sc, o->sets[i], err, sizeof err) != 0) {
+        if (scene_set_lang(sc, o->sets[i], err_lang, err, sizeof err) != 0) {
             say("--set %s: %s", o->sets[i], err);
             scene_free(sc);
             exit(EX_USAGE);
@@ -568,7 +568,7 @@ static int cmd_play(int argc, char **argv)
     struct scene *sc = load_scene(o.scene);
     for (int i = 0; i < o.nsets; i++) {
         char err[512];
-        if (scene_set(sc, o.sets[i], err, sizeof err) != 0) {
+        if (scene_set_lang(sc, o.sets[i], err_lang, err, sizeof err) != 0) {
             say("--set %s: %s", o.sets[i], err);
             scene_free(sc);
             return EX_USAGE;

@@ -113,6 +113,98 @@ expect_grep "frame --lang pt: a --select that names nobody is said in Portuguese
 "$GILVIZ" report no-such-scene >/dev/null 2>"$TMP/err"
 expect_grep "without a locale, errors are English" "no scene file or built-in scene named" "$TMP/err"
 
+# --- a scene file's diagnostics follow the language too ------------------------------------
+# the same layout (file:line:col: label: message, the source line, the caret),
+# the label and the message in the language; the scene's keywords as written
+printf 'cores 0\nthread a x0:\n    cpu 5\n    acquire nolock\n' >"$TMP/bad.scene"
+cat >"$TMP/bad.pt" <<EOF
+$TMP/bad.scene:1:7: erro: cores precisa estar entre 1 e 128
+    1 | cores 0
+      |       ^
+$TMP/bad.scene:2:10: erro: uma contagem precisa ser no mínimo 1 (x1)
+    2 | thread a x0:
+      |          ^
+$TMP/bad.scene:3:9: erro: uma duração precisa de uma unidade (ns, us, ms, s)
+    3 |     cpu 5
+      |         ^
+$TMP/bad.scene:4:13: erro: trava desconhecida 'nolock'
+    4 |     acquire nolock
+      |             ^
+EOF
+cat >"$TMP/bad.en" <<EOF
+$TMP/bad.scene:1:7: error: cores must be between 1 and 128
+    1 | cores 0
+      |       ^
+$TMP/bad.scene:2:10: error: a count must be at least 1 (x1)
+    2 | thread a x0:
+      |          ^
+$TMP/bad.scene:3:9: error: a duration needs a unit (ns, us, ms, s)
+    3 |     cpu 5
+      |         ^
+$TMP/bad.scene:4:13: error: unknown lock 'nolock'
+    4 |     acquire nolock
+      |             ^
+EOF
+# expect_stderr NAME WANT CODE CMD...: exit CODE and exactly the file WANT on stderr
+expect_stderr() {
+    name=$1 want=$2 code=$3; shift 3
+    "$@" >/dev/null 2>"$TMP/err"
+    got=$?
+    if [ "$got" -ne "$code" ]; then not_ok "$name" "exit $got, not $code" "$(head -c 600 "$TMP/err")"
+    elif cmp -s "$want" "$TMP/err"; then ok "$name"
+    else not_ok "$name" "$(diff "$want" "$TMP/err" | head -c 1200)"; fi
+}
+expect_stderr "LANG=pt_BR: check's diagnostics are Portuguese, in the same layout" \
+    "$TMP/bad.pt" 65 env LANG=pt_BR.UTF-8 "$GILVIZ" check "$TMP/bad.scene"
+expect_stderr "log --lang pt: the scene's diagnostics are Portuguese" \
+    "$TMP/bad.pt" 65 "$GILVIZ" log --lang pt "$TMP/bad.scene"
+expect_stderr "frame --lang pt: the scene's diagnostics are Portuguese" \
+    "$TMP/bad.pt" 65 "$GILVIZ" frame --lang pt "$TMP/bad.scene"
+expect_stderr "without a locale, check's diagnostics are English" \
+    "$TMP/bad.en" 65 "$GILVIZ" check "$TMP/bad.scene"
+expect_stderr "--lang en: the diagnostics stay English under LANG=pt_BR" \
+    "$TMP/bad.en" 65 env LANG=pt_BR.UTF-8 "$GILVIZ" log --lang en "$TMP/bad.scene"
+# a diagnostic without a line; a count printed with <inttypes.h>'s PRId64
+: >"$TMP/empty.scene"
+LANG=pt_BR.UTF-8 "$GILVIZ" check "$TMP/empty.scene" 2>"$TMP/err"
+expect_grep "LANG=pt_BR: an empty scene is said in Portuguese" \
+    "$TMP/empty.scene: erro: a cena está vazia: ela precisa de pelo menos um bloco 'thread NOME:' ou 'main:'" "$TMP/err"
+LANG=pt_BR.UTF-8 "$GILVIZ" check tests/bad/billion-threads.scene 2>"$TMP/err"
+expect_grep "LANG=pt_BR: a PRId64 message comes from the catalogue" \
+    "billion-threads.scene:1:10: erro: threads demais: 1000000000 (no máximo 4096)" "$TMP/err"
+# --set's messages too
+"$GILVIZ" log --lang pt --set cores=0 convoy >/dev/null 2>"$TMP/err"
+expect_grep "log --lang pt: a bad --set is said in Portuguese" \
+    "gilviz: --set cores=0: cores precisa estar entre 1 e 128" "$TMP/err"
+LANG=pt_BR.UTF-8 "$GILVIZ" report --set seed=x convoy >/dev/null 2>"$TMP/err"
+expect_grep "LANG=pt_BR: report's bad --set is Portuguese" "seed precisa ser um número inteiro, não 'x'" "$TMP/err"
+"$GILVIZ" report --set seed=x convoy >/dev/null 2>"$TMP/err"
+expect_grep "without a locale, a bad --set is English" "seed must be a whole number, not 'x'" "$TMP/err"
+# every diagnostic of tests/bad in Portuguese: the English .expect line for
+# line, with the same file:line:col, source lines and carets, and "erro" and
+# another message on each diagnostic line
+nbad=0 untr=""
+for scene in tests/bad/*.scene; do
+    exp=${scene%.scene}.expect
+    [ "$(head -n 1 "$exp")" = 65 ] || continue
+    nbad=$((nbad + 1))
+    tail -n +2 "$exp" >"$TMP/en"
+    LANG=pt_BR.UTF-8 timeout 60 "$GILVIZ" check "$scene" >/dev/null 2>"$TMP/pt"
+    awk 'NR == FNR { en[FNR] = $0; n = FNR; next }
+         { e = en[FNR]; k = index(e, ": error: ")
+           if (k == 0) { if ($0 != e) bad = 1; next }
+           pre = substr(e, 1, k - 1) ": erro: "
+           if (substr($0, 1, length(pre)) != pre || substr($0, length(pre) + 1) == substr(e, k + 9))
+               bad = 1 }
+         END { exit bad || FNR != n }' "$TMP/en" "$TMP/pt" || untr="$untr $(basename "$scene")"
+done
+if [ -z "$untr" ] && [ "$nbad" -ge 80 ]; then
+    ok "the diagnostics of the $nbad scenes of tests/bad that check rejects are Portuguese, in the same layout"
+else
+    not_ok "the diagnostics of the scenes of tests/bad that check rejects are Portuguese, in the same layout" \
+        "$nbad scenes; not:$untr"
+fi
+
 # --- where the catalogue is found -------------------------------------------------------------
 # without GILVIZ_LOCALEDIR: beside the binary (the build tree)
 (unset GILVIZ_LOCALEDIR; "$GILVIZ" log --lang pt --from 5ms --to 5.08ms "$CLASSIC") >"$TMP/log" 2>&1

@@ -1,6 +1,7 @@
 /*
  * test_i18n: the lecture plan's parser (src/scene/lecture.c), the language
- * the environment asks for and gettext's Portuguese (src/i18n.c) (cmocka).
+ * the environment asks for, gettext's Portuguese (src/i18n.c) and a scene's
+ * diagnostics and --set messages in Portuguese (cmocka).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -154,6 +155,64 @@ static void gettext_portuguese(void **state)
     unsetenv("LANG");
 }
 
+/* The scene parser's diagnostics in the list's language: the message, the
+ * "error" label and "<scene>"; a zeroed list stays English. */
+static void scene_diags_portuguese(void **state)
+{
+    (void)state;
+    if (!gv_i18n_have_pt())
+        fail_msg("no catalogue in %s", gv_i18n_dir());
+    static const char text[] = "thread a x5000:\n    cpu 2\n    join a\n";
+    struct scene_diags d;
+    memset(&d, 0, sizeof d);
+    d.lang = GV_LANG_PT;
+    assert_null(scene_parse("t.scene", text, strlen(text), &d));
+    d.file = NULL;
+    char *out = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&out, &len);
+    assert_non_null(f);
+    scene_diags_print(&d, f);
+    fclose(f);
+    assert_string_equal(out,
+        "<cena>:1:10: erro: threads demais: 5000 (no máximo 4096)\n"
+        "    1 | thread a x5000:\n"
+        "      |          ^\n"
+        "<cena>:2:9: erro: uma duração precisa de uma unidade (ns, us, ms, s)\n"
+        "    2 |     cpu 2\n"
+        "      |         ^\n"
+        "<cena>:3:10: erro: uma thread não pode fazer join em si mesma\n"
+        "    3 |     join a\n"
+        "      |          ^\n");
+    free(out);
+    scene_diags_free(&d);
+
+    /* English when lang is zero, after Portuguese */
+    memset(&d, 0, sizeof d);
+    assert_null(scene_parse("t.scene", text, strlen(text), &d));
+    assert_int_equal(d.n, 3);
+    assert_string_equal(d.v[0].msg, "too many threads: 5000 (at most 4096)");
+    assert_string_equal(d.v[2].msg, "a thread cannot join itself");
+    scene_diags_free(&d);
+
+    /* --set: scene_set_lang in Portuguese, scene_set in English */
+    static const char ok[] = "thread a:\n    cpu 1ms\n";
+    memset(&d, 0, sizeof d);
+    struct scene *s = scene_parse("t.scene", ok, strlen(ok), &d);
+    assert_non_null(s);
+    char err[512];
+    assert_int_equal(scene_set_lang(s, "gil=x", GV_LANG_PT, err, sizeof err), -1);
+    assert_string_equal(err, "modelo de GIL desconhecido 'x' (use new, old ou none)");
+    assert_int_equal(scene_set_lang(s, "seed=99999999999999999999", GV_LANG_PT, err, sizeof err), -1);
+    assert_string_equal(err, "seed precisa estar entre 0 e 18446744073709551615");
+    assert_int_equal(scene_set_lang(s, "horizon=5", GV_LANG_PT, err, sizeof err), -1);
+    assert_string_equal(err, "uma duração precisa de uma unidade (ns, us, ms, s)");
+    assert_int_equal(scene_set(s, "gil=x", err, sizeof err), -1);
+    assert_string_equal(err, "unknown GIL model 'x' (use new, old or none)");
+    scene_free(s);
+    scene_diags_free(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -162,6 +221,7 @@ int main(void)
         cmocka_unit_test(lecture_titles_carry_no_control_bytes),
         cmocka_unit_test(env_language),
         cmocka_unit_test(gettext_portuguese),
+        cmocka_unit_test(scene_diags_portuguese),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

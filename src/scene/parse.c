@@ -29,8 +29,18 @@
  * index (in scene.threads or scene.coros).
  *
  * scene_set() lives here too because it shares the setting validation.
+ *
+ * Messages: every diagnostic is written in English in the source and said
+ * in the language of the diagnostics list (scene_diags.lang) through
+ * gv_tr.  xgettext finds the formats given to sc_err and sc_err_raw and the
+ * phrases given to sc_need, sc_need_str, sc_ref_step, sc_xcount and
+ * sc_limit (the Makefile's --keyword list); any other message is marked
+ * with N_ or given to gv_tr.  A message is a whole sentence wherever a
+ * Portuguese word would have to agree with what is put in it (per kind:
+ * "unknown lock '%.*s'", not "unknown %s '%.*s'").
  */
 #include "scene.h"
+#include "../i18n.h"
 
 #include <inttypes.h>
 #include <stdarg.h>
@@ -88,9 +98,23 @@ enum sc_nk {
     NK_THREAD,
 };
 
-static const char *const sc_kind_names[] = {
-    "lock", "shared variable", "loop", "task", "callback", "future", "queue", "pool",
-    "thread",
+/* NK_PROCESS: only for messages (a name that is a process's). */
+enum { NK_PROCESS = NK_THREAD + 1 };
+
+/* Each kind with its article, for "'%.*s' is %s, not %s". */
+static const char *const sc_kind_a[] = {
+    /* TRANSLATORS: these fill "'NAME' is %s, not %s": a kind of named
+     * thing with its article ("'net' is a thread, not a lock"). */
+    N_("a lock"), N_("a shared variable"), N_("a loop"), N_("a task"), N_("a callback"),
+    N_("a future"), N_("a queue"), N_("a pool"), N_("a thread"), N_("a process"),
+};
+
+/* "unknown KIND 'NAME'", one message per kind (its gender in Portuguese). */
+static const char *const sc_kind_unknown[] = {
+    N_("unknown lock '%.*s'"), N_("unknown shared variable '%.*s'"),
+    N_("unknown loop '%.*s'"), N_("unknown task '%.*s'"), N_("unknown callback '%.*s'"),
+    N_("unknown future '%.*s'"), N_("unknown queue '%.*s'"), N_("unknown pool '%.*s'"),
+    N_("unknown thread '%.*s'"),
 };
 
 /* Where a program runs: a thread, a task or a callback (bits of `where`). */
@@ -337,23 +361,40 @@ static void sc_diag_push(struct scene_diags *d, uint32_t line, uint32_t col,
     g->source_line = sc_source_copy(raw, rawlen);
 }
 
-/* Record an error at line `no` (raw text raw/rawlen), column col. */
-static void sc_verr(struct sc *c, uint32_t no, const char *raw, size_t rawlen,
-                    uint32_t col, const char *fmt, va_list ap)
+/* `msgid` in the language of the diagnostics. */
+static const char *sc_tr(const struct sc *c, const char *msgid)
+{
+    return gv_tr(c->d->lang, msgid);
+}
+
+/* Record the error `msg` (already in its language) at line `no` (raw text
+ * raw/rawlen), column col. */
+static void sc_report(struct sc *c, uint32_t no, const char *raw, size_t rawlen,
+                      uint32_t col, const char *msg)
 {
     if (c->stop)
         return;
     if (c->nerr >= SC_MAX_ERRORS) {
         sc_diag_push(c->d, no, col, raw, rawlen,
-                     "too many errors; stopping here");
+                     sc_tr(c, N_("too many errors; stopping here")));
         c->nerr++;
         c->stop = true;
         return;
     }
-    char msg[512];
-    vsnprintf(msg, sizeof msg, fmt, ap);
     sc_diag_push(c->d, no, col, raw, rawlen, msg);
     c->nerr++;
+}
+
+/* Record an error at line `no`, column col: the format fmt (English, the
+ * msgid) in the language of the diagnostics. */
+static void sc_verr(struct sc *c, uint32_t no, const char *raw, size_t rawlen,
+                    uint32_t col, const char *fmt, va_list ap)
+{
+    if (c->stop)
+        return;
+    char msg[512];
+    vsnprintf(msg, sizeof msg, sc_tr(c, fmt), ap);
+    sc_report(c, no, raw, rawlen, col, msg);
 }
 
 /* Record an error on a raw line (used by the lexer). */
@@ -382,6 +423,22 @@ static void sc_err(struct sc *c, const struct sc_line *ln, uint32_t col,
     else
         sc_verr(c, 0, NULL, 0, 0, fmt, ap);
     va_end(ap);
+}
+
+/* Record on a parsed line (or none) a message already in its language. */
+static void sc_err_str(struct sc *c, const struct sc_line *ln, uint32_t col, const char *msg)
+{
+    if (ln)
+        sc_report(c, ln->no, ln->raw, ln->rawlen, col, msg);
+    else
+        sc_report(c, 0, NULL, 0, 0, msg);
+}
+
+/* Record on a parsed line the message msgid (marked with N_ where it is
+ * written, or a reason from util such as gv_parse_duration's), translated. */
+static void sc_err_tr(struct sc *c, const struct sc_line *ln, uint32_t col, const char *msgid)
+{
+    sc_err_str(c, ln, col, sc_tr(c, msgid));
 }
 
 /* FNV-1a hash of a name. */
@@ -543,9 +600,10 @@ static int sc_setting_index(const char *k, size_t n)
     return -1;
 }
 
-/* Check the value of setting `key`; 0 with *out, or -1 with a message. */
+/* Check the value of setting `key`; 0 with *out, or -1 with a message in
+ * language `lang`. */
 static int sc_setting_value(int key, const char *v, size_t n, struct sc_val *out,
-                            char *err, size_t esz)
+                            int lang, char *err, size_t esz)
 {
     const char *name = sc_setting_names[key];
     char show[256];
@@ -561,7 +619,7 @@ static int sc_setting_value(int key, const char *v, size_t n, struct sc_val *out
         else if (n == 4 && memcmp(v, "none", 4) == 0)
             out->gil = GIL_NONE;
         else {
-            snprintf(err, esz, "unknown GIL model '%s' (use new, old or none)",
+            snprintf(err, esz, gv_tr(lang, "unknown GIL model '%s' (use new, old or none)"),
                      sc_clip(v, n, show, sizeof show));
             return -1;
         }
@@ -569,7 +627,8 @@ static int sc_setting_value(int key, const char *v, size_t n, struct sc_val *out
     case S_PYTHON:
         if (sc_parse_python(v, n, &out->py) == 0)
             return 0;
-        snprintf(err, esz, "unknown Python version '%s' (use 2.7, 3.2 ... 3.14, 3.13t)",
+        snprintf(err, esz,
+                 gv_tr(lang, "unknown Python version '%s' (use 2.7, 3.2 ... 3.14, 3.13t)"),
                  sc_clip(v, n, show, sizeof show));
         return -1;
     case S_CORES:
@@ -582,13 +641,17 @@ static int sc_setting_value(int key, const char *v, size_t n, struct sc_val *out
             m--;
         r = sc_parse_u64(v, m, &u);
         if (r == -1) {
-            snprintf(err, esz, "%s must be a whole number, not '%s'", name,
+            snprintf(err, esz, gv_tr(lang, "%s must be a whole number, not '%s'"), name,
                      sc_clip(v, n, show, sizeof show));
             return -1;
         }
         if (r == -2 || u < (uint64_t)lo || u > (uint64_t)hi) {
-            snprintf(err, esz, "%s must be between %" PRId64 " and %" PRId64 "%s",
-                     name, lo, hi, key == S_OVERHEAD ? " (percent)" : "");
+            if (key == S_OVERHEAD)
+                snprintf(err, esz, gv_tr(lang, "%s must be between %" PRId64 " and %" PRId64
+                                         " (percent)"), name, lo, hi);
+            else
+                snprintf(err, esz, gv_tr(lang, "%s must be between %" PRId64 " and %" PRId64),
+                         name, lo, hi);
             return -1;
         }
         out->i = (int64_t)u;
@@ -597,12 +660,12 @@ static int sc_setting_value(int key, const char *v, size_t n, struct sc_val *out
     case S_SEED:
         r = sc_parse_u64(v, n, &u);
         if (r == -1) {
-            snprintf(err, esz, "seed must be a whole number, not '%s'",
+            snprintf(err, esz, gv_tr(lang, "seed must be a whole number, not '%s'"),
                      sc_clip(v, n, show, sizeof show));
             return -1;
         }
         if (r == -2) {
-            snprintf(err, esz, "seed must be between 0 and %" PRIu64, UINT64_MAX);
+            snprintf(err, esz, gv_tr(lang, "seed must be between 0 and %" PRIu64), UINT64_MAX);
             return -1;
         }
         out->u = u;
@@ -611,13 +674,13 @@ static int sc_setting_value(int key, const char *v, size_t n, struct sc_val *out
         const char *why = NULL;
         gv_ns ns = 0;
         if (gv_parse_duration(v, n, &ns, &why) != 0) {
-            snprintf(err, esz, "%s", why);
+            snprintf(err, esz, "%s", gv_tr(lang, why));
             return -1;
         }
         bool positive = key == S_SWITCH || key == S_BYTECODE || key == S_CHECKPOINT ||
                         key == S_TIMESLICE || key == S_HORIZON;
         if (positive && ns <= 0) {
-            snprintf(err, esz, "%s must be positive", name);
+            snprintf(err, esz, gv_tr(lang, "%s must be positive"), name);
             return -1;
         }
         out->i = ns;
@@ -659,18 +722,23 @@ static void sc_setting_store(struct scene_settings *set, int key, const struct s
 /* Apply one KEY=VALUE override, validated like the scene statement. */
 int scene_set(struct scene *s, const char *kv, char *err, size_t errsize)
 {
+    return scene_set_lang(s, kv, GV_LANG_EN, err, errsize);
+}
+
+int scene_set_lang(struct scene *s, const char *kv, int lang, char *err, size_t errsize)
+{
     char dummy[8];
     if (!err || errsize == 0) {
         err = dummy;
         errsize = sizeof dummy;
     }
     if (!s || !kv) {
-        snprintf(err, errsize, "no scene to change");
+        snprintf(err, errsize, "%s", gv_tr(lang, "no scene to change"));
         return -1;
     }
     const char *eq = strchr(kv, '=');
     if (!eq || eq == kv) {
-        snprintf(err, errsize, "expected KEY=VALUE, e.g. cores=4");
+        snprintf(err, errsize, "%s", gv_tr(lang, "expected KEY=VALUE, e.g. cores=4"));
         return -1;
     }
     size_t klen = (size_t)(eq - kv);
@@ -681,18 +749,19 @@ int scene_set(struct scene *s, const char *kv, char *err, size_t errsize)
         for (int i = 0; i < S_COUNT; i++)
             o += (size_t)snprintf(known + o, sizeof known - o, "%s%s", i ? ", " : "",
                                   sc_setting_names[i]);
-        snprintf(err, errsize, "unknown setting '%s' (known: %s)",
+        snprintf(err, errsize, gv_tr(lang, "unknown setting '%s' (known: %s)"),
                  sc_clip(kv, klen, show, sizeof show), known);
         return -1;
     }
     const char *v = eq + 1;
     if (*v == '\0') {
-        snprintf(err, errsize, "expected a value after '%s='", sc_setting_names[key]);
+        snprintf(err, errsize, gv_tr(lang, "expected a value after '%s='"),
+                 sc_setting_names[key]);
         return -1;
     }
     struct sc_val val;
     memset(&val, 0, sizeof val);
-    if (sc_setting_value(key, v, strlen(v), &val, err, errsize) != 0)
+    if (sc_setting_value(key, v, strlen(v), &val, lang, err, errsize) != 0)
         return -1;
     sc_setting_store(&s->set, key, &val);
     return 0;
@@ -812,21 +881,22 @@ static void sc_lex_line(struct sc *c, uint32_t no, const char *p, size_t n)
         unsigned char b = (unsigned char)p[i];
         const char *what = NULL;
         size_t k = 1;
+        bool ctrl = false;
         if (b == 0)
-            what = "NUL byte in the text (is this a binary file?)";
+            what = N_("NUL byte in the text (is this a binary file?)");
         else if (b == '\r')
-            what = "a carriage return (\\r) inside a line: save the file with \\n or \\r\\n line endings";
+            what = N_("a carriage return (\\r) inside a line: save the file with \\n or \\r\\n line endings");
         else if ((b < 0x20 && b != '\t') || b == 0x7f)
-            what = "invalid control character";
+            ctrl = true;
         else if (b >= 0x80 && (k = sc_utf8_len((const unsigned char *)p + i, n - i)) == 0)
-            what = "invalid UTF-8";
+            what = N_("invalid UTF-8");
         else if (k == 3 && memcmp(p + i, "\xef\xbb\xbf", 3) == 0)
-            what = "a byte-order mark (U+FEFF) is allowed only at the start of the file";
-        if (what) {
-            if (b != 0 && b < 0x80 && b != '\r')
-                sc_err_raw(c, no, p, n, col, "%s (byte 0x%02x)", what, b);
+            what = N_("a byte-order mark (U+FEFF) is allowed only at the start of the file");
+        if (what || ctrl) {
+            if (ctrl)
+                sc_err_raw(c, no, p, n, col, "invalid control character (byte 0x%02x)", b);
             else
-                sc_err_raw(c, no, p, n, col, "%s", what);
+                sc_report(c, no, p, n, col, sc_tr(c, what));
             if (!blank)
                 sc_line_bad(sc_line_push(c, no, (int64_t)ind, p, n, c->ntoks));
             return;
@@ -961,9 +1031,12 @@ static void sc_walk(struct sc *c, int64_t parent, int64_t body, sc_fn fn, void *
         if (body < 0)
             body = ln->indent;
         if (ln->indent > body) {
-            sc_err(c, ln, (uint32_t)ln->indent + 1, parent < 0
-                   ? "unexpected indentation: a top-level statement starts in column 1"
-                   : "unexpected indentation: only a line ending in ':' opens an indented block");
+            if (parent < 0)
+                sc_err(c, ln, (uint32_t)ln->indent + 1,
+                       "unexpected indentation: a top-level statement starts in column 1");
+            else
+                sc_err(c, ln, (uint32_t)ln->indent + 1, "unexpected indentation: only a "
+                       "line ending in ':' opens an indented block");
             sc_skip_body(c, ln->indent);
         } else if (ln->indent < body) {
             sc_err(c, ln, (uint32_t)ln->indent + 1, "inconsistent indentation: this "
@@ -996,14 +1069,17 @@ static bool sc_no_more(struct sc *c, const struct sc_line *ln, size_t k)
     return false;
 }
 
-/* Check that token k exists; else "expected WHAT after 'KW'". */
+/* Check that token k exists; else "expected WHAT after 'KW'" (WHAT is an
+ * English phrase, translated here). */
 static bool sc_need(struct sc *c, const struct sc_line *ln, size_t k, const char *what)
 {
     if (k < ln->ntok)
         return true;
     const struct sc_tok *t = &c->toks[ln->tok];
     const struct sc_tok *prev = &t[k - 1];
-    sc_err(c, ln, sc_eol_col(c, ln), "expected %s after '%.*s'", what,
+    /* TRANSLATORS: %s is a phrase such as "a duration like 5ms" or "a
+     * task name", '%.*s' the word the line ends with. */
+    sc_err(c, ln, sc_eol_col(c, ln), "expected %s after '%.*s'", sc_tr(c, what),
            (int)(prev->len < 64 ? prev->len : 64), prev->p);
     return false;
 }
@@ -1042,9 +1118,9 @@ static bool sc_name(struct sc *c, const struct sc_line *ln, const struct sc_tok 
 /* Parse a duration token; false after reporting gv_parse_duration's reason. */
 static bool sc_dur(struct sc *c, const struct sc_line *ln, const struct sc_tok *t, gv_ns *out)
 {
-    const char *why = "expected a duration like 5ms";
+    const char *why = N_("expected a duration like 5ms");
     if (t->kind != TK_WORD || gv_parse_duration(t->p, t->len, out, &why) != 0) {
-        sc_err(c, ln, t->col, "%s", why);
+        sc_err_tr(c, ln, t->col, why);
         return false;
     }
     return true;
@@ -1072,7 +1148,8 @@ static bool sc_need_str(struct sc *c, const struct sc_line *ln, size_t k, const 
     if (!sc_need(c, ln, k, what))
         return false;
     if (t[k].kind != TK_STR) {
-        sc_err(c, ln, t[k].col, "expected %s, not '%s'", what, sc_show(&t[k], b, sizeof b));
+        sc_err(c, ln, t[k].col, "expected %s, not '%s'", sc_tr(c, what),
+               sc_show(&t[k], b, sizeof b));
         return false;
     }
     return true;
@@ -1110,8 +1187,9 @@ static bool sc_text(struct sc *c, const struct sc_line *ln, size_t k, struct sce
     return true;
 }
 
-/* Parse an "xN" count token of `what` ("threads", "processes", "tasks")
- * with at most `max`; 0 if tok is not of that form, -1 after an error. */
+/* Parse an "xN" count token of `what` ("threads", "processes", "tasks",
+ * translated here) with at most `max`; 0 if tok is not of that form, -1
+ * after an error. */
 static int64_t sc_xcount(struct sc *c, const struct sc_line *ln, const struct sc_tok *t,
                          const char *what, int64_t max)
 {
@@ -1126,8 +1204,9 @@ static int64_t sc_xcount(struct sc *c, const struct sc_line *ln, const struct sc
         return -1;
     }
     if (r == -2 || u > (uint64_t)max) {
+        /* TRANSLATORS: %s is "threads", "processes" or "tasks". */
         sc_err(c, ln, t->col, "too many %s: %.*s (at most %" PRId64 ")",
-               what, (int)(t->len - 1), t->p + 1, max);
+               sc_tr(c, what), (int)(t->len - 1), t->p + 1, max);
         return -1;
     }
     return (int64_t)u;
@@ -1189,26 +1268,26 @@ static int32_t sc_step(struct sc *c, enum step_op op, const struct sc_line *ln,
     struct scene_step **steps;
     int32_t *nsteps;
     size_t *cap;
-    const char *what, *name;
+    const char *full, *name;
     if (c->ctx == CX_THREAD) {
         struct scene_thread *th = &c->s->threads[c->cur];
         steps = &th->steps;
         nsteps = &th->nsteps;
         cap = &c->tcap[c->cur];
-        what = "thread";
+        full = N_("too many steps in thread '%s' (at most %d)");
         name = th->name;
     } else {
         struct scene_coro *co = &c->s->coros[c->cur];
         steps = &co->steps;
         nsteps = &co->nsteps;
         cap = &c->ocap[c->cur];
-        what = co->is_callback ? "callback" : "task";
+        full = co->is_callback ? N_("too many steps in callback '%s' (at most %d)")
+                               : N_("too many steps in task '%s' (at most %d)");
         name = co->name;
     }
     if (*nsteps >= SCENE_MAX_STEPS) {
         if (!c->steps_full)
-            sc_err(c, ln, kw->col, "too many steps in %s '%s' (at most %d)",
-                   what, name, SCENE_MAX_STEPS);
+            sc_err(c, ln, kw->col, full, name, SCENE_MAX_STEPS);
         c->steps_full = true;
         return -1;
     }
@@ -1280,27 +1359,34 @@ static bool sc_nest(struct sc *c, const struct sc_line *ln, const struct sc_tok 
     return sc_open_block(c, ln);
 }
 
-/* Where a step may appear, for "'X' is only allowed ..." (CX_* bits). */
+/* Where a step may appear, for "'X' is only allowed ..." (CX_* bits; the
+ * msgid, to translate). */
 static const char *sc_where_only(unsigned where)
 {
     switch (where & CX_ANY) {
-    case CX_THREAD:            return "in a thread";
-    case CX_TASK:              return "inside a task";
-    case CX_CORO:              return "inside a task or a callback";
-    case CX_THREAD | CX_TASK:  return "in a thread or a task";
-    default:                   return "in a thread, a task or a callback";
+    /* TRANSLATORS: ends "'STEP' is only allowed %s", as do "inside a task",
+     * "in a thread or a task" and the like. */
+    case CX_THREAD:            return N_("in a thread");
+    case CX_TASK:              return N_("inside a task");
+    case CX_CORO:              return N_("inside a task or a callback");
+    case CX_THREAD | CX_TASK:  return N_("in a thread or a task");
+    default:                   return N_("in a thread, a task or a callback");
     }
 }
 
-/* Where a step may appear, for "'X' must be inside ..." at the top level. */
+/* Where a step may appear, for "'X' must be inside ..." at the top level
+ * (the msgid, to translate). */
 static const char *sc_where_block(unsigned where)
 {
     switch (where & CX_ANY) {
-    case CX_THREAD:            return "a thread block";
-    case CX_TASK:              return "a task block";
-    case CX_CORO:              return "a task or callback block";
-    case CX_THREAD | CX_TASK:  return "a thread or task block";
-    default:                   return "a thread, task or callback block";
+    /* TRANSLATORS: ends "'STEP' must be inside %s", as do "a task block",
+     * "a thread or task block" and the like (thread, task and callback are
+     * the scene's keywords). */
+    case CX_THREAD:            return N_("a thread block");
+    case CX_TASK:              return N_("a task block");
+    case CX_CORO:              return N_("a task or callback block");
+    case CX_THREAD | CX_TASK:  return N_("a thread or task block");
+    default:                   return N_("a thread, task or callback block");
     }
 }
 
@@ -1449,8 +1535,10 @@ static bool sc_map_step(struct sc *c, const struct sc_line *ln)
             return false;
         int r = sc_parse_size(&t[k + 1], &size[which]);
         if (r != 0) {
-            sc_err(c, ln, t[k + 1].col, "%s", r == -1 ? "expected a size like 10KB"
-                   : "a size must be at most 1000GB (1 TB)");
+            if (r == -1)
+                sc_err(c, ln, t[k + 1].col, "expected a size like 10KB");
+            else
+                sc_err(c, ln, t[k + 1].col, "a size must be at most 1000GB (1 TB)");
             return false;
         }
     }
@@ -1522,7 +1610,7 @@ static void sc_step_stmt(struct sc *c, const struct sc_line *ln, void *arg)
     }
     if (!(where & (unsigned)c->ctx)) {
         sc_err(c, ln, t[0].col, "'%s' is only allowed %s", sc_step_words[w],
-               sc_where_only(where));
+               sc_tr(c, sc_where_only(where)));
         sc_skip_body(c, ln->indent);
         return;
     }
@@ -1964,12 +2052,15 @@ static void sc_named_stmt(struct sc *c, const struct sc_line *ln, bool shared)
     sc_map_put(&c->names, nm->name, t[1].len, idx * 8 + (shared ? NK_SHARED : NK_LOCK));
 }
 
-/* Count one more of something limited to `max`; report once when over. */
+/* Count one more of something limited to `max` (`what`, translated here);
+ * report once when over. */
 static void sc_limit(struct sc *c, const struct sc_line *ln, int64_t count, int64_t max,
                      bool *over, const char *what)
 {
     if (count > max && !*over) {
-        sc_err(c, ln, c->toks[ln->tok].col, "too many %s (at most %" PRId64 ")", what, max);
+        /* TRANSLATORS: %s is "queues", "callbacks", "futures" or "loops". */
+        sc_err(c, ln, c->toks[ln->tok].col, "too many %s (at most %" PRId64 ")",
+               sc_tr(c, what), max);
         *over = true;
     }
 }
@@ -2076,7 +2167,7 @@ static void sc_coro_stmt(struct sc *c, const struct sc_line *ln, struct sc_loopc
         sc_err(c, ln, sc_eol_col(c, ln), "expected ':' at the end of the '%s' line", kw);
         goto fail;
     }
-    if (!sc_need(c, ln, 1, callback ? "a callback name" : "a task name") ||
+    if (!sc_need(c, ln, 1, callback ? N_("a callback name") : N_("a task name")) ||
         !sc_name(c, ln, &t[1]))
         goto fail;
     if (!callback && ln->ntok > 2) {
@@ -2164,7 +2255,7 @@ static void sc_loop_stmt(struct sc *c, const struct sc_line *ln, void *arg)
             return;
         }
         *seen = ln->no;
-        if (!sc_need(c, ln, 1, w == L_EXECUTOR ? "a number" : "a duration like 5ms"))
+        if (!sc_need(c, ln, 1, w == L_EXECUTOR ? N_("a number") : N_("a duration like 5ms")))
             return;
         if (w == L_EXECUTOR) {
             uint64_t u = 0;
@@ -2285,8 +2376,8 @@ static void sc_setting_stmt(struct sc *c, const struct sc_line *ln, int key)
     c->seen[key] = ln->no;
     if (!sc_need(c, ln, 1, "a value"))
         return;
-    if (sc_setting_value(key, t[1].p, t[1].len, &v, err, sizeof err) != 0) {
-        sc_err(c, ln, t[1].col, "%s", err);
+    if (sc_setting_value(key, t[1].p, t[1].len, &v, c->d->lang, err, sizeof err) != 0) {
+        sc_err_str(c, ln, t[1].col, err);
         return;
     }
     if (!sc_no_more(c, ln, 2))
@@ -2331,7 +2422,7 @@ static void sc_top_stmt(struct sc *c, const struct sc_line *ln, void *arg)
         int w = sc_which(&t[0], sc_step_words);
         if (w >= 0)
             sc_err(c, ln, t[0].col, "'%.*s' must be inside %s", (int)t[0].len, t[0].p,
-                   sc_where_block(sc_step_where[w]));
+                   sc_tr(c, sc_where_block(sc_step_where[w])));
         else if (sc_which(&t[0], sc_loop_words) >= 0)
             sc_err(c, ln, t[0].col, "'%.*s' must be directly inside a loop block",
                    (int)t[0].len, t[0].p);
@@ -2390,13 +2481,14 @@ static void sc_wrong_kind(struct sc *c, const struct sc_line *ln, const struct s
                           enum sc_nk want, int32_t v)
 {
     int n = (int)t->len;
-    const char *other = v >= 0 ? sc_kind_names[v & 7]
-        : want != NK_THREAD && sc_map_get(&c->threads, t->p, t->len) >= 0 ? "thread"
-        : sc_map_get(&c->procs, t->p, t->len) >= 0 ? "process" : NULL;
-    if (other)
-        sc_err(c, ln, t->col, "'%.*s' is a %s, not a %s", n, t->p, other, sc_kind_names[want]);
+    int other = v >= 0 ? v & 7
+        : want != NK_THREAD && sc_map_get(&c->threads, t->p, t->len) >= 0 ? NK_THREAD
+        : sc_map_get(&c->procs, t->p, t->len) >= 0 ? NK_PROCESS : -1;
+    if (other >= 0)
+        sc_err(c, ln, t->col, "'%.*s' is %s, not %s", n, t->p, sc_tr(c, sc_kind_a[other]),
+               sc_tr(c, sc_kind_a[want]));
     else
-        sc_err(c, ln, t->col, "unknown %s '%.*s'", sc_kind_names[want], n, t->p);
+        sc_err(c, ln, t->col, sc_kind_unknown[want], n, t->p);
 }
 
 /* The step holding pending reference p. */
@@ -2483,11 +2575,13 @@ static void sc_resolve(struct sc *c)
         int n = (int)t->len;
         if (p->kind == NK_THREAD) {
             int32_t g = sc_map_get(&c->threads, t->p, t->len);
-            const char *verb = st->op == OP_START ? "start" : "join";
             if (g < 0) {
                 sc_wrong_kind(c, ln, t, NK_THREAD, sc_map_get(&c->names, t->p, t->len));
             } else if (g == p->thread) {
-                sc_err(c, ln, t->col, "a thread cannot %s itself", verb);
+                if (st->op == OP_START)
+                    sc_err(c, ln, t->col, "a thread cannot start itself");
+                else
+                    sc_err(c, ln, t->col, "a thread cannot join itself");
             } else if (s->threads[g].process != s->threads[p->thread].process) {
                 sc_err(c, ln, t->col, "thread '%.*s' belongs to another process", n, t->p);
             } else {
@@ -2542,8 +2636,12 @@ static void sc_resolve(struct sc *c)
             int32_t tl = p->kind == NK_FUTURE ? s->futures[idx].loop : s->coros[idx].loop;
             int32_t ol = p->coro ? s->coros[p->thread].loop : tl;
             if (tl != ol) {
-                sc_err(c, ln, t->col, "%s '%.*s' belongs to loop '%s', not '%s'",
-                       sc_kind_names[p->kind], n, t->p, s->loops[tl].name, s->loops[ol].name);
+                const char *fmt = p->kind == NK_TASK
+                    ? N_("task '%.*s' belongs to loop '%s', not '%s'")
+                    : p->kind == NK_CALLBACK
+                    ? N_("callback '%.*s' belongs to loop '%s', not '%s'")
+                    : N_("future '%.*s' belongs to loop '%s', not '%s'");
+                sc_err(c, ln, t->col, fmt, n, t->p, s->loops[tl].name, s->loops[ol].name);
                 break;
             }
             if (p->second)
@@ -2574,9 +2672,10 @@ static void sc_resolve(struct sc *c)
         if (run_by[l] >= 0 &&
             s->threads[run_by[l]].process != s->threads[p->thread].process) {
             const struct sc_tok *t = &c->toks[p->tok];
-            sc_err(c, &c->lines[p->line], t->col, "%s '%.*s' belongs to loop '%s', which "
-                   "runs in another process", sc_kind_names[p->kind], (int)t->len, t->p,
-                   s->loops[l].name);
+            const char *fmt = p->kind == NK_CALLBACK
+                ? N_("callback '%.*s' belongs to loop '%s', which runs in another process")
+                : N_("future '%.*s' belongs to loop '%s', which runs in another process");
+            sc_err(c, &c->lines[p->line], t->col, fmt, (int)t->len, t->p, s->loops[l].name);
         }
     }
 
@@ -2650,9 +2749,12 @@ static void sc_resolve(struct sc *c)
         const struct scene_coro *co = &s->coros[i];
         if (co->is_callback || clive[i] || run_by[co->loop] < 0 || !has_start[co->loop])
             continue;
-        sc_err(c, sc_line_at(c, co->line), co->col, "task '%s' is never created: only %s "
-               "create it", co->name, by_cb[i] ? "tasks and callbacks that never run"
-               : "tasks that are never created");
+        if (by_cb[i])
+            sc_err(c, sc_line_at(c, co->line), co->col, "task '%s' is never created: only "
+                   "tasks and callbacks that never run create it", co->name);
+        else
+            sc_err(c, sc_line_at(c, co->line), co->col, "task '%s' is never created: only "
+                   "tasks that are never created create it", co->name);
     }
 out:
     free(started);
@@ -2750,9 +2852,14 @@ struct scene *scene_parse(const char *file, const char *text, size_t len,
         sc_walk(&c, -1, 0, sc_top_stmt, NULL);
     if (!c.stop)
         sc_resolve(&c);
-    if (!c.stop && c.nerr == 0 && s->nthreads == 0)
-        sc_err(&c, NULL, 0, c.nlines == 0 ? "the scene is empty: it needs at least one 'thread NAME:' or 'main:' block"
-                                          : "the scene has no threads: add a 'thread NAME:' or 'main:' block");
+    if (!c.stop && c.nerr == 0 && s->nthreads == 0) {
+        if (c.nlines == 0)
+            sc_err(&c, NULL, 0, "the scene is empty: it needs at least one 'thread NAME:' "
+                   "or 'main:' block");
+        else
+            sc_err(&c, NULL, 0, "the scene has no threads: add a 'thread NAME:' or 'main:' "
+                   "block");
+    }
 
     if (c.seen[S_PYTHON])
         sc_apply_python(&s->set, c.py);

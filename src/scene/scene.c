@@ -10,8 +10,11 @@
  *
  * Columns count UTF-8 characters and the stored source line has tabs
  * turned into spaces, so the caret lines up under the offending token.
+ * The message and the word "error" are in the list's language (scene_diags
+ * lang: "erro" in Portuguese); the layout is the same in every language.
  */
 #include "scene.h"
+#include "../i18n.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -99,18 +102,23 @@ void scene_free(struct scene *s)
     free(s);
 }
 
-/* FILE:LINE:COL: error: MSG, then the source line and a caret. */
+/* FILE:LINE:COL: error: MSG, then the source line and a caret ("error" and
+ * "<scene>" in d->lang). */
 void scene_diags_print(const struct scene_diags *d, FILE *f)
 {
-    const char *file = d->file && *d->file ? d->file : "<scene>";
+    /* TRANSLATORS: the name of a scene that came without a file name. */
+    const char *file = d->file && *d->file ? d->file : gv_tr(d->lang, "<scene>");
+    /* TRANSLATORS: the label of a scene file's diagnostic, as in
+     * "convoy.scene:4:12: error: expected a duration like 5ms". */
+    const char *label = gv_tr(d->lang, "error");
     for (int32_t i = 0; i < d->n; i++) {
         const struct scene_diag *g = &d->v[i];
         if (g->line == 0) {
-            fprintf(f, "%s: error: %s\n", file, g->msg);
+            fprintf(f, "%s: %s: %s\n", file, label, g->msg);
             continue;
         }
-        fprintf(f, "%s:%u:%u: error: %s\n", file, (unsigned)g->line, (unsigned)g->col,
-                g->msg);
+        fprintf(f, "%s:%u:%u: %s: %s\n", file, (unsigned)g->line, (unsigned)g->col,
+                label, g->msg);
         if (!g->source_line)
             continue;
         fprintf(f, "%5u | %s\n", (unsigned)g->line, g->source_line);
