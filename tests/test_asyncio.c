@@ -748,7 +748,16 @@ static void io_burst_fast_path_changes_nothing(void **state)
         "python 3.12\nloop app:\n    task a x1024:\n        cpu 1us\n    task u x100:\n"
         "        repeat 40:\n            await io 1ms\n            cpu 1us\n"
         "main:\n    run app\n";
-    static const char *const scenes[] = { text, last_has_a_lane, ring_wraps, io_ring_wraps };
+    /* while the loop sits in select until c's timer has woken it, 50
+     * completions whose wake-ups would come later (with the latency this
+     * long) draw delays nobody looks at; the burst then stops at b's, a
+     * task with a lane, and writes the generator back with those draws made
+     * (the wake-ups that u's second I/O brings show it) */
+    static const char skipped_draws_then_a_lane[] =
+        "python 3.12\nwakeup_latency 500us\nloop app:\n    task b:\n        await sleep 1us\n"
+        "        await io 1ms\n    task c:\n        await sleep 990us\n    task a x1022:\n        cpu 1ns\n"
+        "    task u x50:\n        await io 1ms\n        await sleep 1ms\n        await io 1ms\nmain:\n    run app\n";
+    static const char *const scenes[] = { text, last_has_a_lane, ring_wraps, io_ring_wraps, skipped_draws_then_a_lane };
     static const char *const seeds[] = { "seed=1", "seed=2", "seed=3" };
     for (size_t k = 0; k < sizeof scenes / sizeof scenes[0]; k++)
         for (size_t i = 0; i < sizeof seeds / sizeof seeds[0]; i++) {

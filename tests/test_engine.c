@@ -189,6 +189,24 @@ static void rng_is_reproducible_and_bounded(void **state)
     assert_true(rng_next(&a) != rng_next(&b));
 }
 
+/* rng_skip(n) leaves the state that n draws leave (0, 1 and more), so the
+ * draws after it are the same. */
+static void rng_skip_is_as_many_draws(void **state)
+{
+    (void)state;
+    for (uint64_t n = 0; n < 70; n += 1 + n / 4) {
+        struct rng a, b;
+        rng_seed(&a, 11);
+        rng_seed(&b, 11);
+        for (uint64_t i = 0; i < n; i++)
+            (void)rng_next(&a);
+        rng_skip(&b, n);
+        for (int i = 0; i < 4; i++)
+            assert_true(a.s[i] == b.s[i]);
+        assert_true(rng_next(&a) == rng_next(&b));
+    }
+}
+
 static int cmp_ns(const void *a, const void *b)
 {
     gv_ns x = *(const gv_ns *)a, y = *(const gv_ns *)b;
@@ -1097,6 +1115,7 @@ int main(void)
         cmocka_unit_test(evq_random_operations_match_a_naive_model),
         cmocka_unit_test(evq_handling_matches_a_naive_model),
         cmocka_unit_test(rng_is_reproducible_and_bounded),
+        cmocka_unit_test(rng_skip_is_as_many_draws),
         cmocka_unit_test(select_agrees_with_sorting),
         cmocka_unit_test(samples_agree_with_sorting),
         cmocka_unit_test(samples_skip_blocks_below_the_bucket),

@@ -769,6 +769,14 @@ static inline gv_ns wake_delay_of(struct rng *g, gv_ns latency, gv_ns jitter)
     return latency + (jitter > 0 ? (gv_ns)(rng_next(g) % (uint64_t)(jitter + 1)) : 0);
 }
 
+/* The generator as n calls of wake_delay_of would leave it, for delays that
+ * are not looked at. */
+static inline void wake_delays_skip(struct rng *g, gv_ns jitter, size_t n)
+{
+    if (jitter > 0)
+        rng_skip(g, n);
+}
+
 static inline gv_ns wake_delay(struct engine *e)
 {
     return wake_delay_of(&e->rng, e->set->wakeup_latency, e->set->wakeup_jitter);
@@ -2756,6 +2764,17 @@ static inline int loop_io_burst(struct engine *e, uint32_t slot, uint64_t it_key
         return 0;
     const gv_ns woken_at = L->wake_at;
     const gv_ns lat = e->set->wakeup_latency, jit = e->set->wakeup_jitter;
+    /* A completion's wake-up, x->when + lat + a draw in [0, jit], comes
+     * before the one set only if x->when < wake_lo; one at or after it
+     * still draws, but the draw is not looked at.  Those draws are counted
+     * (the handles since `drawn`) and made at once, without their values
+     * (wake_delays_skip), before the next draw that is looked at and before
+     * the generator is written back: the same draws in the same order.  A
+     * run's times only grow, so in a long burst all but the first few are
+     * skipped.  Out of select there is no wake-up: wake_lo is below every
+     * time, and no draw is owed. */
+    const gv_ns wake_lo = sel ? woken_at - lat : INT64_MIN;
+    const struct shandle *drawn = h;
     gv_ns at = 0;
     bool wake = false;
     size_t j = 0;
@@ -2772,6 +2791,8 @@ static inline int loop_io_burst(struct engine *e, uint32_t slot, uint64_t it_key
         if (k->state == TK_PENDING && x->b == k->wgen) {
             if (k->lane >= 0 || h == hend) { /* on_loop_io's: make it the handled timer, as the general loop has it */
                 L->nio = (size_t)(h - L->iodone);
+                if (sel)
+                    wake_delays_skip(&g, jit, (size_t)(h - drawn));
                 e->rng = g;
                 if (j > 0) {
                     tq_drop(&L->io, r, j);
@@ -2785,7 +2806,9 @@ static inline int loop_io_burst(struct engine *e, uint32_t slot, uint64_t it_key
                 return 0;
             }
             handle_set(h++, H_TASK, (int32_t)x->a, x->b, x->when, -1);
-            if (sel) {
+            if (x->when < wake_lo) {
+                wake_delays_skip(&g, jit, (size_t)(h - 1 - drawn));
+                drawn = h;
                 at = x->when + wake_delay_of(&g, lat, jit);
                 if (woken_at > at) {
                     wake = true;
@@ -2803,6 +2826,8 @@ static inline int loop_io_burst(struct engine *e, uint32_t slot, uint64_t it_key
         x = nx;
     }
     /* j completions handled, the last one now */
+    if (sel)
+        wake_delays_skip(&g, jit, (size_t)(h - drawn));
     e->rng = g;
     L->nio = (size_t)(h - L->iodone);
     e->now = x->when;

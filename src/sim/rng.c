@@ -37,6 +37,26 @@ uint64_t rng_next(struct rng *r)
     return result;
 }
 
+/* rng_next's state update alone: an output is a function of s[1] that
+ * feeds nothing back, so dropping it leaves the same states. */
+void rng_skip(struct rng *r, uint64_t n)
+{
+    uint64_t s0 = r->s[0], s1 = r->s[1], s2 = r->s[2], s3 = r->s[3];
+    for (; n > 0; n--) {
+        uint64_t t = s1 << 17;
+        s2 ^= s0;
+        s3 ^= s1;
+        s1 ^= s2;
+        s0 ^= s3;
+        s2 ^= t;
+        s3 = rotl(s3, 45);
+    }
+    r->s[0] = s0;
+    r->s[1] = s1;
+    r->s[2] = s2;
+    r->s[3] = s3;
+}
+
 uint32_t rng_below(struct rng *r, uint32_t n)
 {
     /* Lemire's multiply-shift with rejection */

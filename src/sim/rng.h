@@ -13,6 +13,8 @@ struct rng {
 
 void rng_seed(struct rng *r, uint64_t seed);
 uint64_t rng_next(struct rng *r);
+/* The state n rng_next calls leave, without computing their outputs. */
+void rng_skip(struct rng *r, uint64_t n);
 /* Uniform integer in [0, n), n > 0, without modulo bias. */
 uint32_t rng_below(struct rng *r, uint32_t n);
 
