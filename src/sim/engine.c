@@ -2747,10 +2747,8 @@ static inline int loop_io_burst(struct engine *e, uint32_t slot, uint64_t it_key
             bt = q->heap[c].t;
             bk = q->heap[c].key;
         }
-    /* x walks the run, pf PREFETCH_AHEAD timers ahead of it, each wrapping
-     * at the ring's end */
     const struct tq_ent *const v = r->v, *const vend = r->end;
-    const struct tq_ent *x = &v[r->head], *pf = &v[(r->head + PREFETCH_AHEAD) & (r->cap - 1)];
+    const struct tq_ent *x = &v[r->head];
     /* m: the most events the burst may take, the current one first */
     size_t m = tq_run_len(r);
     if (m > last - e->st.events)
@@ -2777,27 +2775,43 @@ static inline int loop_io_burst(struct engine *e, uint32_t slot, uint64_t it_key
     const struct shandle *drawn = h;
     gv_ns at = 0;
     bool wake = false;
-    size_t j = 0;
     /* the wake-ups' draws, from a copy of the generator in locals (through
      * e the compiler would load and store its state at every draw, since a
      * handle's store might alias it); written back before any return below */
     struct rng g = e->rng;
+    /* x walks the run in pieces that end at the ring's end or after the
+     * m-th timer (two at most), so that a step is x++ and one compare; j
+     * counts the timers of the pieces before this one.  The task of the
+     * timer PREFETCH_AHEAD ahead is prefetched while that timer is in the
+     * piece (a wrap of the ring loses a few prefetches, and no prefetch
+     * looks past the run). */
+    size_t j = 0;
+    const struct tq_ent *piece;
     for (;;) {
-        if (j + PREFETCH_AHEAD < m)
-            __builtin_prefetch(&tasks[pf->a], 1);
-        if (++pf == vend)
-            pf = v;
-        struct stask *k = &tasks[x->a];
-        if (k->state == TK_PENDING && x->b == k->wgen) {
+        piece = x;
+        size_t n = (size_t)(vend - x);
+        if (n > m - j)
+            n = m - j;
+        const struct tq_ent *const end = x + n, *const pfend = n > PREFETCH_AHEAD ? end - PREFETCH_AHEAD : x;
+        for (; x != end; x++) {
+            if (x < pfend)
+                __builtin_prefetch(&tasks[x[PREFETCH_AHEAD].a], 1);
+            /* the bound (the first timer, the evq's root, is within it) */
+            if (!(x->when < bt || (x->when == bt && evq_key(PRIO_WAKE, x->seq) < bk)))
+                goto over;
+            struct stask *k = &tasks[x->a];
+            if (k->state != TK_PENDING || x->b != k->wgen)
+                continue;
             if (k->lane >= 0 || h == hend) { /* on_loop_io's: make it the handled timer, as the general loop has it */
+                size_t i = j + (size_t)(x - piece); /* the completions before it */
                 L->nio = (size_t)(h - L->iodone);
                 if (sel)
                     wake_delays_skip(&g, jit, (size_t)(h - drawn));
                 e->rng = g;
-                if (j > 0) {
-                    tq_drop(&L->io, r, j);
+                if (i > 0) {
+                    tq_drop(&L->io, r, i);
                     e->now = x->when;
-                    e->st.events += j;
+                    e->st.events += i;
                     evq_set_stamped(q, slot, x->when, PRIO_WAKE, x->seq);
                     assert(q->pos[slot] == 0);
                     evq_handle(q, &q->heap[0]);
@@ -2812,20 +2826,21 @@ static inline int loop_io_burst(struct engine *e, uint32_t slot, uint64_t it_key
                 at = x->when + wake_delay_of(&g, lat, jit);
                 if (woken_at > at) {
                     wake = true;
-                    j++;
-                    break;
+                    x++;
+                    goto over;
                 }
             }
         }
-        if (++j == m)
+        if (j + n == m)
             break;
-        const struct tq_ent *nx = x + 1 == vend ? v : x + 1;
-        uint64_t key = evq_key(PRIO_WAKE, nx->seq);
-        if (!(nx->when < bt || (nx->when == bt && key < bk)))
-            break;
-        x = nx;
+        j += n;
+        x = v;
     }
-    /* j completions handled, the last one now */
+over:
+    /* j completions handled, the last one (before x, wrapping) now */
+    j += (size_t)(x - piece);
+    assert(j > 0);
+    x = (x == v ? vend : x) - 1;
     if (sel)
         wake_delays_skip(&g, jit, (size_t)(h - drawn));
     e->rng = g;
