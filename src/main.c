@@ -458,6 +458,7 @@ static int simulate(const struct run_opts *o, struct scene **psc, struct timelin
         exit(EX_DATAERR);
     }
     engine_set_max_events(e, o->max_events);
+    engine_set_lang(e, err_lang);
     int rc = engine_run(e, err, sizeof err);
     *psc = sc;
     *ptl = tl;
@@ -593,6 +594,7 @@ static int cmd_play(int argc, char **argv)
         return EX_DATAERR;
     }
     engine_set_max_events(e, o.max_events);
+    engine_set_lang(e, err_lang);
     int rc = ui_play(sc, e, tl, &o.ui);
     if (rc == 0 && timeline_done(tl))
         stop_note(sc, engine_stats(e), tl, o.max_memory);

@@ -110,6 +110,10 @@ LANG=pt_BR.UTF-8 "$GILVIZ" log --lang en --from xx convoy >/dev/null 2>"$TMP/err
 expect_grep "--lang en: errors stay English under LANG=pt_BR" "bad time 'xx': expected a duration like 5ms" "$TMP/err"
 "$GILVIZ" frame --lang pt --select nobody convoy >/dev/null 2>"$TMP/err"
 expect_grep "frame --lang pt: a --select that names nobody is said in Portuguese" "não há thread nem tarefa chamada 'nobody'" "$TMP/err"
+# a mistake the simulation finds (not the parser) follows the language too
+LANG=pt_BR.UTF-8 "$GILVIZ" report tests/bad/acquire-twice.scene >/dev/null 2>"$TMP/err"
+expect_grep "LANG=pt_BR: an error found while simulating is Portuguese" \
+    "acquire-twice.scene:4:5: erro: a thread 'a' adquire a trava 'm' que já tem" "$TMP/err"
 "$GILVIZ" report no-such-scene >/dev/null 2>"$TMP/err"
 expect_grep "without a locale, errors are English" "no scene file or built-in scene named" "$TMP/err"
 

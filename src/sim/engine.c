@@ -47,6 +47,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../i18n.h"
 #include "../prefault.h"
 #include "../timeline/codes.h"
 #include "evq.h"
@@ -353,6 +354,7 @@ struct engine {
     uint64_t instant_cap;
     atomic_bool cancel;            /* set by engine_cancel from another thread */
     char err[512];
+    int lang;                      /* of err's words: GV_LANG_EN or GV_LANG_PT (engine_set_lang) */
 };
 
 /* ---- small helpers ------------------------------------------------------ */
@@ -478,18 +480,20 @@ static inline uint32_t slot_slice(const struct engine *e, int c)
 static void fail(struct engine *e, const struct scene_step *s, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* Record a runtime error in the scene (first one wins) and stop the run. */
+/* Record a runtime error in the scene (first one wins) and stop the run:
+ * as a scene file's diagnostics are printed, in e->lang (fmt, the English,
+ * is marked with N_ where it is written). */
 static void fail(struct engine *e, const struct scene_step *s, const char *fmt, ...)
 {
     if (e->failed)
         return;
     e->failed = true;
-    int n = snprintf(e->err, sizeof e->err, "%s:%u:%u: error: ", e->sc->file ? e->sc->file : "scene",
-                     s ? s->line : 0, s ? s->col : 0);
+    int n = snprintf(e->err, sizeof e->err, "%s:%u:%u: %s: ", e->sc->file ? e->sc->file : "scene",
+                     s ? s->line : 0, s ? s->col : 0, gv_tr(e->lang, "error"));
     va_list ap;
     va_start(ap, fmt);
     if (n > 0 && (size_t)n < sizeof e->err)
-        vsnprintf(e->err + n, sizeof e->err - (size_t)n, fmt, ap);
+        vsnprintf(e->err + n, sizeof e->err - (size_t)n, gv_tr(e->lang, fmt), ap);
     va_end(ap);
 }
 
@@ -1380,9 +1384,13 @@ static void task_finish(struct engine *e, struct stask *k, bool cancelled)
 static void future_set(struct engine *e, const struct scene_step *s, int32_t f, int lane)
 {
     if (e->futures[f].done) {
-        fail(e, s, "set_result on future '%s' that is already %s (asyncio raises InvalidStateError)",
-             e->sc->futures[f].name,
-             e->futures[f].cancelled ? "cancelled: cancelling a task that awaits a future cancels the future" : "done");
+        if (e->futures[f].cancelled)
+            fail(e, s, N_("set_result on future '%s' that is already cancelled: cancelling a task that awaits a "
+                          "future cancels the future (asyncio raises InvalidStateError)"),
+                 e->sc->futures[f].name);
+        else
+            fail(e, s, N_("set_result on future '%s' that is already done (asyncio raises InvalidStateError)"),
+                 e->sc->futures[f].name);
         return;
     }
     future_done(e, f, lane, false);
@@ -1912,7 +1920,7 @@ static void map_begin(struct engine *e, struct sthread *t, const struct scene_st
     struct spool *P = &e->pools[s->ref];
     const struct scene_pool *sp = &e->sc->pools[s->ref];
     if (P->map) {
-        fail(e, s, "pool '%s' is already running a map from another thread", sp->name);
+        fail(e, s, N_("pool '%s' is already running a map from another thread"), sp->name);
         return;
     }
     struct smap *m = arena_alloc(e, sizeof *m);
@@ -2191,9 +2199,9 @@ static void advance(struct engine *e, struct sthread *t)
         if (--e->instant_left < 0) {
             /* a repeat of steps that take no time would never let time pass */
             char at[32];
-            fail(e, s, "%llu steps ran at %s without simulated time passing: steps that take no time (join, put, "
-                       "acquire, call_soon, await sleep 0s...) repeated this often are taken for a loop that never "
-                       "ends; give the loop some work (cpu 1us)",
+            fail(e, s, N_("%llu steps ran at %s without simulated time passing: steps that take no time (join, put, "
+                          "acquire, call_soon, await sleep 0s...) repeated this often are taken for a loop that never "
+                          "ends; give the loop some work (cpu 1us)"),
                  (unsigned long long)e->instant_cap, gv_fmt_duration(e->now, at, sizeof at));
             return;
         }
@@ -2242,8 +2250,8 @@ static void advance(struct engine *e, struct sthread *t)
         case OP_ACQUIRE: {
             struct slock *l = &e->locks[s->ref];
             if (l->owner == t->id) {
-                fail(e, s, "thread '%s' acquires lock '%s' it already holds: it would wait forever "
-                     "(use an RLock)", e->st.threads[t->id].name, e->sc->locks[s->ref].name);
+                fail(e, s, N_("thread '%s' acquires lock '%s' it already holds: it would wait forever "
+                              "(use an RLock)"), e->st.threads[t->id].name, e->sc->locks[s->ref].name);
                 return;
             }
             /* acquire() first tries without letting go of the GIL */
@@ -2268,7 +2276,7 @@ static void advance(struct engine *e, struct sthread *t)
         case OP_RELEASE: {
             struct slock *l = &e->locks[s->ref];
             if (l->owner != t->id) {
-                fail(e, s, "thread '%s' releases lock '%s' it does not hold (Python raises RuntimeError)",
+                fail(e, s, N_("thread '%s' releases lock '%s' it does not hold (Python raises RuntimeError)"),
                      e->st.threads[t->id].name, e->sc->locks[s->ref].name);
                 return;
             }
@@ -2303,7 +2311,7 @@ static void advance(struct engine *e, struct sthread *t)
             bool all = true;
             for (int32_t i = 0; i < count; i++) {
                 if (!e->th[first + i].started) {
-                    fail(e, s, "thread '%s' joins thread '%s' before it is started (Python raises RuntimeError)",
+                    fail(e, s, N_("thread '%s' joins thread '%s' before it is started (Python raises RuntimeError)"),
                          e->st.threads[t->id].name, e->st.threads[first + i].name);
                     return;
                 }
@@ -2463,7 +2471,7 @@ static void advance(struct engine *e, struct sthread *t)
         case OP_RUN:
             t->x->pc++;
             if (e->loops[s->ref].thread >= 0) {
-                fail(e, s, "loop '%s' is already running (asyncio.run cannot run a loop twice)",
+                fail(e, s, N_("loop '%s' is already running (asyncio.run cannot run a loop twice)"),
                      e->sc->loops[s->ref].name);
                 return;
             }
@@ -2488,8 +2496,8 @@ static void advance(struct engine *e, struct sthread *t)
              * (at least 1, as take_gil reads it); waits that already sleep
              * keep their deadline, the next wait uses the new value */
             if (gil_model(e, GIL_OLD)) {
-                fail(e, s, "setswitchinterval needs the new GIL (Python 3.2+); the old GIL "
-                     "releases every check_interval ticks (sys.setcheckinterval)");
+                fail(e, s, N_("setswitchinterval needs the new GIL (Python 3.2+); the old GIL "
+                              "releases every check_interval ticks (sys.setcheckinterval)"));
                 return;
             }
             t->x->pc++;
@@ -3184,6 +3192,11 @@ struct engine *engine_new(const struct scene *sc, struct timeline *tl, char *err
     return e;
 }
 
+void engine_set_lang(struct engine *e, int lang)
+{
+    e->lang = lang;
+}
+
 void engine_set_max_events(struct engine *e, uint64_t max_events)
 {
     e->max_events = max_events;
@@ -3463,7 +3476,8 @@ int engine_run(struct engine *e, char *err, size_t errsize)
         return 0;
     }
     if (e->tl_full) {
-        snprintf(err, errsize, "%s: the timeline is full (%llu records): raise the limit or shorten the scene",
+        snprintf(err, errsize,
+                 gv_tr(e->lang, "%s: the timeline is full (%llu records): raise the limit or shorten the scene"),
                  sc->file ? sc->file : "scene", (unsigned long long)timeline_count(e->tl));
         return -1;
     }
