@@ -33,7 +33,8 @@
 
 static const char usage_text[] =
     "usage: gilviz [play] [OPTIONS] SCENE  simulate SCENE and play it in the terminal\n"
-    "       gilviz check SCENE...          validate scene files\n"
+    "       gilviz check [--lang en|pt] SCENE...\n"
+    "                                     validate scene files\n"
     "       gilviz report [--json] [--set KEY=VALUE]... SCENE\n"
     "                                     simulate and print a summary\n"
     "       gilviz log [--from T] [--to T] [--lang en|pt] SCENE\n"
@@ -70,8 +71,8 @@ static const char usage_text[] =
     "  -o FILE                export, frame, render: the output file (written atomically;\n"
     "                         - for standard output)\n"
     "  --record FILE.cast     play: also record the session as an asciicast v2 file\n"
-    "  --lang en|pt           play, frame, render, log, list: the language of the texts,\n"
-    "                         captions and event log, and of the messages on stderr\n"
+    "  --lang en|pt           play, frame, render, log, list, check: the language of the\n"
+    "                         texts, captions and event log, and of the messages on stderr\n"
     "                         (default from LC_ALL, LC_MESSAGES, LANG and LANGUAGE: pt...\n"
     "                         is Portuguese)\n"
     "  --ascii                play, frame, render: ASCII instead of UTF-8 glyphs\n"
@@ -200,15 +201,29 @@ static struct scene *load_scene(const char *arg)
     return sc;
 }
 
+static int lang_arg(const char *v);
+
 /* check: validate every file named; 65 if any has an error. */
 static int cmd_check(int argc, char **argv)
 {
-    if (argc == 0)
+    /* the options first: --lang (err_lang has it already) */
+    int files = 0;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--lang") == 0)
+            lang_arg(++i < argc ? argv[i] : NULL);
+        else if (argv[i][0] == '-')
+            usage_error(N_("unknown option '%s' for check"), argv[i]);
+        else
+            files++;
+    }
+    if (files == 0)
         usage_error(N_("check needs at least one scene file"));
     int rc = 0;
     for (int i = 0; i < argc; i++) {
-        if (argv[i][0] == '-')
-            usage_error(N_("unknown option '%s' for check"), argv[i]);
+        if (strcmp(argv[i], "--lang") == 0) {
+            i++;
+            continue;
+        }
         size_t len;
         char *text = gv_read_file(argv[i], &len);
         if (!text) {

@@ -110,6 +110,13 @@ LANG=pt_BR.UTF-8 "$GILVIZ" log --lang en --from xx convoy >/dev/null 2>"$TMP/err
 expect_grep "--lang en: errors stay English under LANG=pt_BR" "bad time 'xx': expected a duration like 5ms" "$TMP/err"
 "$GILVIZ" frame --lang pt --select nobody convoy >/dev/null 2>"$TMP/err"
 expect_grep "frame --lang pt: a --select that names nobody is said in Portuguese" "não há thread nem tarefa chamada 'nobody'" "$TMP/err"
+# check takes --lang too
+printf 'thread a:\n    cpu 5\n' >"$TMP/unitless.scene"
+"$GILVIZ" check --lang pt "$TMP/unitless.scene" >/dev/null 2>"$TMP/err"
+expect_grep "check --lang pt: the diagnostics are Portuguese" "unitless.scene:2:9: erro: uma duração precisa de uma unidade" "$TMP/err"
+LANG=pt_BR.UTF-8 "$GILVIZ" check --lang en "$TMP/unitless.scene" >/dev/null 2>"$TMP/err"
+expect_grep "check --lang en: English under LANG=pt_BR" "unitless.scene:2:9: error: a duration needs a unit" "$TMP/err"
+expect_exit "check --lang fr exits 64" 64 "$GILVIZ" check --lang fr "$TMP/unitless.scene"
 # a mistake the simulation finds (not the parser) follows the language too
 LANG=pt_BR.UTF-8 "$GILVIZ" report tests/bad/acquire-twice.scene >/dev/null 2>"$TMP/err"
 expect_grep "LANG=pt_BR: an error found while simulating is Portuguese" \
