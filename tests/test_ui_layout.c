@@ -482,6 +482,31 @@ static void layout_why_line_for_each_wait(void **state)
     assert_true(canvas_has(fx->cv, "beta has finished, at 3.000 us"));
 }
 
+/* A run that stopped on a mistake in the scene says so in the header and
+ * the whole error in the caption's rows, wrapped, at 80x24 too. */
+static void layout_simulation_error(void **state)
+{
+    struct fixture *fx = *state;
+    struct ui_view v = view_at(fx, 0, SCENE_LANG_EN, 0);   /* the first note's time */
+    snprintf(v.sim_error, sizeof v.sim_error, "%s",
+             "test.scene:4:5: error: thread 'alpha' acquires lock 'm' it already holds: it would wait forever "
+             "(use an RLock)");
+    canvas_resize(fx->cv, 80, 24);
+    layout_draw(fx->lay, fx->cv, &v, NULL);
+    assert_true(canvas_has(fx->cv, "simulation stopped on an error"));
+    assert_true(canvas_has(fx->cv, "test.scene:4:5: error: thread 'alpha' acquires lock 'm'"));
+    assert_true(canvas_has(fx->cv, "(use an RLock)"));
+    char line[512];
+    canvas_row_text(fx->cv, 2, line, sizeof line);   /* the caption's first row: the error, not the note */
+    assert_non_null(strstr(line, "test.scene:4:5: error:"));
+    v.sim_error[0] = '\0';
+    layout_draw(fx->lay, fx->cv, &v, NULL);
+    canvas_row_text(fx->cv, 2, line, sizeof line);
+    assert_non_null(strstr(line, "first note"));
+    assert_false(canvas_has(fx->cv, "simulation stopped"));
+    canvas_resize(fx->cv, 100, 30);
+}
+
 static void layout_small_terminal(void **state)
 {
     struct fixture *fx = *state;
@@ -989,6 +1014,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(tally_totals, setup, teardown),
         cmocka_unit_test_setup_teardown(layout_lanes_show_states, setup, teardown),
         cmocka_unit_test_setup_teardown(layout_why_line_for_each_wait, setup, teardown),
+        cmocka_unit_test_setup_teardown(layout_simulation_error, setup, teardown),
         cmocka_unit_test_setup_teardown(layout_small_terminal, setup, teardown),
         cmocka_unit_test_setup_teardown(layout_every_size, setup, teardown),
         cmocka_unit_test_setup_teardown(layout_ascii_mode, setup, teardown),

@@ -502,7 +502,7 @@ void panel_header(struct frame *f, int y)
     canvas_text(f->cv, cx, y, -1, buf, ST_DEFAULT, CV_BOLD);
 
     if (v->sim_error[0]) {
-        snprintf(buf, sizeof buf, text_get(v->lang, T_SIM_ERROR), v->sim_error);
+        snprintf(buf, sizeof buf, "%s", text_get(v->lang, T_SIM_STOPPED)); /* why: in the caption's rows */
     } else if (v->sim_running) {
         static const char spin[] = "-\\|/";
         snprintf(buf, sizeof buf, text_get(v->lang, T_SIMULATING), spin[v->spinner & 3],

@@ -317,6 +317,10 @@ int panel_caption_rows(const struct frame *f)
 {
     const struct scene *sc = f->d->sc;
     int width = f->w - 4, rows = wrapped_rows(scene_text_get(&sc->description, f->v->lang), width);
+    if (f->v->sim_error[0]) {
+        int r = wrapped_rows(f->v->sim_error, width);
+        rows = r > rows ? r : rows;
+    }
     for (int32_t k = 0; k < sc->nnotes; k++) {
         int r = wrapped_rows(scene_text_get(&sc->notes[k].text, f->v->lang), width);
         rows = r > rows ? r : rows;
@@ -332,7 +336,13 @@ void panel_caption(struct frame *f, int y, int rows)
     const char *text;
     int style = ST_CAPTION, attr = CV_BOLD;
     char at[32];
-    if (lo > 0) {
+    if (v->sim_error[0]) {
+        /* the run stopped on a mistake in the scene: what it was, in full
+         * (the header only says that it stopped), instead of the caption */
+        text = v->sim_error;
+        style = ST_WARN;
+        at[0] = '\0';
+    } else if (lo > 0) {
         text = scene_text_get(&sc->notes[lo - 1].text, v->lang);
         panel_dur(sc->notes[lo - 1].at, at, sizeof at);
     } else {

@@ -146,7 +146,7 @@
     X(T_BAD_TIME, N_("not a time: %s (%s)"))                                                                        \
     X(T_SMALL, N_("enlarge the terminal (need %dx%d, have %dx%d)"))                                                 \
     X(T_SMALL_KEYS, N_("q quits"))                                                                                  \
-    X(T_SIM_ERROR, N_("simulation stopped: %s"))                                                                    \
+    X(T_SIM_STOPPED, N_("simulation stopped on an error"))                                                          \
     X(T_STOP_HORIZON, N_("horizon reached"))                                                                        \
     X(T_STOP_EVENTS, N_("event cap"))                                                                               \
     X(T_STOP_MEMORY, N_("memory cap"))                                                                              \
