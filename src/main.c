@@ -35,7 +35,7 @@ static const char usage_text[] =
     "usage: gilviz [play] [OPTIONS] SCENE  simulate SCENE and play it in the terminal\n"
     "       gilviz check [--lang en|pt] SCENE...\n"
     "                                     validate scene files\n"
-    "       gilviz report [--json] [--set KEY=VALUE]... SCENE\n"
+    "       gilviz report [--json] [--set KEY=VALUE]... [--compare KEY=V1,V2...] SCENE\n"
     "                                     simulate and print a summary\n"
     "       gilviz log [--from T] [--to T] [--lang en|pt] SCENE\n"
     "                                     simulate and print every event in words\n"
@@ -52,6 +52,8 @@ static const char usage_text[] =
     "\n"
     "options:\n"
     "  --json                 report: one JSON object instead of the table\n"
+    "  --compare KEY=V1,V2... report: the scene once per value of a setting (e.g.\n"
+    "                         cores=1,2,4 or python=3.12,3.13t), a row of figures each\n"
     "  --set KEY=VALUE        override a scene setting; repeatable.  Keys: cores, gil\n"
     "                         (new|old|none), python (2.7, 3.11, 3.13t...), switch_interval,\n"
     "                         check_interval, seed, bytecode, checkpoint, timeslice,\n"
@@ -260,6 +262,7 @@ struct run_opts {
     const char *sets[64];
     int nsets;
     char horizon_set[96];  /* --horizon T, as "horizon=T" in sets */
+    const char *compare;   /* report --compare KEY=V1,V2,... */
 };
 
 /* A time option's value ("0" needs no unit); exits 64 if it is not a time. */
@@ -385,6 +388,10 @@ static void parse_run_opts(int argc, char **argv, struct run_opts *o, const char
         }
         if (strcmp(a, "--json") == 0 && strcmp(cmd, "report") == 0) {
             o->json = 1;
+        } else if (strcmp(a, "--compare") == 0 && strcmp(cmd, "report") == 0) {
+            if (i + 1 >= argc)
+                usage_error(N_("--compare needs KEY=VALUE,VALUE..., e.g. cores=1,2,4"));
+            o->compare = argv[++i];
         } else if ((strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) &&
                    (strcmp(cmd, "export") == 0 || frame || render)) {
             if (i + 1 >= argc)
@@ -555,11 +562,81 @@ static int emit(const char *cmd, struct run_opts *o, struct scene *sc, struct ti
     return rc;
 }
 
+/* report --compare KEY=V1,V2,...: the scene once per value (after the
+ * --set options, so the value wins), a row of the comparison each (or, with
+ * --json, each run's report in an array). */
+#define COMPARE_MAX 16
+static int cmd_compare(const struct run_opts *o)
+{
+    const char *spec = o->compare, *eq = strchr(spec, '=');
+    char key[64], vals[COMPARE_MAX][64];
+    int n = 0;
+    if (!eq || eq == spec || (size_t)(eq - spec) >= sizeof key)
+        usage_error(N_("--compare needs KEY=VALUE,VALUE..., e.g. cores=1,2,4"));
+    snprintf(key, sizeof key, "%.*s", (int)(eq - spec), spec);
+    for (const char *p = eq + 1;; p++) {
+        const char *q = strchr(p, ',');
+        size_t len = q ? (size_t)(q - p) : strlen(p);
+        if (len == 0 || len >= sizeof vals[0])
+            usage_error(N_("--compare: '%s' needs values between its commas, e.g. cores=1,2,4"), spec);
+        if (n == COMPARE_MAX)
+            usage_error(N_("--compare: at most %d values"), COMPARE_MAX);
+        snprintf(vals[n++], sizeof vals[0], "%.*s", (int)len, p);
+        if (!q)
+            break;
+        p = q;
+    }
+    if (n < 2)
+        usage_error(N_("--compare needs at least two values to compare, e.g. cores=1,2,4"));
+    if (o->nsets == (int)(sizeof o->sets / sizeof o->sets[0]))
+        usage_error(N_("too many --set options"));
+    int width = (int)strlen(key);
+    for (int i = 0; i < n; i++)
+        width = (int)strlen(vals[i]) > width ? (int)strlen(vals[i]) : width;
+    for (int i = 0; i < n; i++) {
+        struct run_opts r = *o;
+        char set[160];
+        snprintf(set, sizeof set, "%s=%s", key, vals[i]);
+        r.sets[r.nsets++] = set;
+        struct scene *sc;
+        struct timeline *tl;
+        struct engine *e;
+        int rc = simulate(&r, &sc, &tl, &e);   /* (exits on a bad value, naming it as --set does) */
+        if (rc == 0) {
+            const struct sim_stats *st = engine_stats(e);
+            if (o->json) {
+                if (i == 0)   /* (once the first run has shown the key is a setting's name: a plain word) */
+                    printf("{\"compare\":\"%s\",\"runs\":[", key);
+                printf("%s{\"value\":\"", i ? "," : "");
+                for (const char *c = vals[i]; *c; c++)
+                    printf(*c == '"' || *c == '\\' ? "\\%c" : (unsigned char)*c < 0x20 ? "?" : "%c", *c);
+                printf("\",\"report\":");
+                report_json(stdout, sc, st);
+                putchar('}');
+            } else {
+                if (i == 0)
+                    report_compare_head(stdout, sc, key, width);
+                report_compare_row(stdout, vals[i], width, sc, st);
+            }
+        }
+        engine_free(e);
+        timeline_free(tl);
+        scene_free(sc);
+        if (rc != 0)
+            return rc;
+    }
+    if (o->json)
+        puts("]}");
+    return 0;
+}
+
 /* report, log, export, frame, render: simulate to the end, then write. */
 static int cmd_headless(int argc, char **argv, const char *cmd)
 {
     struct run_opts o;
     parse_run_opts(argc, argv, &o, cmd);
+    if (o.compare)
+        return cmd_compare(&o);
     if (strcmp(cmd, "log") == 0 || strcmp(cmd, "frame") == 0 || strcmp(cmd, "render") == 0)
         o.ui.lang = resolve_lang(o.ui.lang);
     struct scene *sc;

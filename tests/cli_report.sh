@@ -180,3 +180,45 @@ check_json "convoy: no loop" '.loop == null and (.loops | length) == 0' convoy
 "$GILVIZ" report blocking-the-loop >"$TMP/btl" 2>&1
 expect_grep "report: one slow callback, in the singular" "max 29.91 ms, 1 slow callback" "$TMP/btl"
 expect_grep "report: none, in the plural" "0 slow callbacks" "$TMP/btl"
+
+# --- report --compare: the same scene with one setting changed ---------------------
+expect_exit "report --compare cores=1,2,4 exits 0" 0 "$GILVIZ" report --compare cores=1,2,4 cpu-threads
+cp "$TMP/out" "$TMP/cmp"
+expect_grep "--compare: the scene's title first" "CPU-bound threads take turns" "$TMP/cmp"
+expect_grep "--compare: the columns" "cores   wall time  speedup  cores busy   gil wait  switches (forced)" "$TMP/cmp"
+rows=$(grep -c '^[124] ' "$TMP/cmp")
+if [ "$rows" -eq 3 ]; then ok "--compare: a row per value, in order"; else not_ok "--compare: a row per value" "$rows rows"; fi
+# each row is what report --set says of that run
+for n in 1 4; do
+    "$GILVIZ" report --set cores=$n cpu-threads >"$TMP/one" 2>&1
+    wall=$(sed -n 's/^wall time \([^,]*\),.*/\1/p' "$TMP/one")
+    if grep -q "^$n  *$wall " "$TMP/cmp"; then ok "--compare: the cores=$n row has report --set's wall time ($wall)"; else
+        not_ok "--compare: the cores=$n row has report --set's wall time" "want '$wall'" "$(cat "$TMP/cmp")"; fi
+done
+"$GILVIZ" report --compare python=3.12,3.13t cpu-threads >"$TMP/cmp" 2>&1
+if grep -q '^3\.13t .* no GIL$' "$TMP/cmp"; then ok "--compare python: free-threading has no GIL to count"; else
+    not_ok "--compare python: free-threading has no GIL to count" "$(cat "$TMP/cmp")"; fi
+if awk '$1 == "3.12" { a = $4 } $1 == "3.13t" { b = $4 } END { exit !(b + 0 > 2 * (a + 0)) }' "$TMP/cmp"; then
+    ok "--compare python: 3.13t keeps more than twice the cores busy"
+else
+    not_ok "--compare python: 3.13t keeps more than twice the cores busy" "$(cat "$TMP/cmp")"
+fi
+"$GILVIZ" report --compare cores=1,4 blocking-the-loop >"$TMP/cmp" 2>&1
+expect_grep "--compare: a scene with an event loop gets its lag p99" "lag p99" "$TMP/cmp"
+"$GILVIZ" report --json --compare cores=1,2 convoy >"$TMP/cmp.json" 2>&1
+"$GILVIZ" report --json --set cores=2 convoy >"$TMP/one.json" 2>&1
+expect_jq "--compare --json: the runs, each with its value and its report" \
+    '.compare == "cores" and (.runs | length) == 2 and .runs[0].value == "1" and .runs[1].report.model.cores == 2' "$TMP/cmp.json"
+if jq -e --slurp '.[0].runs[1].report == .[1]' "$TMP/cmp.json" "$TMP/one.json" >/dev/null 2>&1; then
+    ok "--compare --json: a run's report is report --json --set's"
+else
+    not_ok "--compare --json: a run's report is report --json --set's"
+fi
+expect_exit "--compare with one value exits 64" 64 "$GILVIZ" report --compare cores=2 convoy
+expect_grep "--compare with one value says two are needed" "at least two values" "$TMP/err"
+expect_exit "--compare with an empty value exits 64" 64 "$GILVIZ" report --compare cores=1,,2 convoy
+expect_exit "--compare with a bad value exits 64" 64 "$GILVIZ" report --compare cores=1,0 convoy
+expect_grep "--compare: the bad value is named" "cores=0: cores must be between 1 and 128" "$TMP/err"
+expect_exit "--compare with an unknown setting exits 64" 64 "$GILVIZ" report --json --compare bogus=1,2 convoy
+if [ -s "$TMP/out" ]; then not_ok "--compare --json with an unknown setting writes no half JSON" "$(head -c 200 "$TMP/out")"; else
+    ok "--compare --json with an unknown setting writes no half JSON"; fi

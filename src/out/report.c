@@ -165,6 +165,46 @@ void report_text(FILE *f, const struct scene *sc, const struct sim_stats *st)
         fprintf(f, "DEADLOCK %s\n", st->deadlock_desc);
 }
 
+void report_compare_head(FILE *f, const struct scene *sc, const char *key, int width)
+{
+    const char *title = scene_text_get(&sc->title, SCENE_LANG_EN);
+    fprintf(f, "%s\n", title && *title ? title : sc->file);
+    fprintf(f, "the same scene with %s changed, seed %" PRIu64 "\n\n", key, sc->set.seed);
+    fprintf(f, "%-*s  %10s %8s %11s %10s %18s%s\n", width, key, "wall time", "speedup", "cores busy",
+            "gil wait", "switches (forced)", sc->nloops > 0 ? "   lag p99" : "");
+}
+
+void report_compare_row(FILE *f, const char *value, int width, const struct scene *sc, const struct sim_stats *st)
+{
+    char wall[32], wait[32], sw[48], lag[48], speed[16];
+    gv_ns busy = 0, gil_wait = 0;
+    for (int32_t i = 0; i < st->ncores; i++)
+        busy += st->core_busy_ns[i];
+    for (int32_t i = 0; i < st->nthreads; i++)
+        gil_wait += st->threads[i].gil_wait_ns;
+    bool cut = st->deadlock || st->horizon_hit || st->event_cap_hit || st->mem_cap_hit;
+    if (st->sequential_ns > 0 && !cut)
+        snprintf(speed, sizeof speed, "%.2fx", st->speedup);
+    else
+        snprintf(speed, sizeof speed, "-");
+    if (sc->set.gil == GIL_NONE)
+        snprintf(sw, sizeof sw, "no GIL");
+    else
+        snprintf(sw, sizeof sw, "%" PRIu64 " (%" PRIu64 ")", st->switches, st->forced_switches);
+    lag[0] = '\0';
+    if (st->nloops > 0) {   /* the first loop's (the column is there when the scene has one) */
+        char d[32];
+        snprintf(lag, sizeof lag, " %9s", gv_fmt_duration(st->loops[0].lag_p99_ns, d, sizeof d));
+    }
+    fprintf(f, "%-*s  %10s %8s %11.2f %10s %18s%s%s\n", width, value,
+            gv_fmt_duration(st->wall_ns, wall, sizeof wall), speed,
+            st->wall_ns > 0 ? (double)busy / (double)st->wall_ns : 0.0, gv_fmt_duration(gil_wait, wait, sizeof wait),
+            sw, lag,
+            st->deadlock ? "  deadlock" : st->horizon_hit ? "  stopped at the horizon"
+                                        : st->event_cap_hit ? "  stopped at the event cap"
+                                        : st->mem_cap_hit ? "  stopped at the memory limit" : "");
+}
+
 void report_json(FILE *f, const struct scene *sc, const struct sim_stats *st)
 {
     const struct scene_settings *s = &sc->set;
