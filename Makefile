@@ -85,7 +85,7 @@ XGETTEXT_SRC = $(sort $(wildcard src/*.c src/*/*.c src/*/*.h))
 SC_KEYWORDS := --keyword=sc_err:4 --keyword=sc_err_raw:6 --keyword=sc_need:4 \
              --keyword=sc_need_str:4 --keyword=sc_ref_step:5 --keyword=sc_xcount:4 \
              --keyword=sc_limit:6
-XGETTEXT  := xgettext --language=C --from-code=UTF-8 --keyword=N_ --keyword=gv_tr:2 $(SC_KEYWORDS) \
+XGETTEXT  := xgettext --language=C --from-code=UTF-8 --keyword=N_ --keyword=gv_tr:2 --keyword=gv_msg $(SC_KEYWORDS) \
              --add-comments=TRANSLATORS: --add-location=file --sort-output \
              --package-name=gilviz --package-version=$(VERSION) --msgid-bugs-address=gilviz --foreign-user
 

@@ -126,6 +126,18 @@ static void prepare_pt(void)
     gv_i18n_prepare(GV_LANG_PT);
 }
 
+static _Atomic int messages_lang = GV_LANG_EN;
+
+void gv_i18n_set_messages(int lang)
+{
+    messages_lang = lang;
+}
+
+const char *gv_msg(const char *msgid)
+{
+    return gv_tr(messages_lang, msgid);
+}
+
 const char *gv_tr(int lang, const char *msgid)
 {
     if (lang != GV_LANG_PT || !msgid || !*msgid)

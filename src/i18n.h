@@ -62,4 +62,11 @@ int gv_lang_from_env(void);
 /* Language code from a name: "en" -> GV_LANG_EN, "pt" -> GV_LANG_PT, else -1. */
 int gv_lang_parse(const char *name);
 
+/* The language of the process's error messages (the program sets it once,
+ * before any thread starts; English until then), and `msgid` in it: for the
+ * layers that write an error into a buffer for the caller to print (an
+ * output file that cannot be created, a terminal that cannot be used). */
+void gv_i18n_set_messages(int lang);
+const char *gv_msg(const char *msgid);
+
 #endif

@@ -73,10 +73,10 @@ static const char usage_text[] =
     "  -o FILE                export, frame, render: the output file (written atomically;\n"
     "                         - for standard output)\n"
     "  --record FILE.cast     play: also record the session as an asciicast v2 file\n"
-    "  --lang en|pt           play, frame, render, log, list, check: the language of the\n"
-    "                         texts, captions and event log, and of the messages on stderr\n"
+    "  --lang en|pt           the language of the messages on stderr, and of the texts,\n"
+    "                         captions and event log of play, frame, render, log and list\n"
     "                         (default from LC_ALL, LC_MESSAGES, LANG and LANGUAGE: pt...\n"
-    "                         is Portuguese)\n"
+    "                         is Portuguese; report and export write English)\n"
     "  --ascii                play, frame, render: ASCII instead of UTF-8 glyphs\n"
     "  --zoom T               play, frame, render: time span the lanes show (e.g. 20ms)\n"
     "  --speed T              play, render: simulated time per second of playback (e.g. 1ms;\n"
@@ -397,7 +397,8 @@ static void parse_run_opts(int argc, char **argv, struct run_opts *o, const char
             if (i + 1 >= argc)
                 usage_error(N_("%s needs a file name (or - for standard output)"), a);
             o->output = argv[++i];
-        } else if (strcmp(a, "--lang") == 0 && strcmp(cmd, "log") == 0) {
+        } else if (strcmp(a, "--lang") == 0 && !play && !frame && !render) {
+            /* log's words; report's and export's messages only (err_lang) */
             o->ui.lang = lang_arg(i + 1 < argc ? argv[i + 1] : NULL);
             i++;
         } else if ((strcmp(a, "--from") == 0 || strcmp(a, "--to") == 0) && (strcmp(cmd, "log") == 0 || render)) {
@@ -863,14 +864,15 @@ static int cmd_list(int argc, char **argv)
     return 0;
 }
 
-/* The language of the messages: a valid --lang anywhere on the command
- * line (a bad one is said in the environment's), else the environment's.
- * Portuguese makes gettext ready now, before any thread starts. */
+/* The language of the messages: the last valid --lang on the command line,
+ * as the options themselves take the last (a bad one is said in the
+ * environment's), else the environment's.  Portuguese makes gettext ready
+ * now, before any thread starts. */
 static int early_lang(int argc, char **argv)
 {
     int lang = -1;
-    for (int i = 1; i + 1 < argc && lang < 0; i++)
-        if (strcmp(argv[i], "--lang") == 0)
+    for (int i = 1; i + 1 < argc; i++)
+        if (strcmp(argv[i], "--lang") == 0 && gv_lang_parse(argv[i + 1]) >= 0)
             lang = gv_lang_parse(argv[i + 1]);
     if (lang < 0)
         lang = gv_lang_from_env();
@@ -887,6 +889,7 @@ static int run_command(int argc, char **argv)
         return EX_USAGE;
     }
     err_lang = early_lang(argc, argv);
+    gv_i18n_set_messages(err_lang);
     const char *cmd = argv[1];
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
         fputs(usage_text, stdout);

@@ -229,12 +229,12 @@ int gv_parse_bytes(const char *s, uint64_t *out, const char **why)
                                              { "G", "GiB" }, { "T", "TiB" } };
     uint64_t v = 0;
     size_t i = 0;
-    *why = "expected a size like 512M or 2G";
+    *why = N_("expected a size like 512M or 2G");
     if (!s || s[0] < '0' || s[0] > '9')
         return -1;
     for (; s[i] >= '0' && s[i] <= '9'; i++) {
         if (v > (UINT64_MAX - 9) / 10) {
-            *why = "size is too large";
+            *why = N_("size is too large");
             return -1;
         }
         v = v * 10 + (uint64_t)(s[i] - '0');
@@ -243,13 +243,13 @@ int gv_parse_bytes(const char *s, uint64_t *out, const char **why)
         if (strcmp(s + i, suffix[k][0]) != 0 && strcmp(s + i, suffix[k][1]) != 0)
             continue;
         if (v > UINT64_MAX >> (10 * k)) {
-            *why = "size is too large";
+            *why = N_("size is too large");
             return -1;
         }
         *out = v << (10 * k);
         return 0;
     }
-    *why = "unknown size unit (use K, M, G or T: 1M = 1024K)";
+    *why = N_("unknown size unit (use K, M, G or T: 1M = 1024K)");
     return -1;
 }
 

@@ -120,7 +120,22 @@ expect_exit "check --lang fr exits 64" 64 "$GILVIZ" check --lang fr "$TMP/unitle
 # a mistake the simulation finds (not the parser) follows the language too
 LANG=pt_BR.UTF-8 "$GILVIZ" report tests/bad/acquire-twice.scene >/dev/null 2>"$TMP/err"
 expect_grep "LANG=pt_BR: an error found while simulating is Portuguese" \
-    "acquire-twice.scene:4:5: erro: a thread 'a' adquire a trava 'm' que já tem" "$TMP/err"
+    "acquire-twice.scene:4:5: erro: a thread 'a' adquire a trava 'm' que já detém" "$TMP/err"
+# report takes --lang for its messages (its table stays English, for scripts)
+"$GILVIZ" report --lang pt --max-memory 1Q convoy >/dev/null 2>"$TMP/err"
+expect_grep "report --lang pt: a bad --max-memory and its reason are Portuguese" \
+    "tamanho inválido '1Q': unidade de tamanho desconhecida" "$TMP/err"
+"$GILVIZ" report --lang pt convoy >"$TMP/rep" 2>&1
+expect_grep "report --lang pt: the table stays English" "wall time" "$TMP/rep"
+# an output file that cannot be created: the whole line in Portuguese
+"$GILVIZ" export --lang pt convoy -o "$TMP/no-such-dir/x.json" >/dev/null 2>"$TMP/err"
+expect_grep "export --lang pt: an output that cannot be created is said in Portuguese" \
+    "não foi possível criar $TMP/no-such-dir/x.json: Arquivo ou diretório inexistente" "$TMP/err"
+"$GILVIZ" export convoy -o "$TMP/no-such-dir/x.json" >/dev/null 2>"$TMP/err"
+expect_grep "export: in English without a locale" "cannot create $TMP/no-such-dir/x.json: No such file or directory" "$TMP/err"
+# the last --lang wins, for the messages as for the rest
+"$GILVIZ" log --lang pt --lang en --from xx convoy >/dev/null 2>"$TMP/err"
+expect_grep "log --lang pt --lang en: the last one decides the messages" "bad time 'xx'" "$TMP/err"
 "$GILVIZ" report no-such-scene >/dev/null 2>"$TMP/err"
 expect_grep "without a locale, errors are English" "no scene file or built-in scene named" "$TMP/err"
 

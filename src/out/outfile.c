@@ -17,6 +17,7 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include "../i18n.h"
 #include "../util.h"
 
 enum out_mode {
@@ -43,7 +44,7 @@ static void set_error(char *err, size_t errsize, int *exit_code, int code, const
     if (err && errsize > 0) {
         va_list ap;
         va_start(ap, fmt);
-        vsnprintf(err, errsize, fmt, ap);
+        vsnprintf(err, errsize, gv_msg(fmt), ap);   /* fmt is marked with N_ */
         va_end(ap);
     }
 }
@@ -81,19 +82,19 @@ struct outfile *outfile_open(const char *path, char *err, size_t errsize, int *e
         return o;
     }
     if (!*path) {
-        set_error(err, errsize, exit_code, EX_CANTCREAT, "cannot create \"\": %s", strerror(ENOENT));
+        set_error(err, errsize, exit_code, EX_CANTCREAT, N_("cannot create \"\": %s"), strerror(ENOENT));
         outfile_free(o);
         return NULL;
     }
     struct stat st;
     int exists = stat(path, &st) == 0;
     if (!exists && errno != ENOENT) {
-        set_error(err, errsize, exit_code, EX_CANTCREAT, "cannot create %s: %s", path, strerror(errno));
+        set_error(err, errsize, exit_code, EX_CANTCREAT, N_("cannot create %s: %s"), path, strerror(errno));
         outfile_free(o);
         return NULL;
     }
     if (exists && S_ISDIR(st.st_mode)) {
-        set_error(err, errsize, exit_code, EX_CANTCREAT, "cannot create %s: %s", path, strerror(EISDIR));
+        set_error(err, errsize, exit_code, EX_CANTCREAT, N_("cannot create %s: %s"), path, strerror(EISDIR));
         outfile_free(o);
         return NULL;
     }
@@ -102,7 +103,7 @@ struct outfile *outfile_open(const char *path, char *err, size_t errsize, int *e
         o->mode = OUT_DIRECT;
         o->fp = fopen(path, "w");
         if (!o->fp) {
-            set_error(err, errsize, exit_code, EX_CANTCREAT, "cannot create %s: %s", path, strerror(errno));
+            set_error(err, errsize, exit_code, EX_CANTCREAT, N_("cannot create %s: %s"), path, strerror(errno));
             outfile_free(o);
             return NULL;
         }
@@ -120,7 +121,7 @@ struct outfile *outfile_open(const char *path, char *err, size_t errsize, int *e
     memcpy(o->tmp + len, suffix, sizeof suffix);
     int fd = mkstemp(o->tmp);
     if (fd < 0) {
-        set_error(err, errsize, exit_code, EX_CANTCREAT, "cannot create %s: %s", path, strerror(errno));
+        set_error(err, errsize, exit_code, EX_CANTCREAT, N_("cannot create %s: %s"), path, strerror(errno));
         outfile_free(o);
         return NULL;
     }
@@ -131,7 +132,7 @@ struct outfile *outfile_open(const char *path, char *err, size_t errsize, int *e
         int e = errno;
         close(fd);
         unlink(o->tmp);
-        set_error(err, errsize, exit_code, EX_CANTCREAT, "cannot create %s: %s", path, strerror(e));
+        set_error(err, errsize, exit_code, EX_CANTCREAT, N_("cannot create %s: %s"), path, strerror(e));
         outfile_free(o);
         return NULL;
     }
@@ -184,7 +185,7 @@ int outfile_commit(struct outfile *o, char *err, size_t errsize, int *exit_code)
     case OUT_STDOUT:
         e = flush_check(stdout);
         if (e)
-            set_error(err, errsize, exit_code, EX_IOERR, "cannot write to standard output: %s", strerror(e));
+            set_error(err, errsize, exit_code, EX_IOERR, N_("cannot write to standard output: %s"), strerror(e));
         outfile_free(o);
         return e ? EX_IOERR : 0;
     case OUT_DIRECT:
@@ -192,7 +193,7 @@ int outfile_commit(struct outfile *o, char *err, size_t errsize, int *exit_code)
         if (fclose(o->fp) != 0 && !e)
             e = errno ? errno : EIO;
         if (e)
-            set_error(err, errsize, exit_code, EX_IOERR, "cannot write %s: %s", o->path, strerror(e));
+            set_error(err, errsize, exit_code, EX_IOERR, N_("cannot write %s: %s"), o->path, strerror(e));
         outfile_free(o);
         return e ? EX_IOERR : 0;
     case OUT_TEMP:
@@ -207,14 +208,14 @@ int outfile_commit(struct outfile *o, char *err, size_t errsize, int *exit_code)
     o->fp = NULL;
     if (e) {
         unlink(o->tmp);
-        set_error(err, errsize, exit_code, EX_IOERR, "cannot write %s: %s", o->path, strerror(e));
+        set_error(err, errsize, exit_code, EX_IOERR, N_("cannot write %s: %s"), o->path, strerror(e));
         outfile_free(o);
         return EX_IOERR;
     }
     if (rename(o->tmp, o->target) != 0) {
         e = errno;
         unlink(o->tmp);
-        set_error(err, errsize, exit_code, EX_IOERR, "cannot replace %s: %s", o->path, strerror(e));
+        set_error(err, errsize, exit_code, EX_IOERR, N_("cannot replace %s: %s"), o->path, strerror(e));
         outfile_free(o);
         return EX_IOERR;
     }

@@ -945,9 +945,9 @@ int trace_export_file(const char *path, const struct timeline *tl, const struct 
         int e = errno;
         if (err && errsize > 0) {
             if (strcmp(path, "-") == 0)
-                snprintf(err, errsize, "cannot write to standard output: %s", strerror(e));
+                snprintf(err, errsize, gv_msg("cannot write to standard output: %s"), strerror(e));
             else
-                snprintf(err, errsize, "cannot write %s: %s", path, strerror(e));
+                snprintf(err, errsize, gv_msg("cannot write %s: %s"), path, strerror(e));
         }
         outfile_abort(o);
         return EX_IOERR;

@@ -85,7 +85,7 @@ struct cast_rec *cast_rec_open(const char *path, char *err, size_t errsize, int 
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0666);
     if (fd < 0) {
         if (err && errsize)
-            snprintf(err, errsize, "cannot create %s: %s", path, strerror(errno));
+            snprintf(err, errsize, gv_msg("cannot create %s: %s"), path, strerror(errno));
         if (exit_code)
             *exit_code = EX_CANTCREAT;
         return NULL;
@@ -181,7 +181,7 @@ int cast_rec_close(struct cast_rec *r, char *err, size_t errsize)
         r->failed = 1, r->err = errno;
     if (r->failed) {
         if (err && errsize)
-            snprintf(err, errsize, "cannot write %s: %s", r->path, strerror(r->err));
+            snprintf(err, errsize, gv_msg("cannot write %s: %s"), r->path, strerror(r->err));
         rc = EX_IOERR;
     }
     canvas_free(r->prev);
@@ -249,7 +249,7 @@ int ui_render(const char *path, const struct scene *sc, const struct timeline *t
     /* frames: k = 0..last, at from + k * speed / fps; the last one at `to` */
     __int128 span_frames = ((__int128)(to - from) * RENDER_FPS + v.speed - 1) / v.speed;
     if (span_frames > RENDER_MAX_FRAMES) {
-        snprintf(err, errsize, "--speed is too slow: %lld frames (at most %d); try a faster --speed",
+        snprintf(err, errsize, gv_msg("--speed is too slow: %lld frames (at most %d); try a faster --speed"),
                  (long long)span_frames, RENDER_MAX_FRAMES);
         rc = EX_USAGE;
         goto out;
@@ -298,8 +298,11 @@ int ui_render(const char *path, const struct scene *sc, const struct timeline *t
     rbuf_free(&line);
     rbuf_free(&upd);
     if (ferror(f)) {
-        snprintf(err, errsize, "cannot write %s: %s", strcmp(path, "-") == 0 ? "to standard output" : path,
-                 strerror(errno));
+        int e = errno;
+        if (strcmp(path, "-") == 0)
+            snprintf(err, errsize, gv_msg("cannot write to standard output: %s"), strerror(e));
+        else
+            snprintf(err, errsize, gv_msg("cannot write %s: %s"), path, strerror(e));
         outfile_abort(of);
         rc = EX_IOERR;
     } else {

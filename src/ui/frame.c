@@ -49,7 +49,7 @@ int ui_frame(FILE *out, const struct scene *sc, const struct timeline *tl, const
         struct layout *l = layout_new(d);
         layout_draw(l, cv, &v, NULL);
         if (render_canvas(cv, o->format, scene_text_get(&sc->title, v.lang), out) != 0) {
-            snprintf(err, errsize, "writing the frame failed");
+            snprintf(err, errsize, "%s", gv_msg("writing the frame failed"));
             rc = EX_IOERR;
         }
         layout_free(l);

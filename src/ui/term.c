@@ -26,6 +26,7 @@
 
 #include <curses.h>
 
+#include "../i18n.h"
 #include "../util.h"
 #include "palette.h"
 #include "style.h"
@@ -233,7 +234,7 @@ struct term *term_open(int color, int mouse, char *err, size_t errsize)
     if (!isatty(STDIN_FILENO)) {
         t->in_file = fopen("/dev/tty", "r");
         if (!t->in_file) {
-            snprintf(err, errsize, "no terminal to read keys from (/dev/tty: %s)", strerror(errno));
+            snprintf(err, errsize, gv_msg("no terminal to read keys from (/dev/tty: %s)"), strerror(errno));
             free(t);
             return NULL;
         }
@@ -245,7 +246,7 @@ struct term *term_open(int color, int mouse, char *err, size_t errsize)
     set_escdelay(25);
     t->scr = newterm(NULL, t->out, t->in);
     if (!t->scr) {
-        snprintf(err, errsize, "cannot use the terminal type '%s' (check TERM)", type ? type : "");
+        snprintf(err, errsize, gv_msg("cannot use the terminal type '%s' (check TERM)"), type ? type : "");
         remove_signals();
         if (t->in_file)
             fclose(t->in_file);
