@@ -902,6 +902,9 @@ static void layout_tasks_panel(void **state)
     assert_true(canvas_has(cv, "▶ task fetch2 awaits I/O \"GET\""));
     key(&c, &v, UK_CHAR, '/');
     assert_string_equal(v.input, "TCH2");   /* the last text, ready to go again */
+    key(&c, &v, UK_CHAR, 0x15);             /* Ctrl-U erases it */
+    assert_string_equal(v.input, "");
+    assert_int_equal(v.prompt, PROMPT_FIND);
     key(&c, &v, UK_ESC, 0);
     static const int order[] = { 2, 0, 1 };   /* "fetch" from fetch2: fetch3, round to fetch1, fetch2 */
     for (int k = 0; k < 3; k++) {

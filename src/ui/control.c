@@ -174,6 +174,10 @@ static int prompt_key(const struct control_ctx *c, struct ui_view *v, const stru
             v->input[n - 1] = '\0';
         return CTL_REDRAW;
     }
+    if (in->key == UK_CHAR && in->ch == 0x15) {   /* Ctrl-U: erase the line, as a shell does */
+        v->input[0] = '\0';
+        return CTL_REDRAW;
+    }
     if (in->key == UK_CHAR && in->ch >= 0x20 && in->ch < 0x7f && n + 1 < sizeof v->input) {
         v->input[n] = (char)in->ch;
         v->input[n + 1] = '\0';
