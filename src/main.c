@@ -597,7 +597,7 @@ static int cmd_compare(const struct run_opts *o)
     for (int i = 0; i < n; i++) {
         struct run_opts r = *o;
         char set[160];
-        snprintf(set, sizeof set, "%s=%s", key, vals[i]);
+        snprintf(set, sizeof set, "%.63s=%.63s", key, vals[i]);   /* (each fits its 64 bytes) */
         r.sets[r.nsets++] = set;
         struct scene *sc;
         struct timeline *tl;
