@@ -594,6 +594,15 @@ static int cmd_compare(const struct run_opts *o)
     int width = (int)strlen(key);
     for (int i = 0; i < n; i++)
         width = (int)strlen(vals[i]) > width ? (int)strlen(vals[i]) : width;
+    /* the JSON is written out only once every run has worked: a run that
+     * fails leaves no half object on the output */
+    char *json = NULL;
+    size_t json_len = 0;
+    FILE *js = o->json ? open_memstream(&json, &json_len) : NULL;
+    if (o->json && !js) {
+        say("%s", strerror(errno));
+        return EX_OSERR;
+    }
     for (int i = 0; i < n; i++) {
         struct run_opts r = *o;
         char set[160];
@@ -605,15 +614,15 @@ static int cmd_compare(const struct run_opts *o)
         int rc = simulate(&r, &sc, &tl, &e);   /* (exits on a bad value, naming it as --set does) */
         if (rc == 0) {
             const struct sim_stats *st = engine_stats(e);
-            if (o->json) {
-                if (i == 0)   /* (once the first run has shown the key is a setting's name: a plain word) */
-                    printf("{\"compare\":\"%s\",\"runs\":[", key);
-                printf("%s{\"value\":\"", i ? "," : "");
+            if (js) {
+                if (i == 0)   /* (the first run has shown the key is a setting's name: a plain word) */
+                    fprintf(js, "{\"compare\":\"%s\",\"runs\":[", key);
+                fprintf(js, "%s{\"value\":\"", i ? "," : "");
                 for (const char *c = vals[i]; *c; c++)
-                    printf(*c == '"' || *c == '\\' ? "\\%c" : (unsigned char)*c < 0x20 ? "?" : "%c", *c);
-                printf("\",\"report\":");
-                report_json(stdout, sc, st);
-                putchar('}');
+                    fprintf(js, *c == '"' || *c == '\\' ? "\\%c" : (unsigned char)*c < 0x20 ? "?" : "%c", *c);
+                fputs("\",\"report\":", js);
+                report_json(js, sc, st);
+                fputc('}', js);
             } else {
                 if (i == 0)
                     report_compare_head(stdout, sc, key, width);
@@ -623,11 +632,19 @@ static int cmd_compare(const struct run_opts *o)
         engine_free(e);
         timeline_free(tl);
         scene_free(sc);
-        if (rc != 0)
+        if (rc != 0) {
+            if (js)
+                fclose(js);
+            free(json);
             return rc;
+        }
     }
-    if (o->json)
-        puts("]}");
+    if (js) {
+        fputs("]}\n", js);
+        fclose(js);
+        fwrite(json, 1, json_len, stdout);
+        free(json);
+    }
     return 0;
 }
 

@@ -222,3 +222,7 @@ expect_grep "--compare: the bad value is named" "cores=0: cores must be between 
 expect_exit "--compare with an unknown setting exits 64" 64 "$GILVIZ" report --json --compare bogus=1,2 convoy
 if [ -s "$TMP/out" ]; then not_ok "--compare --json with an unknown setting writes no half JSON" "$(head -c 200 "$TMP/out")"; else
     ok "--compare --json with an unknown setting writes no half JSON"; fi
+expect_exit "--compare --json with a run that fails exits 65" 65 "$GILVIZ" report --json --compare gil=new,old convoy
+if [ -s "$TMP/out" ]; then not_ok "--compare --json with a run that fails writes no half JSON" "$(head -c 200 "$TMP/out")"; else
+    ok "--compare --json with a run that fails writes no half JSON"; fi
+expect_grep "--compare: the failing run's error is said" "setswitchinterval needs the new GIL" "$TMP/err"
