@@ -63,9 +63,11 @@ int gv_lang_from_env(void);
 int gv_lang_parse(const char *name);
 
 /* The language of the process's error messages (the program sets it once,
- * before any thread starts; English until then), and `msgid` in it: for the
- * layers that write an error into a buffer for the caller to print (an
- * output file that cannot be created, a terminal that cannot be used). */
+ * before any thread starts; English until then), and `msgid` in it: for
+ * main's own messages and for the layers that write an error for the
+ * caller to print (a scene file's diagnostics, a bad --set, a mistake the
+ * engine finds while simulating, an output file that cannot be created, a
+ * terminal that cannot be used). */
 void gv_i18n_set_messages(int lang);
 const char *gv_msg(const char *msgid);
 

@@ -93,16 +93,14 @@ static const char usage_text[] =
     "             simulation: a line on stderr says so), 64 usage, 65 bad scene, 66 missing\n"
     "             file, 70 internal error, 73 cannot create the output file, 74 output error\n";
 
-/* The language of the messages on stderr: --lang anywhere on the command
- * line, else the environment's (set by run_command, before anything is
- * said).  The messages are marked with N_ for the catalogue. */
-static int err_lang = GV_LANG_EN;
-
-/* Say "gilviz: " and the message fmt, in err_lang, on stderr. */
+/* Say "gilviz: " and the message fmt on stderr, in the process's message
+ * language (gv_msg: run_command sets it from --lang or the environment
+ * before anything is said; the messages are marked with N_ for the
+ * catalogue). */
 static void vsay(const char *fmt, va_list ap)
 {
     fputs("gilviz: ", stderr);
-    vfprintf(stderr, gv_tr(err_lang, fmt), ap);
+    vfprintf(stderr, gv_msg(fmt), ap);
     fputc('\n', stderr);
 }
 
@@ -121,7 +119,7 @@ static void __attribute__((noreturn, format(printf, 1, 2))) usage_error(const ch
     va_start(ap, fmt);
     vsay(fmt, ap);
     va_end(ap);
-    fprintf(stderr, "%s\n", gv_tr(err_lang, "Try 'gilviz --help'."));
+    fprintf(stderr, "%s\n", gv_msg("Try 'gilviz --help'."));
     exit(EX_USAGE);
 }
 
@@ -189,7 +187,7 @@ static struct scene *load_scene(const char *arg)
         say("%s: %s", path, strerror(errno));
         exit(EX_NOINPUT);
     }
-    struct scene_diags d = { .lang = err_lang };
+    struct scene_diags d = { 0 };
     struct scene *sc = scene_parse(path, text, len, &d);
     if (!sc) {
         d.file = path;
@@ -208,7 +206,7 @@ static int lang_arg(const char *v);
 /* check: validate every file named; 65 if any has an error. */
 static int cmd_check(int argc, char **argv)
 {
-    /* the options first: --lang (err_lang has it already) */
+    /* the options first: --lang (early_lang has read it already) */
     int files = 0;
     for (int i = 0; i < argc; i++) {
         if (strcmp(argv[i], "--lang") == 0)
@@ -234,7 +232,7 @@ static int cmd_check(int argc, char **argv)
                 rc = EX_NOINPUT;
             continue;
         }
-        struct scene_diags d = { .lang = err_lang };
+        struct scene_diags d = { 0 };
         struct scene *sc = scene_parse(argv[i], text, len, &d);
         if (!sc) {
             d.file = argv[i];
@@ -273,7 +271,7 @@ static gv_ns time_arg(const char *opt, const char *v)
     if (!v)
         usage_error(N_("%s needs a time like 5ms"), opt);
     if (args_time(v, &t, &why) != 0) {
-        usage_error(N_("%s: bad time '%s': %s"), opt, v, gv_tr(err_lang, why));
+        usage_error(N_("%s: bad time '%s': %s"), opt, v, gv_msg(why));
     }
     return t;
 }
@@ -398,7 +396,7 @@ static void parse_run_opts(int argc, char **argv, struct run_opts *o, const char
                 usage_error(N_("%s needs a file name (or - for standard output)"), a);
             o->output = argv[++i];
         } else if (strcmp(a, "--lang") == 0 && !play && !frame && !render) {
-            /* log's words; report's and export's messages only (err_lang) */
+            /* log's words; report's and export's messages only (early_lang) */
             o->ui.lang = lang_arg(i + 1 < argc ? argv[i + 1] : NULL);
             i++;
         } else if ((strcmp(a, "--from") == 0 || strcmp(a, "--to") == 0) && (strcmp(cmd, "log") == 0 || render)) {
@@ -407,7 +405,7 @@ static void parse_run_opts(int argc, char **argv, struct run_opts *o, const char
             if (i + 1 >= argc)
                 usage_error(N_("%s needs a time like 5ms"), a);
             if (args_time(argv[i + 1], dst, &why) != 0)
-                usage_error(N_("%s: bad time '%s': %s"), a, argv[i + 1], gv_tr(err_lang, why));
+                usage_error(N_("%s: bad time '%s': %s"), a, argv[i + 1], gv_msg(why));
             i++;
         } else if ((play || frame || render) &&
                    parse_ui_opt(argc, argv, &i, &o->ui, play ? K_PLAY : frame ? K_FRAME : K_RENDER)) {
@@ -424,7 +422,7 @@ static void parse_run_opts(int argc, char **argv, struct run_opts *o, const char
             if (!v)
                 usage_error(N_("--max-memory needs a size like 512M or 2G"));
             if (gv_parse_bytes(v, &o->max_memory, &why) != 0)
-                usage_error(N_("--max-memory: bad size '%s': %s"), v, gv_tr(err_lang, why));
+                usage_error(N_("--max-memory: bad size '%s': %s"), v, gv_msg(why));
             if (o->max_memory < (UINT64_C(4) << 20))
                 usage_error(N_("--max-memory: '%s' is too small (at least 4M)"), v);
             if (o->max_memory > SIZE_MAX)
@@ -464,7 +462,7 @@ static int simulate(const struct run_opts *o, struct scene **psc, struct timelin
     struct scene *sc = load_scene(o->scene);
     for (int i = 0; i < o->nsets; i++) {
         char err[512];
-        if (scene_set_lang(sc, o->sets[i], err_lang, err, sizeof err) != 0) {
+        if (scene_set(sc, o->sets[i], err, sizeof err) != 0) {
             say("--set %s: %s", o->sets[i], err);
             scene_free(sc);
             exit(EX_USAGE);
@@ -481,7 +479,6 @@ static int simulate(const struct run_opts *o, struct scene **psc, struct timelin
         exit(EX_DATAERR);
     }
     engine_set_max_events(e, o->max_events);
-    engine_set_lang(e, err_lang);
     int rc = engine_run(e, err, sizeof err);
     *psc = sc;
     *ptl = tl;
@@ -679,7 +676,7 @@ static int cmd_play(int argc, char **argv)
     struct scene *sc = load_scene(o.scene);
     for (int i = 0; i < o.nsets; i++) {
         char err[512];
-        if (scene_set_lang(sc, o.sets[i], err_lang, err, sizeof err) != 0) {
+        if (scene_set(sc, o.sets[i], err, sizeof err) != 0) {
             say("--set %s: %s", o.sets[i], err);
             scene_free(sc);
             return EX_USAGE;
@@ -704,7 +701,6 @@ static int cmd_play(int argc, char **argv)
         return EX_DATAERR;
     }
     engine_set_max_events(e, o.max_events);
-    engine_set_lang(e, err_lang);
     int rc = ui_play(sc, e, tl, &o.ui);
     if (rc == 0 && timeline_done(tl))
         stop_note(sc, engine_stats(e), tl, o.max_memory);
@@ -905,8 +901,7 @@ static int run_command(int argc, char **argv)
         fputs(usage_text, stderr);
         return EX_USAGE;
     }
-    err_lang = early_lang(argc, argv);
-    gv_i18n_set_messages(err_lang);
+    gv_i18n_set_messages(early_lang(argc, argv));
     const char *cmd = argv[1];
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
         fputs(usage_text, stdout);

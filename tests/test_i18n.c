@@ -155,8 +155,9 @@ static void gettext_portuguese(void **state)
     unsetenv("LANG");
 }
 
-/* The scene parser's diagnostics in the list's language: the message, the
- * "error" label and "<scene>"; a zeroed list stays English. */
+/* The scene parser's diagnostics in the process's message language: the
+ * message, the "error" label and "<scene>"; English again when the
+ * messages are; scene_set's messages the same. */
 static void scene_diags_portuguese(void **state)
 {
     (void)state;
@@ -165,7 +166,7 @@ static void scene_diags_portuguese(void **state)
     static const char text[] = "thread a x5000:\n    cpu 2\n    join a\n";
     struct scene_diags d;
     memset(&d, 0, sizeof d);
-    d.lang = GV_LANG_PT;
+    gv_i18n_set_messages(GV_LANG_PT);
     assert_null(scene_parse("t.scene", text, strlen(text), &d));
     d.file = NULL;
     char *out = NULL;
@@ -187,7 +188,8 @@ static void scene_diags_portuguese(void **state)
     free(out);
     scene_diags_free(&d);
 
-    /* English when lang is zero, after Portuguese */
+    /* English again once the messages are, after Portuguese */
+    gv_i18n_set_messages(GV_LANG_EN);
     memset(&d, 0, sizeof d);
     assert_null(scene_parse("t.scene", text, strlen(text), &d));
     assert_int_equal(d.n, 3);
@@ -195,18 +197,20 @@ static void scene_diags_portuguese(void **state)
     assert_string_equal(d.v[2].msg, "a thread cannot join itself");
     scene_diags_free(&d);
 
-    /* --set: scene_set_lang in Portuguese, scene_set in English */
+    /* --set: in Portuguese, then in English */
     static const char ok[] = "thread a:\n    cpu 1ms\n";
     memset(&d, 0, sizeof d);
     struct scene *s = scene_parse("t.scene", ok, strlen(ok), &d);
     assert_non_null(s);
     char err[512];
-    assert_int_equal(scene_set_lang(s, "gil=x", GV_LANG_PT, err, sizeof err), -1);
+    gv_i18n_set_messages(GV_LANG_PT);
+    assert_int_equal(scene_set(s, "gil=x", err, sizeof err), -1);
     assert_string_equal(err, "modelo de GIL desconhecido 'x' (use new, old ou none)");
-    assert_int_equal(scene_set_lang(s, "seed=99999999999999999999", GV_LANG_PT, err, sizeof err), -1);
+    assert_int_equal(scene_set(s, "seed=99999999999999999999", err, sizeof err), -1);
     assert_string_equal(err, "seed precisa estar entre 0 e 18446744073709551615");
-    assert_int_equal(scene_set_lang(s, "horizon=5", GV_LANG_PT, err, sizeof err), -1);
+    assert_int_equal(scene_set(s, "horizon=5", err, sizeof err), -1);
     assert_string_equal(err, "uma duração precisa de uma unidade (ns, us, ms, s)");
+    gv_i18n_set_messages(GV_LANG_EN);
     assert_int_equal(scene_set(s, "gil=x", err, sizeof err), -1);
     assert_string_equal(err, "unknown GIL model 'x' (use new, old or none)");
     scene_free(s);

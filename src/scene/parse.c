@@ -31,11 +31,10 @@
  * scene_set() lives here too because it shares the setting validation.
  *
  * Messages: every diagnostic is written in English in the source and said
- * in the language of the diagnostics list (scene_diags.lang) through
- * gv_tr.  xgettext finds the formats given to sc_err and sc_err_raw and the
+ * in the process's message language through gv_msg (i18n.h).  xgettext finds the formats given to sc_err and sc_err_raw and the
  * phrases given to sc_need, sc_need_str, sc_ref_step, sc_xcount and
  * sc_limit (the Makefile's --keyword list); any other message is marked
- * with N_ or given to gv_tr.  A message is a whole sentence wherever a
+ * with N_ or given to gv_msg.  A message is a whole sentence wherever a
  * Portuguese word would have to agree with what is put in it (per kind:
  * "unknown lock '%.*s'", not "unknown %s '%.*s'").
  */
@@ -361,12 +360,6 @@ static void sc_diag_push(struct scene_diags *d, uint32_t line, uint32_t col,
     g->source_line = sc_source_copy(raw, rawlen);
 }
 
-/* `msgid` in the language of the diagnostics. */
-static const char *sc_tr(const struct sc *c, const char *msgid)
-{
-    return gv_tr(c->d->lang, msgid);
-}
-
 /* Record the error `msg` (already in its language) at line `no` (raw text
  * raw/rawlen), column col. */
 static void sc_report(struct sc *c, uint32_t no, const char *raw, size_t rawlen,
@@ -376,7 +369,7 @@ static void sc_report(struct sc *c, uint32_t no, const char *raw, size_t rawlen,
         return;
     if (c->nerr >= SC_MAX_ERRORS) {
         sc_diag_push(c->d, no, col, raw, rawlen,
-                     sc_tr(c, N_("too many errors; stopping here")));
+                     gv_msg(N_("too many errors; stopping here")));
         c->nerr++;
         c->stop = true;
         return;
@@ -393,7 +386,7 @@ static void sc_verr(struct sc *c, uint32_t no, const char *raw, size_t rawlen,
     if (c->stop)
         return;
     char msg[512];
-    vsnprintf(msg, sizeof msg, sc_tr(c, fmt), ap);
+    vsnprintf(msg, sizeof msg, gv_msg(fmt), ap);
     sc_report(c, no, raw, rawlen, col, msg);
 }
 
@@ -438,7 +431,7 @@ static void sc_err_str(struct sc *c, const struct sc_line *ln, uint32_t col, con
  * written, or a reason from util such as gv_parse_duration's), translated. */
 static void sc_err_tr(struct sc *c, const struct sc_line *ln, uint32_t col, const char *msgid)
 {
-    sc_err_str(c, ln, col, sc_tr(c, msgid));
+    sc_err_str(c, ln, col, gv_msg(msgid));
 }
 
 /* FNV-1a hash of a name. */
@@ -600,10 +593,9 @@ static int sc_setting_index(const char *k, size_t n)
     return -1;
 }
 
-/* Check the value of setting `key`; 0 with *out, or -1 with a message in
- * language `lang`. */
+/* Check the value of setting `key`; 0 with *out, or -1 with a message. */
 static int sc_setting_value(int key, const char *v, size_t n, struct sc_val *out,
-                            int lang, char *err, size_t esz)
+                            char *err, size_t esz)
 {
     const char *name = sc_setting_names[key];
     char show[256];
@@ -619,7 +611,7 @@ static int sc_setting_value(int key, const char *v, size_t n, struct sc_val *out
         else if (n == 4 && memcmp(v, "none", 4) == 0)
             out->gil = GIL_NONE;
         else {
-            snprintf(err, esz, gv_tr(lang, "unknown GIL model '%s' (use new, old or none)"),
+            snprintf(err, esz, gv_msg("unknown GIL model '%s' (use new, old or none)"),
                      sc_clip(v, n, show, sizeof show));
             return -1;
         }
@@ -628,7 +620,7 @@ static int sc_setting_value(int key, const char *v, size_t n, struct sc_val *out
         if (sc_parse_python(v, n, &out->py) == 0)
             return 0;
         snprintf(err, esz,
-                 gv_tr(lang, "unknown Python version '%s' (use 2.7, 3.2 ... 3.14, 3.13t)"),
+                 gv_msg("unknown Python version '%s' (use 2.7, 3.2 ... 3.14, 3.13t)"),
                  sc_clip(v, n, show, sizeof show));
         return -1;
     case S_CORES:
@@ -641,16 +633,16 @@ static int sc_setting_value(int key, const char *v, size_t n, struct sc_val *out
             m--;
         r = sc_parse_u64(v, m, &u);
         if (r == -1) {
-            snprintf(err, esz, gv_tr(lang, "%s must be a whole number, not '%s'"), name,
+            snprintf(err, esz, gv_msg("%s must be a whole number, not '%s'"), name,
                      sc_clip(v, n, show, sizeof show));
             return -1;
         }
         if (r == -2 || u < (uint64_t)lo || u > (uint64_t)hi) {
             if (key == S_OVERHEAD)
-                snprintf(err, esz, gv_tr(lang, "%s must be between %" PRId64 " and %" PRId64
+                snprintf(err, esz, gv_msg("%s must be between %" PRId64 " and %" PRId64
                                          " (percent)"), name, lo, hi);
             else
-                snprintf(err, esz, gv_tr(lang, "%s must be between %" PRId64 " and %" PRId64),
+                snprintf(err, esz, gv_msg("%s must be between %" PRId64 " and %" PRId64),
                          name, lo, hi);
             return -1;
         }
@@ -660,12 +652,12 @@ static int sc_setting_value(int key, const char *v, size_t n, struct sc_val *out
     case S_SEED:
         r = sc_parse_u64(v, n, &u);
         if (r == -1) {
-            snprintf(err, esz, gv_tr(lang, "seed must be a whole number, not '%s'"),
+            snprintf(err, esz, gv_msg("seed must be a whole number, not '%s'"),
                      sc_clip(v, n, show, sizeof show));
             return -1;
         }
         if (r == -2) {
-            snprintf(err, esz, gv_tr(lang, "seed must be between 0 and %" PRIu64), UINT64_MAX);
+            snprintf(err, esz, gv_msg("seed must be between 0 and %" PRIu64), UINT64_MAX);
             return -1;
         }
         out->u = u;
@@ -674,13 +666,13 @@ static int sc_setting_value(int key, const char *v, size_t n, struct sc_val *out
         const char *why = NULL;
         gv_ns ns = 0;
         if (gv_parse_duration(v, n, &ns, &why) != 0) {
-            snprintf(err, esz, "%s", gv_tr(lang, why));
+            snprintf(err, esz, "%s", gv_msg(why));
             return -1;
         }
         bool positive = key == S_SWITCH || key == S_BYTECODE || key == S_CHECKPOINT ||
                         key == S_TIMESLICE || key == S_HORIZON;
         if (positive && ns <= 0) {
-            snprintf(err, esz, gv_tr(lang, "%s must be positive"), name);
+            snprintf(err, esz, gv_msg("%s must be positive"), name);
             return -1;
         }
         out->i = ns;
@@ -722,23 +714,18 @@ static void sc_setting_store(struct scene_settings *set, int key, const struct s
 /* Apply one KEY=VALUE override, validated like the scene statement. */
 int scene_set(struct scene *s, const char *kv, char *err, size_t errsize)
 {
-    return scene_set_lang(s, kv, GV_LANG_EN, err, errsize);
-}
-
-int scene_set_lang(struct scene *s, const char *kv, int lang, char *err, size_t errsize)
-{
     char dummy[8];
     if (!err || errsize == 0) {
         err = dummy;
         errsize = sizeof dummy;
     }
     if (!s || !kv) {
-        snprintf(err, errsize, "%s", gv_tr(lang, "no scene to change"));
+        snprintf(err, errsize, "%s", gv_msg("no scene to change"));
         return -1;
     }
     const char *eq = strchr(kv, '=');
     if (!eq || eq == kv) {
-        snprintf(err, errsize, "%s", gv_tr(lang, "expected KEY=VALUE, e.g. cores=4"));
+        snprintf(err, errsize, "%s", gv_msg("expected KEY=VALUE, e.g. cores=4"));
         return -1;
     }
     size_t klen = (size_t)(eq - kv);
@@ -749,19 +736,19 @@ int scene_set_lang(struct scene *s, const char *kv, int lang, char *err, size_t 
         for (int i = 0; i < S_COUNT; i++)
             o += (size_t)snprintf(known + o, sizeof known - o, "%s%s", i ? ", " : "",
                                   sc_setting_names[i]);
-        snprintf(err, errsize, gv_tr(lang, "unknown setting '%s' (known: %s)"),
+        snprintf(err, errsize, gv_msg("unknown setting '%s' (known: %s)"),
                  sc_clip(kv, klen, show, sizeof show), known);
         return -1;
     }
     const char *v = eq + 1;
     if (*v == '\0') {
-        snprintf(err, errsize, gv_tr(lang, "expected a value after '%s='"),
+        snprintf(err, errsize, gv_msg("expected a value after '%s='"),
                  sc_setting_names[key]);
         return -1;
     }
     struct sc_val val;
     memset(&val, 0, sizeof val);
-    if (sc_setting_value(key, v, strlen(v), &val, lang, err, errsize) != 0)
+    if (sc_setting_value(key, v, strlen(v), &val, err, errsize) != 0)
         return -1;
     sc_setting_store(&s->set, key, &val);
     return 0;
@@ -896,7 +883,7 @@ static void sc_lex_line(struct sc *c, uint32_t no, const char *p, size_t n)
             if (ctrl)
                 sc_err_raw(c, no, p, n, col, "invalid control character (byte 0x%02x)", b);
             else
-                sc_report(c, no, p, n, col, sc_tr(c, what));
+                sc_report(c, no, p, n, col, gv_msg(what));
             if (!blank)
                 sc_line_bad(sc_line_push(c, no, (int64_t)ind, p, n, c->ntoks));
             return;
@@ -1079,7 +1066,7 @@ static bool sc_need(struct sc *c, const struct sc_line *ln, size_t k, const char
     const struct sc_tok *prev = &t[k - 1];
     /* TRANSLATORS: %s is a phrase such as "a duration like 5ms" or "a
      * task name", '%.*s' the word the line ends with. */
-    sc_err(c, ln, sc_eol_col(c, ln), "expected %s after '%.*s'", sc_tr(c, what),
+    sc_err(c, ln, sc_eol_col(c, ln), "expected %s after '%.*s'", gv_msg(what),
            (int)(prev->len < 64 ? prev->len : 64), prev->p);
     return false;
 }
@@ -1148,7 +1135,7 @@ static bool sc_need_str(struct sc *c, const struct sc_line *ln, size_t k, const 
     if (!sc_need(c, ln, k, what))
         return false;
     if (t[k].kind != TK_STR) {
-        sc_err(c, ln, t[k].col, "expected %s, not '%s'", sc_tr(c, what),
+        sc_err(c, ln, t[k].col, "expected %s, not '%s'", gv_msg(what),
                sc_show(&t[k], b, sizeof b));
         return false;
     }
@@ -1206,7 +1193,7 @@ static int64_t sc_xcount(struct sc *c, const struct sc_line *ln, const struct sc
     if (r == -2 || u > (uint64_t)max) {
         /* TRANSLATORS: %s is "threads", "processes" or "tasks". */
         sc_err(c, ln, t->col, "too many %s: %.*s (at most %" PRId64 ")",
-               sc_tr(c, what), (int)(t->len - 1), t->p + 1, max);
+               gv_msg(what), (int)(t->len - 1), t->p + 1, max);
         return -1;
     }
     return (int64_t)u;
@@ -1610,7 +1597,7 @@ static void sc_step_stmt(struct sc *c, const struct sc_line *ln, void *arg)
     }
     if (!(where & (unsigned)c->ctx)) {
         sc_err(c, ln, t[0].col, "'%s' is only allowed %s", sc_step_words[w],
-               sc_tr(c, sc_where_only(where)));
+               gv_msg(sc_where_only(where)));
         sc_skip_body(c, ln->indent);
         return;
     }
@@ -2060,7 +2047,7 @@ static void sc_limit(struct sc *c, const struct sc_line *ln, int64_t count, int6
     if (count > max && !*over) {
         /* TRANSLATORS: %s is "queues", "callbacks", "futures" or "loops". */
         sc_err(c, ln, c->toks[ln->tok].col, "too many %s (at most %" PRId64 ")",
-               sc_tr(c, what), max);
+               gv_msg(what), max);
         *over = true;
     }
 }
@@ -2376,7 +2363,7 @@ static void sc_setting_stmt(struct sc *c, const struct sc_line *ln, int key)
     c->seen[key] = ln->no;
     if (!sc_need(c, ln, 1, "a value"))
         return;
-    if (sc_setting_value(key, t[1].p, t[1].len, &v, c->d->lang, err, sizeof err) != 0) {
+    if (sc_setting_value(key, t[1].p, t[1].len, &v, err, sizeof err) != 0) {
         sc_err_str(c, ln, t[1].col, err);
         return;
     }
@@ -2422,7 +2409,7 @@ static void sc_top_stmt(struct sc *c, const struct sc_line *ln, void *arg)
         int w = sc_which(&t[0], sc_step_words);
         if (w >= 0)
             sc_err(c, ln, t[0].col, "'%.*s' must be inside %s", (int)t[0].len, t[0].p,
-                   sc_tr(c, sc_where_block(sc_step_where[w])));
+                   gv_msg(sc_where_block(sc_step_where[w])));
         else if (sc_which(&t[0], sc_loop_words) >= 0)
             sc_err(c, ln, t[0].col, "'%.*s' must be directly inside a loop block",
                    (int)t[0].len, t[0].p);
@@ -2485,8 +2472,8 @@ static void sc_wrong_kind(struct sc *c, const struct sc_line *ln, const struct s
         : want != NK_THREAD && sc_map_get(&c->threads, t->p, t->len) >= 0 ? NK_THREAD
         : sc_map_get(&c->procs, t->p, t->len) >= 0 ? NK_PROCESS : -1;
     if (other >= 0)
-        sc_err(c, ln, t->col, "'%.*s' is %s, not %s", n, t->p, sc_tr(c, sc_kind_a[other]),
-               sc_tr(c, sc_kind_a[want]));
+        sc_err(c, ln, t->col, "'%.*s' is %s, not %s", n, t->p, gv_msg(sc_kind_a[other]),
+               gv_msg(sc_kind_a[want]));
     else
         sc_err(c, ln, t->col, sc_kind_unknown[want], n, t->p);
 }

@@ -10,8 +10,8 @@
  *
  * Columns count UTF-8 characters and the stored source line has tabs
  * turned into spaces, so the caret lines up under the offending token.
- * The message and the word "error" are in the list's language (scene_diags
- * lang: "erro" in Portuguese); the layout is the same in every language.
+ * The message and the word "error" are in the process's message language
+ * (gv_msg: "erro" in Portuguese); the layout is the same in every language.
  */
 #include "scene.h"
 #include "../i18n.h"
@@ -103,14 +103,14 @@ void scene_free(struct scene *s)
 }
 
 /* FILE:LINE:COL: error: MSG, then the source line and a caret ("error" and
- * "<scene>" in d->lang). */
+ * "<scene>" in the process's message language). */
 void scene_diags_print(const struct scene_diags *d, FILE *f)
 {
     /* TRANSLATORS: the name of a scene that came without a file name. */
-    const char *file = d->file && *d->file ? d->file : gv_tr(d->lang, "<scene>");
+    const char *file = d->file && *d->file ? d->file : gv_msg("<scene>");
     /* TRANSLATORS: the label of a scene file's diagnostic, as in
      * "convoy.scene:4:12: error: expected a duration like 5ms". */
-    const char *label = gv_tr(d->lang, "error");
+    const char *label = gv_msg("error");
     for (int32_t i = 0; i < d->n; i++) {
         const struct scene_diag *g = &d->v[i];
         if (g->line == 0) {

@@ -246,8 +246,6 @@ struct scene_diags {
     int32_t n;
     size_t cap;
     const char *file;
-    int lang;           /* language of the messages and of scene_diags_print's words:
-                           GV_LANG_EN (0, so a zeroed list is English) or GV_LANG_PT */
 };
 
 /* Fill `s` with defaults (CPython 3.12-like: new GIL, 5 ms, 4 cores, ...). */
@@ -261,13 +259,12 @@ void scene_free(struct scene *s);
 
 /* Apply a `--set KEY=VALUE` override ("cores=4", "gil=old",
  * "switch_interval=1ms", "check_interval=100", "seed=7", "python=2.7", ...).
- * Returns 0, or -1 with a message in err: in English, or with scene_set_lang
- * in language `lang` (GV_LANG_EN, GV_LANG_PT). */
+ * Returns 0, or -1 with a message in err, in the process's message language
+ * (gv_msg, i18n.h). */
 int scene_set(struct scene *s, const char *kv, char *err, size_t errsize);
-int scene_set_lang(struct scene *s, const char *kv, int lang, char *err, size_t errsize);
 
 /* Print all diagnostics gcc-style, with the source line and a caret; the
- * words ("error") in d->lang, as the messages. */
+ * words ("error") in the process's message language, as the messages. */
 void scene_diags_print(const struct scene_diags *d, FILE *f);
 void scene_diags_free(struct scene_diags *d);
 

@@ -354,7 +354,6 @@ struct engine {
     uint64_t instant_cap;
     atomic_bool cancel;            /* set by engine_cancel from another thread */
     char err[512];
-    int lang;                      /* of err's words: GV_LANG_EN or GV_LANG_PT (engine_set_lang) */
 };
 
 /* ---- small helpers ------------------------------------------------------ */
@@ -481,19 +480,20 @@ static void fail(struct engine *e, const struct scene_step *s, const char *fmt, 
     __attribute__((format(printf, 3, 4)));
 
 /* Record a runtime error in the scene (first one wins) and stop the run:
- * as a scene file's diagnostics are printed, in e->lang (fmt, the English,
- * is marked with N_ where it is written). */
+ * as a scene file's diagnostics are printed, in the process's message
+ * language (gv_msg; fmt, the English, is marked with N_ where it is
+ * written). */
 static void fail(struct engine *e, const struct scene_step *s, const char *fmt, ...)
 {
     if (e->failed)
         return;
     e->failed = true;
     int n = snprintf(e->err, sizeof e->err, "%s:%u:%u: %s: ", e->sc->file ? e->sc->file : "scene",
-                     s ? s->line : 0, s ? s->col : 0, gv_tr(e->lang, "error"));
+                     s ? s->line : 0, s ? s->col : 0, gv_msg("error"));
     va_list ap;
     va_start(ap, fmt);
     if (n > 0 && (size_t)n < sizeof e->err)
-        vsnprintf(e->err + n, sizeof e->err - (size_t)n, gv_tr(e->lang, fmt), ap);
+        vsnprintf(e->err + n, sizeof e->err - (size_t)n, gv_msg(fmt), ap);
     va_end(ap);
 }
 
@@ -3192,11 +3192,6 @@ struct engine *engine_new(const struct scene *sc, struct timeline *tl, char *err
     return e;
 }
 
-void engine_set_lang(struct engine *e, int lang)
-{
-    e->lang = lang;
-}
-
 void engine_set_max_events(struct engine *e, uint64_t max_events)
 {
     e->max_events = max_events;
@@ -3477,7 +3472,7 @@ int engine_run(struct engine *e, char *err, size_t errsize)
     }
     if (e->tl_full) {
         snprintf(err, errsize,
-                 gv_tr(e->lang, "%s: the timeline is full (%llu records): raise the limit or shorten the scene"),
+                 gv_msg("%s: the timeline is full (%llu records): raise the limit or shorten the scene"),
                  sc->file ? sc->file : "scene", (unsigned long long)timeline_count(e->tl));
         return -1;
     }

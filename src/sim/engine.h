@@ -112,10 +112,6 @@ struct engine *engine_new(const struct scene *sc, struct timeline *tl,
                           char *err, size_t errsize);
 void engine_free(struct engine *e);
 void engine_set_max_events(struct engine *e, uint64_t max_events);
-/* The language of the errors engine_run reports (GV_LANG_EN, the default,
- * or GV_LANG_PT): a scene's mistakes found while simulating, said as its
- * file's diagnostics are. */
-void engine_set_lang(struct engine *e, int lang);
 /* For tests: with `on` false, a loop's thread goes round its step loop after
  * every await, as before the shortcut to the next ready handle existed, and
  * the engine takes none of its inline paths (a plain task's handle into and
