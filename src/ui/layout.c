@@ -250,7 +250,7 @@ int ui_view_find(const struct ui_data *d, struct ui_view *v, const char *text)
     /* where the selection is in that order: the search starts after it */
     int at = v->focus == PANEL_TASKS && d->ntasks > 0 ? d->nshown + v->sel_task : ui_data_shown_pos(d, v->sel);
     for (int k = 1; k <= n; k++) {
-        int j = ((at < 0 ? -1 : at) + k) % n;
+        int j = (at + k) % n;   /* (at is -1 when nothing is selected: from the first) */
         int lane = j < d->nshown ? d->shown[j] : d->task_lane[j - d->nshown];
         if (!name_has(timeline_lane(d->tl, lane)->name, text))
             continue;
